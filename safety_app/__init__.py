@@ -1,0 +1,115 @@
+"""Hazard inspection and rectification tracker for chemical industrial parks."""
+import os
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event as sa_event
+from sqlalchemy.engine import Engine
+
+from config import INSTANCE_DIR, Config
+
+from .extensions import babel, csrf, db, login_manager, migrate
+from .i18n import locale_code
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start with this configuration; the message says what to set."""
+
+
+def create_app(config=None):
+    """Build an app. ``config`` (a dict or object) overrides the environment."""
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_DIR / "templates"),
+    )
+    app.config.from_object(Config())
+    app.config.from_pyfile("config.py", silent=True)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    _check_secret_key(app)
+    _sqlite_options(app)
+    for key in ("REPORTS_DIR", "UPLOAD_DIR"):
+        os.makedirs(app.config[key], exist_ok=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), compare_type=True, render_as_batch=True)
+    csrf.init_app(app)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(_translation_dirs())
+    babel.init_app(app, locale_selector=locale_code)
+    login_manager.init_app(app)
+
+    from . import models  # noqa: F401  (register the models)
+    from .web import register_web
+
+    register_web(app)
+    _register_api(app)
+    _register_cli(app)
+    _register_jobs(app)
+    return app
+
+
+def _translation_dirs():
+    """Each area keeps its catalogue in translations/<area>/<locale>/; Flask-Babel merges them."""
+    root = PACKAGE_DIR / "translations"
+    return sorted(str(p) for p in root.iterdir() if p.is_dir())
+
+
+def _check_secret_key(app):
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config.get("TESTING") or app.config["DEBUG"] or app.config.get("ENV_NAME") in ("development", "testing"):
+        from config import DEV_SECRET_KEY
+
+        app.config["SECRET_KEY"] = DEV_SECRET_KEY
+        return
+    raise ConfigurationError(
+        "SECRET_KEY is not set. In production set the SECRET_KEY environment variable "
+        "(or SECRET_KEY in instance/config.py) to a long random value, e.g. "
+        "`python -c 'import secrets; print(secrets.token_hex(32))'`. "
+        "For local development set FLASK_DEBUG=1 or APP_ENV=development."
+    )
+
+
+def _sqlite_options(app):
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("connect_args", {"timeout": 30})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+@sa_event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """Foreign keys on, WAL so readers do not block the writer."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def _register_api(app):
+    from .api import register_api
+
+    register_api(app)
+
+
+def _register_cli(app):
+    from .cli import register_cli
+
+    register_cli(app)
+
+
+def _register_jobs(app):
+    from .jobs import init_app as init_jobs
+
+    init_jobs(app)

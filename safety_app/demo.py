@@ -1,0 +1,283 @@
+"""Deterministic, realistic demo data for a chemical park, inserted in bulk.
+
+Used by ``flask demo seed`` (``./run.sh`` on an empty database) and by the
+benchmarks, which need 200,000 hazards quickly: rows are built as plain dicts
+and inserted with executemany, the audit chain hashed in Python.
+"""
+import random
+import time
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+
+from flask import current_app
+from sqlalchemy import func, insert, select
+
+from . import audit, credit_code, reference, sequences
+from .clock import today as park_today
+from .extensions import db
+from .models import (
+    AuditHead,
+    Enterprise,
+    Event,
+    GovernancePlan,
+    Hazard,
+    Inspection,
+    Measure,
+    User,
+    inspection_inspectors,
+)
+
+PLACES = ["津港", "渤海", "大港", "滨海", "海晟", "临港", "南港", "津南", "华北", "北方", "汇达", "中沃",
+          "宏远", "天辰", "长芦", "海河", "恒信", "鑫源", "瑞丰", "金桥", "泰达", "利安", "永昌", "新港"]
+TRADES = ["石油化工", "精细化工", "化学", "新材料", "石化储运", "化工科技", "氯碱化工", "能源化工",
+          "油品", "涂料", "医药化工", "橡胶化工"]
+ZONES = ["石化产业园区", "大港经济开发区", "南港工业区", "化工新材料园"]
+INDUSTRIES = ["石油化工", "精细化工", "危险化学品储存", "危险化学品经营", "医药中间体", "涂料油墨"]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
+GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "华"]
+UNITS = ["常减压装置", "催化裂化装置", "加氢装置", "罐区", "装卸站台", "仓库", "控制室", "配电室",
+         "循环水场", "火炬系统", "污水处理站", "空压站", "反应釜区", "精馏塔区"]
+PROBLEMS = [
+    ("可燃气体检测报警器未定期标定", "equipment", 12),
+    ("防爆电气设备防爆标志缺失", "equipment", 12),
+    ("安全阀超期未校验", "equipment", 15),
+    ("动火作业票证审批不规范", "work_permit", 18),
+    ("受限空间作业未进行气体检测", "work_permit", 18),
+    ("特种作业人员证书过期", "training", 2),
+    ("应急预案未按期演练", "emergency", None),
+    ("消防通道被物料占用", "fire", None),
+    ("灭火器压力不足", "fire", None),
+    ("危险化学品未分区分类储存", "storage", 20),
+    ("操作规程未及时修订", "operation", 17),
+    ("工艺控制指标超出范围未处置", "operation", None),
+    ("承包商人员未进行入厂安全教育", "contractor", None),
+    ("变更管理未履行审批手续", "change", None),
+    ("安全生产责任制未覆盖全部岗位", "responsibility", 16),
+    ("紧急停车系统旁路未审批", "operation", 4),
+    ("罐区紧急切断阀未投用", "equipment", 5),
+    ("职业危害告知牌缺失", "occupational_health", None),
+    ("安全风险辨识清单未更新", "risk", None),
+    ("事故事件未按规定上报分析", "incident", None),
+]
+BASES = ["《中华人民共和国安全生产法》第四十一条", "《危险化学品安全管理条例》第二十条",
+         "GB 30871-2022《危险化学品企业特殊作业安全规范》", "GB/T 50493-2019",
+         "《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》",
+         "《中华人民共和国消防法》第二十八条"]
+DEADLINE_DAYS = (0, 7, 15, 30)
+PLAN_TEXT = {
+    "goal": "彻底消除隐患，达到国家标准要求", "methods": "停用相关设施，委托有资质单位整改",
+    "funds_materials": "安排专项资金，物资已采购到位", "organisation": "由生产副总牵头，设备部负责实施",
+    "timeline": "按期限完成并组织验收", "safety_emergency": "落实临时监护措施，完善专项应急预案",
+}
+BATCH = 20000
+
+
+def _person(rng):
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def _credit_code(rng, used):
+    alphabet = credit_code.ALPHABET
+    while True:
+        code = credit_code.make("91120116" + "".join(rng.choice(alphabet) for _ in range(9)))
+        if code not in used:
+            used.add(code)
+            return code
+
+
+def _insert(table, rows):
+    for start in range(0, len(rows), BATCH):
+        db.session.execute(insert(table), rows[start:start + BATCH])
+
+
+def database_is_empty():
+    return db.session.scalar(select(func.count(User.id))) == 0
+
+
+def seed(enterprises=20, hazards=400, seed_value=1, password=None, today=None, echo=print):
+    """Fill an empty database with a park of ``enterprises`` and ``hazards``. Returns counts."""
+    if not database_is_empty():
+        raise RuntimeError("the database already has data; demo data goes only into an empty database")
+    started = time.perf_counter()
+    rng = random.Random(seed_value)
+    today = today or park_today()
+    password = password or current_app.config["DEMO_PASSWORD"]
+
+    used_codes = set()
+    ent_rows = []
+    for i in range(1, enterprises + 1):
+        name = f"天津{rng.choice(PLACES)}{rng.choice(TRADES)}有限公司"
+        if any(r["name"] == name for r in ent_rows[-50:]):
+            name = name.replace("有限公司", f"第{i}分公司")
+        ent_rows.append({
+            "id": i, "name": name, "credit_code": _credit_code(rng, used_codes),
+            "address": f"天津市滨海新区大港{rng.choice(ZONES)}{rng.randint(1, 300)}号",
+            "zone": rng.choice(ZONES), "industry": rng.choice(INDUSTRIES),
+            "legal_representative": _person(rng), "contact_name": _person(rng),
+            "contact_phone": f"1{rng.choice('35789')}{rng.randint(100000000, 999999999)}",
+            "contact_email": f"safety{i}@example.com",
+            "major_hazard_installation": rng.choice(["none", "none", "level1", "level2", "level3", "level4"]),
+            "active": True,
+        })
+    _insert(Enterprise.__table__, ent_rows)
+
+    from .accounts import create_user
+
+    admin = create_user("admin", password, "admin", display_name="园区应急办管理员", commit=False)
+    inspectors = [
+        create_user("inspector", password, "inspector", display_name="张检查", certificate_no="津应急执120001",
+                    commit=False),
+        create_user("inspector2", password, "inspector", display_name="李复查", certificate_no="津应急执120002",
+                    commit=False),
+    ]
+    ent1, ent2 = db.session.get(Enterprise, 1), db.session.get(Enterprise, 2 if enterprises > 1 else 1)
+    create_user("enterprise1", password, "enterprise", enterprise=ent1, display_name=ent1.contact_name,
+                commit=False)
+    if enterprises > 1:
+        create_user("enterprise2", password, "enterprise", enterprise=ent2, display_name=ent2.contact_name,
+                    commit=False)
+    db.session.flush()
+    inspector_ids = [u.id for u in inspectors]
+
+    # Inspections: about one per four hazards, over the last 12 months.
+    n_inspections = max(1, hazards // 4)
+    types = reference.inspection_type_codes()
+    insp_rows, insp_links = [], []
+    for i in range(1, n_inspections + 1):
+        ent = rng.randint(1, enterprises)
+        day = today - timedelta(days=rng.randint(0, 364))
+        by = rng.choice(inspector_ids)
+        insp_rows.append({"id": i, "enterprise_id": ent, "inspection_type": rng.choice(types),
+                          "inspected_on": day, "checklist": rng.sample(reference.category_codes(), 3),
+                          "summary": "现场检查", "created_by_id": by,
+                          "created_at": datetime.combine(day, datetime.min.time()) + timedelta(hours=1)})
+        insp_links.append({"inspection_id": i, "user_id": by})
+    _insert(Inspection.__table__, insp_rows)
+    _insert(inspection_inspectors, insp_links)
+
+    hazard_rows, measure_rows, plan_rows, events = [], [], [], []
+    per_year = {}
+    measure_id = 0
+    for hid in range(1, hazards + 1):
+        insp = insp_rows[rng.randrange(len(insp_rows))]
+        found_on = insp["inspected_on"]
+        problem, category, crit = rng.choice(PROBLEMS)
+        major = crit is not None and rng.random() < 0.15
+        deadline = found_on + timedelta(days=rng.choice(DEADLINE_DAYS) + (30 if major else 0))
+        age = (today - found_on).days
+        status = _pick_status(rng, age, major)
+        year = found_on.year
+        per_year[year] = per_year.get(year, 0) + 1
+        filed_at = insp["created_at"] + timedelta(minutes=hid % 50)
+        closed_on = None
+        if status == "closed":
+            closed_on = min(today, deadline + timedelta(days=rng.randint(-10, 5)))
+            closed_on = max(closed_on, found_on)
+        hazard_rows.append({
+            "id": hid, "code": f"YH-{year}-{per_year[year]:06d}", "enterprise_id": insp["enterprise_id"],
+            "inspection_id": insp["id"], "title": f"{rng.choice(UNITS)}{problem}",
+            "description": f"检查发现{problem}，存在安全风险。", "location": rng.choice(UNITS),
+            "category": category, "level": "major" if major else "general",
+            "criterion": crit if major else None, "legal_basis": rng.choice(BASES), "found_on": found_on,
+            "found_by_id": insp["created_by_id"], "original_deadline": deadline, "deadline": deadline,
+            "status": status, "responsible_person": _person(rng), "rectification_note":
+                "已按要求完成整改" if status in ("submitted", "verified", "closed") else "",
+            "closed_on": closed_on,
+            "closed_at": datetime.combine(closed_on, datetime.min.time()) + timedelta(hours=2) if closed_on else None,
+            "created_at": filed_at, "updated_at": filed_at, "version": 1 + _STEPS[status],
+        })
+        events.append((filed_at, hid, insp["created_by_id"], "file", None, "open"))
+        if status != "open" and status != "withdrawn":
+            n = rng.choice((1, 1, 2))
+            done = status in ("submitted", "verified", "closed")
+            for _ in range(n):
+                measure_id += 1
+                measure_rows.append({
+                    "id": measure_id, "hazard_id": hid, "description": f"整改{problem}",
+                    "responsible_person": _person(rng), "funds": rng.choice((0, 500, 2000, 15000, 80000)),
+                    "deadline": deadline, "interim_precautions": "设置警戒，加强巡检",
+                    "done_on": min(today, found_on + timedelta(days=rng.randint(0, 20))) if done else None,
+                    "evidence_note": "", "created_at": filed_at, "updated_at": filed_at,
+                })
+            if major:
+                plan_rows.append({"hazard_id": hid, **PLAN_TEXT, "created_at": filed_at, "updated_at": filed_at})
+        for step, (action, frm, to) in enumerate(_path(status, major), start=1):
+            events.append((filed_at + timedelta(days=step), hid, _actor_for(action, inspector_ids, admin.id),
+                           action, frm, to))
+    _insert(Hazard.__table__, hazard_rows)
+    _insert(Measure.__table__, measure_rows)
+    _insert(GovernancePlan.__table__, plan_rows)
+    for year, count in per_year.items():
+        sequences.set_at_least(f"hazard:{year}", count)
+    n_events = _insert_events(events)
+    db.session.commit()
+    elapsed = time.perf_counter() - started
+    counts = {"enterprises": enterprises, "inspections": len(insp_rows), "hazards": hazards,
+              "measures": len(measure_rows), "events": n_events, "seconds": round(elapsed, 1)}
+    echo(f"demo data: {counts}")
+    return counts
+
+
+_STEPS = {"open": 0, "rectifying": 1, "submitted": 2, "verified": 3, "closed": 3, "withdrawn": 1}
+
+
+def _pick_status(rng, age, major):
+    r = rng.random()
+    if age > 60:
+        weights = [("closed", .82), ("rectifying", .06), ("open", .04), ("submitted", .03), ("withdrawn", .03)]
+    elif age > 20:
+        weights = [("closed", .5), ("rectifying", .2), ("open", .12), ("submitted", .12), ("withdrawn", .02)]
+    else:
+        weights = [("open", .45), ("rectifying", .3), ("submitted", .1), ("closed", .14), ("withdrawn", .01)]
+    for status, w in weights:
+        r -= w
+        if r <= 0:
+            break
+    if major and status == "closed" and rng.random() < .2:
+        status = "verified"
+    return status
+
+
+def _path(status, major):
+    steps = {
+        "open": [],
+        "rectifying": [("acknowledge", "open", "rectifying")],
+        "submitted": [("acknowledge", "open", "rectifying"), ("submit", "rectifying", "submitted")],
+        "verified": [("acknowledge", "open", "rectifying"), ("submit", "rectifying", "submitted"),
+                     ("verify", "submitted", "verified")],
+        "withdrawn": [("withdraw", "open", "withdrawn")],
+    }
+    if status == "closed":
+        base = steps["verified"] if major else steps["submitted"]
+        return base + ([("close", "verified", "closed")] if major else [("verify", "submitted", "closed")])
+    return steps[status]
+
+
+def _actor_for(action, inspector_ids, admin_id):
+    if action in ("verify", "reject"):
+        return inspector_ids[0]
+    if action in ("close", "withdraw"):
+        return admin_id
+    return None  # enterprise actions in demo history are recorded without a named user
+
+
+def _insert_events(events):
+    """Append events in time order to the hash chain."""
+    events.sort(key=lambda e: (e[0], e[1]))
+    head = db.session.get(AuditHead, 1)
+    seq, prev = (head.seq, head.last_hash) if head else (0, audit.GENESIS)
+    rows = []
+    for created_at, hazard_id, actor_id, action, frm, to in events:
+        seq += 1
+        row = SimpleNamespace(seq=seq, hazard_id=hazard_id, measure_id=None, actor_id=actor_id, action=action,
+                              from_status=frm, to_status=to, comment="", data={}, created_at=created_at,
+                              prev_hash=prev)
+        row.hash = audit.compute_hash(row)
+        prev = row.hash
+        rows.append(vars(row))
+    _insert(Event.__table__, rows)
+    if head is None:
+        db.session.add(AuditHead(id=1, seq=seq, last_hash=prev))
+    else:
+        head.seq, head.last_hash = seq, prev
+    return len(rows)

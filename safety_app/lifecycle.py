@@ -1,0 +1,395 @@
+"""The lifecycle of a hazard: the transition table and the one function that applies it.
+
+Web views, the JSON API and the scheduled jobs all change hazards through this
+module; nothing else assigns ``Hazard.status``. Every change writes a
+hash-chained event and the notifications in the same transaction.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
+
+from . import audit, notifications, reference, sequences
+from .clock import today, utcnow
+from .extensions import db
+from .models import (
+    FINAL_STATUSES,
+    AttachmentKind,
+    ExtensionRequest,
+    ExtensionStatus,
+    GovernancePlan,
+    Hazard,
+    HazardLevel,
+    HazardStatus,
+    Measure,
+    Role,
+)
+from .permissions import owns
+
+S = HazardStatus
+NOT_FINAL = frozenset(set(S) - set(FINAL_STATUSES))
+
+
+class LifecycleError(Exception):
+    """A refused action; ``status`` is the HTTP status that fits, ``message`` is translatable."""
+
+    status = 422
+    code = "invalid"
+
+    def __init__(self, message, field=None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+class NotAllowed(LifecycleError):
+    status = 403
+    code = "forbidden"
+
+
+class WrongState(LifecycleError):
+    status = 409
+    code = "wrong_state"
+
+
+class StaleVersion(LifecycleError):
+    status = 409
+    code = "stale_version"
+
+    def __init__(self):
+        super().__init__(_l("This hazard was changed by someone else. Reload the page and try again."))
+
+
+class Invalid(LifecycleError):
+    status = 422
+    code = "invalid"
+
+
+@dataclass(frozen=True)
+class Transition:
+    roles: frozenset
+    from_states: frozenset
+    to_state: object = None  # None: status unchanged (extension requests)
+    requires: tuple = field(default_factory=tuple)  # names of data items the actor must give
+
+
+ENTERPRISE = frozenset({Role.ENTERPRISE})
+STAFF = frozenset({Role.INSPECTOR, Role.ADMIN})
+ADMIN = frozenset({Role.ADMIN})
+
+TRANSITIONS = {
+    "acknowledge": Transition(ENTERPRISE, frozenset({S.OPEN}), S.RECTIFYING),
+    "submit": Transition(ENTERPRISE, frozenset({S.RECTIFYING}), S.SUBMITTED, ("note",)),
+    "reject": Transition(STAFF, frozenset({S.SUBMITTED}), S.RECTIFYING, ("reason",)),
+    # A general hazard is closed on verification; a major one waits for the admin.
+    "verify": Transition(STAFF, frozenset({S.SUBMITTED}), S.CLOSED),
+    "close": Transition(ADMIN, frozenset({S.VERIFIED}), S.CLOSED),
+    "withdraw": Transition(ADMIN, NOT_FINAL, S.WITHDRAWN, ("reason",)),
+    "request_extension": Transition(
+        ENTERPRISE, frozenset({S.OPEN, S.RECTIFYING}), None, ("new_deadline", "reason")
+    ),
+    "approve_extension": Transition(ADMIN, NOT_FINAL, None),
+    "refuse_extension": Transition(ADMIN, NOT_FINAL, None),
+}
+
+ACTION_LABELS = {
+    "file": _l("Filed"),
+    "acknowledge": _l("Acknowledge"),
+    "submit": _l("Submit for re-inspection"),
+    "reject": _l("Reject"),
+    "verify": _l("Verify"),
+    "close": _l("Close out"),
+    "withdraw": _l("Withdraw"),
+    "request_extension": _l("Request extension"),
+    "approve_extension": _l("Approve extension"),
+    "refuse_extension": _l("Refuse extension"),
+    "edit": _l("Edited"),
+    "plan": _l("Governance plan saved"),
+    "measure_add": _l("Measure added"),
+    "measure_edit": _l("Measure updated"),
+    "attachment": _l("File uploaded"),
+}
+
+
+def pending_extension(hazard):
+    return next((r for r in hazard.extension_requests if r.status == ExtensionStatus.PENDING), None)
+
+
+def target_state(hazard, action):
+    t = TRANSITIONS[action]
+    if action == "verify" and hazard.level == HazardLevel.MAJOR:
+        return S.VERIFIED
+    return t.to_state
+
+
+def check(hazard, action, actor):
+    """Raise a LifecycleError when ``actor`` may not do ``action`` on ``hazard`` now (data aside)."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise Invalid(_l("Unknown action."))
+    if actor is None or not owns(actor, hazard.enterprise_id):
+        raise NotAllowed(_l("You may not change this hazard."))
+    if actor.role not in transition.roles:
+        raise NotAllowed(_l("Your role may not do this."))
+    if hazard.status not in transition.from_states:
+        raise WrongState(_l("Not possible while the hazard is in this state."))
+    has_pending = pending_extension(hazard) is not None
+    if action == "request_extension" and has_pending:
+        raise WrongState(_l("An extension request is already waiting for a decision."))
+    if action in ("approve_extension", "refuse_extension") and not has_pending:
+        raise WrongState(_l("There is no pending extension request."))
+    if action == "acknowledge" and hazard.level == HazardLevel.MAJOR:
+        if hazard.plan is None or not hazard.plan.is_complete:
+            raise Invalid(_l("A major hazard needs its complete governance plan (all six elements) before it can be acknowledged."))
+
+
+def is_allowed(hazard, action, actor):
+    """For showing buttons: would ``check`` pass (ignoring data the actor has not given yet)?"""
+    try:
+        check(hazard, action, actor)
+    except LifecycleError:
+        return False
+    return True
+
+
+def allowed_actions(hazard, actor):
+    return [a for a in TRANSITIONS if is_allowed(hazard, a, actor)]
+
+
+def _text(data, name):
+    value = data.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _check_data(hazard, action, data):
+    for name in TRANSITIONS[action].requires:
+        if name == "new_deadline":
+            continue
+        if not _text(data, name):
+            label = {"note": _l("A description of the rectification is required."),
+                     "reason": _l("A reason is required.")}[name]
+            raise Invalid(label, field=name)
+    if action == "submit":
+        if not hazard.measures:
+            raise Invalid(_l("Add at least one measure before submitting."), field="measures")
+        if any(not m.is_done for m in hazard.measures):
+            raise Invalid(_l("Every measure must be marked done before submitting."), field="measures")
+        if not any(a.kind == AttachmentKind.EVIDENCE for a in hazard.attachments):
+            raise Invalid(_l("Upload at least one evidence photo or file before submitting."), field="evidence")
+    if action == "request_extension":
+        new_deadline = data.get("new_deadline")
+        if not isinstance(new_deadline, date):
+            raise Invalid(_l("Give the new deadline as a date."), field="new_deadline")
+        if new_deadline <= hazard.deadline:
+            raise Invalid(_l("The new deadline must be after the current deadline."), field="new_deadline")
+
+
+def apply(hazard, action, actor, *, version, **data):
+    """Apply ``action`` to ``hazard`` for ``actor``, who saw ``version``; commit.
+
+    Checks role, enterprise ownership, current status, the version and the
+    data; then writes the change, the event and the notifications in one
+    transaction. Returns the event. Raises LifecycleError (nothing written).
+    """
+    try:
+        check(hazard, action, actor)
+        if version is None or int(version) != hazard.version:
+            raise StaleVersion()
+        _check_data(hazard, action, data)
+        from_status = hazard.status
+        event_data = {}
+        comment = _text(data, "reason") or _text(data, "comment")
+        if action == "submit":
+            hazard.rectification_note = _text(data, "note")
+            hazard.submitted_at = utcnow()
+            comment = hazard.rectification_note
+        elif action == "verify":
+            hazard.verified_at = utcnow()
+        elif action == "request_extension":
+            db.session.add(ExtensionRequest(
+                hazard=hazard, requested_by_id=actor.id, current_deadline=hazard.deadline,
+                requested_deadline=data["new_deadline"], reason=_text(data, "reason"),
+                status=ExtensionStatus.PENDING,
+            ))
+            event_data = {"requested_deadline": data["new_deadline"].isoformat()}
+        elif action in ("approve_extension", "refuse_extension"):
+            request = pending_extension(hazard)
+            request.status = (ExtensionStatus.APPROVED if action == "approve_extension"
+                              else ExtensionStatus.REFUSED)
+            request.decided_by_id = actor.id
+            request.decided_at = utcnow()
+            request.decision_comment = comment
+            event_data = {"requested_deadline": request.requested_deadline.isoformat(),
+                          "previous_deadline": hazard.deadline.isoformat()}
+            if action == "approve_extension":
+                hazard.deadline = request.requested_deadline
+        to_status = target_state(hazard, action) or hazard.status
+        hazard.status = to_status
+        if to_status == S.CLOSED:
+            hazard.closed_at = utcnow()
+            hazard.closed_on = today()
+        hazard.updated_at = utcnow()  # always bumps the version, even when nothing else changed
+        db.session.flush()
+        event = audit.append_event(
+            action=action, actor=actor, hazard_id=hazard.id, from_status=from_status,
+            to_status=to_status, comment=comment, data=event_data,
+        )
+        notifications.on_transition(hazard, action, actor, comment)
+        db.session.commit()
+        return event
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleVersion() from None
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None, description="",
+                location="", criterion=None, legal_basis="", found_on=None, responsible_person="",
+                commit=True):
+    """Create a hazard (status open) with its code and 'file' event.
+
+    Ticking a major-hazard criterion makes the hazard major.
+    """
+    if actor is None or actor.role not in STAFF:
+        raise NotAllowed(_l("Only inspectors and administrators file hazards."))
+    title = (title or "").strip()
+    if not title:
+        raise Invalid(_l("A title is required."), field="title")
+    if reference.category(category) is None:
+        raise Invalid(_l("Choose a category from the list."), field="category")
+    if criterion not in (None, "") and reference.criterion(criterion) is None:
+        raise Invalid(_l("Choose a major-hazard criterion from the list."), field="criterion")
+    found_on = found_on or today()
+    if not isinstance(deadline, date):
+        raise Invalid(_l("Give the deadline as a date."), field="deadline")
+    if deadline < found_on:
+        raise Invalid(_l("The deadline cannot be before the day the hazard was found."), field="deadline")
+    if inspection is not None and inspection.enterprise_id != enterprise.id:
+        raise Invalid(_l("The inspection belongs to another enterprise."), field="inspection")
+    criterion = int(criterion) if criterion not in (None, "") else None
+    try:
+        hazard = Hazard(
+            code=sequences.hazard_code(today().year), enterprise=enterprise, inspection=inspection,
+            title=title, description=(description or "").strip(), location=(location or "").strip(),
+            category=category, level=HazardLevel.MAJOR if criterion else HazardLevel.GENERAL,
+            criterion=criterion, legal_basis=(legal_basis or "").strip(), found_on=found_on,
+            found_by_id=actor.id, original_deadline=deadline, deadline=deadline, status=S.OPEN,
+            responsible_person=(responsible_person or "").strip(),
+        )
+        db.session.add(hazard)
+        db.session.flush()
+        audit.append_event(action="file", actor=actor, hazard_id=hazard.id, to_status=S.OPEN,
+                           data={"level": hazard.level, "deadline": deadline.isoformat()})
+        notifications.on_filed(hazard, actor)
+        if commit:
+            db.session.commit()
+        return hazard
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+EDITABLE_STATES = frozenset({S.OPEN, S.RECTIFYING})
+
+
+def _check_rectification_edit(hazard, actor, permission):
+    from .permissions import can
+
+    if not can(actor, permission, hazard):
+        raise NotAllowed(_l("You may not change this hazard."))
+    if hazard.status not in EDITABLE_STATES:
+        raise WrongState(_l("Measures and the plan can only be changed while the hazard is being rectified."))
+
+
+def _commit_with_event(hazard, actor, action, measure_id=None, data=None):
+    try:
+        hazard.updated_at = utcnow()
+        db.session.flush()
+        audit.append_event(action=action, actor=actor, hazard_id=hazard.id, measure_id=measure_id,
+                           data=data or {})
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleVersion() from None
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def save_plan(hazard, actor, **elements):
+    """Create or update the governance plan of a major hazard."""
+    _check_rectification_edit(hazard, actor, "plan.edit")
+    if hazard.level != HazardLevel.MAJOR:
+        raise Invalid(_l("Only a major hazard has a governance plan."))
+    plan = hazard.plan or GovernancePlan(hazard=hazard)
+    for name in GovernancePlan.ELEMENTS:
+        if name in elements:
+            setattr(plan, name, (elements[name] or "").strip())
+    plan.updated_by_id = actor.id
+    db.session.add(plan)
+    _commit_with_event(hazard, actor, "plan", data={"complete": plan.is_complete})
+    return plan
+
+
+MEASURE_FIELDS = ("description", "responsible_person", "funds", "deadline", "interim_precautions",
+                  "done_on", "evidence_note")
+
+
+def save_measure(hazard, actor, measure=None, **fields):
+    """Add a measure to the hazard, or update ``measure``; marks done via ``done_on``."""
+    _check_rectification_edit(hazard, actor, "measure.edit")
+    if measure is not None and measure.hazard_id != hazard.id:
+        raise NotAllowed(_l("This measure belongs to another hazard."))
+    description = fields.get("description", measure.description if measure else "")
+    if not (description or "").strip():
+        raise Invalid(_l("Describe what will be done."), field="description")
+    funds = fields.get("funds")
+    if funds is not None and funds < 0:
+        raise Invalid(_l("Funds cannot be negative."), field="funds")
+    done_on = fields.get("done_on")
+    if done_on is not None and done_on > today():
+        raise Invalid(_l("The completion date cannot be in the future."), field="done_on")
+    is_new = measure is None
+    measure = measure or Measure(hazard=hazard, created_by_id=actor.id)
+    for name in MEASURE_FIELDS:
+        if name in fields:
+            value = fields[name]
+            setattr(measure, name, value.strip() if isinstance(value, str) else value)
+    db.session.add(measure)
+    db.session.flush()
+    _commit_with_event(hazard, actor, "measure_add" if is_new else "measure_edit", measure_id=measure.id,
+                       data={"done": measure.done_on is not None})
+    return measure
+
+
+def record_attachment(hazard, actor, attachment):
+    """Record an uploaded file (already checked and stored) with its event."""
+    if attachment.kind == AttachmentKind.EVIDENCE:
+        _check_rectification_edit(hazard, actor, "evidence.upload")
+    elif actor.role not in STAFF or not owns(actor, hazard.enterprise_id):
+        raise NotAllowed(_l("You may not change this hazard."))
+    attachment.hazard = hazard
+    attachment.uploaded_by_id = actor.id
+    db.session.add(attachment)
+    db.session.flush()
+    _commit_with_event(hazard, actor, "attachment",
+                       data={"attachment_id": attachment.id, "kind": attachment.kind,
+                             "name": attachment.original_name})
+    return attachment
+
+
+def overdue_days(hazard, on=None):
+    """Days past the current deadline (0 when not overdue). Overdue is derived, never stored."""
+    if hazard.status in FINAL_STATUSES:
+        return 0
+    on = on or today()
+    return max(0, (on - hazard.deadline).days)
+
+
+def overdue_clause(on=None):
+    """SQL condition for "overdue on ``on``" (default today)."""
+    on = on or today()
+    return (Hazard.status.not_in([s.value for s in FINAL_STATUSES])) & (Hazard.deadline < on)

@@ -1,0 +1,71 @@
+"""Stable string values for roles, statuses and other closed vocabularies."""
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    INSPECTOR = "inspector"
+    ENTERPRISE = "enterprise"
+
+
+class HazardLevel(StrEnum):
+    GENERAL = "general"
+    MAJOR = "major"
+
+
+class HazardStatus(StrEnum):
+    OPEN = "open"
+    RECTIFYING = "rectifying"
+    SUBMITTED = "submitted"
+    VERIFIED = "verified"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+
+# Statuses in which a hazard no longer counts as open (nor overdue).
+FINAL_STATUSES = (HazardStatus.CLOSED, HazardStatus.WITHDRAWN)
+
+
+class ExtensionStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class MajorHazardInstallation(StrEnum):
+    """重大危险源 level of an enterprise."""
+
+    NONE = "none"
+    LEVEL1 = "level1"
+    LEVEL2 = "level2"
+    LEVEL3 = "level3"
+    LEVEL4 = "level4"
+
+
+class AttachmentKind(StrEnum):
+    PHOTO = "photo"  # taken by the inspector when filing ("before")
+    EVIDENCE = "evidence"  # uploaded by the enterprise ("after")
+
+
+class DocumentKind(StrEnum):
+    NOTICE = "notice"
+    OPINION = "opinion"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+
+
+class OutboxChannel(StrEnum):
+    EMAIL = "email"
+    WEBHOOK = "webhook"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    DEAD = "dead"
+
+
+class JobOutcome(StrEnum):
+    RUNNING = "running"
+    SUCCESS = "success"
+    FAILED = "failed"

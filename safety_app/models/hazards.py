@@ -1,0 +1,202 @@
+"""The two lists: hazards (list 1) and measures (list 2), with inspections,
+governance plans, extension requests and attachments."""
+from ..extensions import db
+from .base import created_at_column, updated_at_column
+from .enums import HazardStatus
+
+inspection_inspectors = db.Table(
+    "inspection_inspectors",
+    db.Column("inspection_id", db.Integer, db.ForeignKey("inspections.id"), primary_key=True),
+    db.Column("user_id", db.Integer, db.ForeignKey("users.id"), primary_key=True),
+)
+
+
+class Inspection(db.Model):
+    """One visit to one enterprise (检查)."""
+
+    __tablename__ = "inspections"
+
+    id = db.Column(db.Integer, primary_key=True)
+    enterprise_id = db.Column(db.Integer, db.ForeignKey("enterprises.id"), nullable=False, index=True)
+    inspection_type = db.Column(db.String(40), nullable=False)
+    inspected_on = db.Column(db.Date, nullable=False, index=True)
+    # Codes of the checklist sections / criteria looked at, as a JSON list.
+    checklist = db.Column(db.JSON, nullable=False, default=list)
+    summary = db.Column(db.Text, nullable=False, default="")
+    created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    created_at = created_at_column()
+
+    enterprise = db.relationship("Enterprise")
+    created_by = db.relationship("User", foreign_keys=[created_by_id])
+    inspectors = db.relationship("User", secondary=inspection_inspectors, order_by="User.id")
+    hazards = db.relationship("Hazard", back_populates="inspection", order_by="Hazard.id")
+
+
+class Hazard(db.Model):
+    """A problem or hazard found at an enterprise (row of the problem-hazard list)."""
+
+    __tablename__ = "hazards"
+
+    id = db.Column(db.Integer, primary_key=True)
+    code = db.Column(db.String(20), nullable=False, unique=True)
+    enterprise_id = db.Column(db.Integer, db.ForeignKey("enterprises.id"), nullable=False)
+    inspection_id = db.Column(db.Integer, db.ForeignKey("inspections.id"), index=True)
+    title = db.Column(db.String(200), nullable=False)
+    description = db.Column(db.Text, nullable=False, default="")
+    location = db.Column(db.String(200), nullable=False, default="")
+    category = db.Column(db.String(40), nullable=False)
+    level = db.Column(db.String(10), nullable=False)
+    criterion = db.Column(db.Integer)  # 1..20, regulations §3
+    legal_basis = db.Column(db.Text, nullable=False, default="")
+    found_on = db.Column(db.Date, nullable=False)
+    found_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    original_deadline = db.Column(db.Date, nullable=False)
+    deadline = db.Column(db.Date, nullable=False)
+    status = db.Column(db.String(20), nullable=False, default=HazardStatus.OPEN.value)
+    responsible_person = db.Column(db.String(100), nullable=False, default="")
+    rectification_note = db.Column(db.Text, nullable=False, default="")
+    submitted_at = db.Column(db.DateTime)
+    verified_at = db.Column(db.DateTime)
+    closed_at = db.Column(db.DateTime)
+    closed_on = db.Column(db.Date)  # park-time date of close-out, for monthly figures
+    created_at = created_at_column()
+    updated_at = updated_at_column()
+    version = db.Column(db.Integer, nullable=False, default=1)
+
+    enterprise = db.relationship("Enterprise")
+    inspection = db.relationship("Inspection", back_populates="hazards")
+    found_by = db.relationship("User", foreign_keys=[found_by_id])
+    measures = db.relationship(
+        "Measure", back_populates="hazard", order_by="Measure.id", cascade="all, delete-orphan"
+    )
+    plan = db.relationship(
+        "GovernancePlan", back_populates="hazard", uselist=False, cascade="all, delete-orphan"
+    )
+    attachments = db.relationship("Attachment", back_populates="hazard", order_by="Attachment.id")
+    extension_requests = db.relationship(
+        "ExtensionRequest", back_populates="hazard", order_by="ExtensionRequest.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        db.CheckConstraint("level IN ('general','major')", name="level_known"),
+        db.CheckConstraint(
+            "status IN ('open','rectifying','submitted','verified','closed','withdrawn')",
+            name="status_known",
+        ),
+        db.CheckConstraint("criterion IS NULL OR (criterion BETWEEN 1 AND 20)", name="criterion_range"),
+        db.CheckConstraint("criterion IS NULL OR level = 'major'", name="criterion_major"),
+        db.Index("ix_hazards_enterprise_status_deadline", "enterprise_id", "status", "deadline"),
+        db.Index("ix_hazards_status_deadline", "status", "deadline"),
+        db.Index("ix_hazards_found_on", "found_on"),
+        db.Index("ix_hazards_closed_on", "closed_on"),
+    )
+
+    @property
+    def is_major(self):
+        return self.level == "major"
+
+
+class GovernancePlan(db.Model):
+    """The six-element governance plan (治理方案) of a MAJOR hazard, regulations §2."""
+
+    __tablename__ = "governance_plans"
+
+    ELEMENTS = ("goal", "methods", "funds_materials", "organisation", "timeline", "safety_emergency")
+
+    id = db.Column(db.Integer, primary_key=True)
+    hazard_id = db.Column(db.Integer, db.ForeignKey("hazards.id"), nullable=False, unique=True)
+    goal = db.Column(db.Text, nullable=False, default="")
+    methods = db.Column(db.Text, nullable=False, default="")
+    funds_materials = db.Column(db.Text, nullable=False, default="")
+    organisation = db.Column(db.Text, nullable=False, default="")
+    timeline = db.Column(db.Text, nullable=False, default="")
+    safety_emergency = db.Column(db.Text, nullable=False, default="")
+    updated_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+    created_at = created_at_column()
+    updated_at = updated_at_column()
+
+    hazard = db.relationship("Hazard", back_populates="plan")
+
+    @property
+    def is_complete(self):
+        return all((getattr(self, name) or "").strip() for name in self.ELEMENTS)
+
+
+class Measure(db.Model):
+    """A rectification or institutional measure (row of the measures list)."""
+
+    __tablename__ = "measures"
+
+    id = db.Column(db.Integer, primary_key=True)
+    hazard_id = db.Column(db.Integer, db.ForeignKey("hazards.id"), nullable=False, index=True)
+    description = db.Column(db.Text, nullable=False)
+    responsible_person = db.Column(db.String(100), nullable=False, default="")
+    funds = db.Column(db.Numeric(14, 2), nullable=False, default=0)
+    deadline = db.Column(db.Date)
+    interim_precautions = db.Column(db.Text, nullable=False, default="")
+    done_on = db.Column(db.Date)
+    evidence_note = db.Column(db.Text, nullable=False, default="")
+    created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+    created_at = created_at_column()
+    updated_at = updated_at_column()
+
+    hazard = db.relationship("Hazard", back_populates="measures")
+
+    __table_args__ = (db.CheckConstraint("funds >= 0", name="funds_non_negative"),)
+
+    @property
+    def is_done(self):
+        return self.done_on is not None
+
+
+class ExtensionRequest(db.Model):
+    """A request to move a hazard's deadline (延期申请)."""
+
+    __tablename__ = "extension_requests"
+
+    id = db.Column(db.Integer, primary_key=True)
+    hazard_id = db.Column(db.Integer, db.ForeignKey("hazards.id"), nullable=False, index=True)
+    requested_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    current_deadline = db.Column(db.Date, nullable=False)
+    requested_deadline = db.Column(db.Date, nullable=False)
+    reason = db.Column(db.Text, nullable=False)
+    status = db.Column(db.String(10), nullable=False, default="pending")
+    decided_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+    decided_at = db.Column(db.DateTime)
+    decision_comment = db.Column(db.Text, nullable=False, default="")
+    created_at = created_at_column()
+
+    hazard = db.relationship("Hazard", back_populates="extension_requests")
+    requested_by = db.relationship("User", foreign_keys=[requested_by_id])
+    decided_by = db.relationship("User", foreign_keys=[decided_by_id])
+
+    __table_args__ = (
+        db.CheckConstraint("status IN ('pending','approved','refused')", name="status_known"),
+    )
+
+
+class Attachment(db.Model):
+    """A photo or evidence file; stored under a random name, served through a checked route."""
+
+    __tablename__ = "attachments"
+
+    id = db.Column(db.Integer, primary_key=True)
+    hazard_id = db.Column(db.Integer, db.ForeignKey("hazards.id"), nullable=False, index=True)
+    measure_id = db.Column(db.Integer, db.ForeignKey("measures.id"))
+    kind = db.Column(db.String(10), nullable=False)
+    original_name = db.Column(db.String(255), nullable=False)
+    stored_name = db.Column(db.String(100), nullable=False, unique=True)
+    thumb_name = db.Column(db.String(100))
+    content_type = db.Column(db.String(100), nullable=False)
+    size = db.Column(db.Integer, nullable=False)
+    width = db.Column(db.Integer)
+    height = db.Column(db.Integer)
+    sha256 = db.Column(db.String(64), nullable=False)
+    uploaded_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    created_at = created_at_column()
+
+    hazard = db.relationship("Hazard", back_populates="attachments")
+    uploaded_by = db.relationship("User")
+
+    __table_args__ = (db.CheckConstraint("kind IN ('photo','evidence')", name="kind_known"),)

@@ -1,0 +1,32 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from ...accounts import MIN_PASSWORD_LENGTH
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Log in"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    new_password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)]
+    )
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords do not match."))],
+    )
+    submit = SubmitField(_l("Change password"))
+
+    def __init__(self, username, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._username = username
+
+    def validate_new_password(self, field):
+        if field.data.strip().lower() == self._username.lower():
+            raise ValidationError(_l("The password must not be the username."))

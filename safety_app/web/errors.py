@@ -1,0 +1,63 @@
+"""Error pages: never a stack trace; JSON for the API, HTML otherwise."""
+import logging
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from ..extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def _wants_json():
+    return request.path.startswith("/api/")
+
+
+def error_response(status, code, message):
+    if _wants_json():
+        return jsonify({"error": {"code": code, "message": str(message)}}), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+MESSAGES = {
+    400: ("bad_request", lambda: _("The request could not be understood.")),
+    401: ("unauthorized", lambda: _("Please log in.")),
+    403: ("forbidden", lambda: _("You may not do this.")),
+    404: ("not_found", lambda: _("Not found.")),
+    405: ("method_not_allowed", lambda: _("This method is not allowed here.")),
+    409: ("conflict", lambda: _("This was changed by someone else.")),
+    413: ("too_large", lambda: _("The upload is too large.")),
+    422: ("invalid", lambda: _("The data is not valid.")),
+    429: ("too_many_requests", lambda: _("Too many attempts. Please wait and try again.")),
+    500: ("server_error", lambda: _("Something went wrong on our side. Nothing was saved; please try again.")),
+    503: ("unavailable", lambda: _("The service is temporarily unavailable. Please try again in a moment.")),
+}
+
+
+def register_error_handlers(app):
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        code, message = MESSAGES.get(exc.code, ("error", lambda: exc.description))
+        if exc.code == 400 and "CSRF" in (exc.description or ""):
+            message = lambda: _("The form expired or was sent from elsewhere. Reload the page and try again.")  # noqa: E731
+        return error_response(exc.code, code, message())
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_down(exc):
+        log.error("database error: %s", exc)
+        db.session.rollback()
+        code, message = MESSAGES[503]
+        return error_response(503, code, message())
+
+    @app.errorhandler(Exception)
+    def unexpected(exc):
+        log.exception("unhandled error")
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the page must still render
+            pass
+        code, message = MESSAGES[500]
+        return error_response(500, code, message())

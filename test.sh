@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up and run the tests; extra arguments go to pytest.
+# SQLite always; PostgreSQL too when TEST_DATABASE_URL is set.
+set -euo pipefail
+cd "$(dirname "$0")"
+bin/setup-venv requirements-dev.txt
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,196 @@
+"""Fixtures: an app on a migrated database (SQLite, and PostgreSQL when
+TEST_DATABASE_URL is set), a park made in one line, and logins.
+
+The schema is made by the Alembic migrations once per database; between
+tests every table is emptied, so each test starts from a clean park.
+"""
+import os
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import text
+
+from safety_app import clock, create_app, credit_code
+from safety_app.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+PASSWORD = "correct-horse-battery"
+DATABASES = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
+
+
+def pytest_report_header(config):
+    used = ", ".join(DATABASES)
+    pg = f" (PostgreSQL at {TEST_DATABASE_URL.split('@')[-1]})" if TEST_DATABASE_URL else \
+        " (set TEST_DATABASE_URL to also run on PostgreSQL)"
+    return f"databases under test: {used}{pg}"
+
+
+def pytest_terminal_summary(terminalreporter):
+    terminalreporter.write_line(f"tests ran on databases: {', '.join(DATABASES)}")
+
+
+def _base_config(url, tmp):
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "REPORTS_DIR": str(tmp / "reports"),
+        "UPLOAD_DIR": str(tmp / "uploads"),
+        "PUBLIC_BASE_URL": "http://park.test",
+        "SCHEDULER_ENABLED": False,
+    }
+
+
+def _reset_postgres(url):
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def database(request, tmp_path_factory):
+    """A database migrated to head with `flask db upgrade` (Alembic), once per backend."""
+    from flask_migrate import upgrade
+
+    tmp = tmp_path_factory.mktemp(request.param)
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp / 'test.db'}"
+    else:
+        url = TEST_DATABASE_URL
+        _reset_postgres(url)
+    app = create_app(_base_config(url, tmp))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return SimpleNamespace(kind=request.param, url=url)
+
+
+def _empty_all_tables(kind):
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if kind == "postgresql":
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        for name in tables:
+            db.session.execute(text(f"DELETE FROM {name}"))
+        db.session.execute(text("DELETE FROM sqlite_sequence")) if _has_sqlite_sequence() else None
+    db.session.commit()
+
+
+def _has_sqlite_sequence():
+    return db.session.execute(
+        text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")
+    ).first() is not None
+
+
+@pytest.fixture
+def app(database, tmp_path):
+    app = create_app(_base_config(database.url, tmp_path))
+    app.config["DATABASE_KIND"] = database.kind
+    with app.app_context():
+        _empty_all_tables(database.kind)
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def make_credit_code(n):
+    """A valid unified social credit code, different for each n."""
+    body = f"91120116{n:09d}"
+    return credit_code.make(body)
+
+
+class Park(SimpleNamespace):
+    """Two enterprises (A and B), an admin, two inspectors and a user for each enterprise."""
+
+    def hazard(self, enterprise=None, *, major=False, deadline=None, title="安全阀超期未校验",
+               inspector=None, inspection=None, category="equipment", found_on=None):
+        from safety_app import lifecycle
+
+        return lifecycle.file_hazard(
+            inspector or self.inspector, enterprise=enterprise or self.a, title=title, category=category,
+            deadline=deadline or (clock.today() + timedelta(days=7)), criterion=15 if major else None,
+            location="罐区", legal_basis="《安全生产法》", inspection=inspection, found_on=found_on,
+        )
+
+
+def make_park():
+    from safety_app.accounts import create_user
+    from safety_app.models import Enterprise
+
+    a = Enterprise(name="天津渤海石油化工有限公司", credit_code=make_credit_code(1), contact_email="a@example.com")
+    b = Enterprise(name="天津南港精细化工有限公司", credit_code=make_credit_code(2), contact_email="b@example.com")
+    db.session.add_all([a, b])
+    db.session.flush()
+    park = Park(
+        a=a, b=b,
+        admin=create_user("admin", PASSWORD, "admin", display_name="管理员", email="admin@example.com", commit=False),
+        inspector=create_user("inspector", PASSWORD, "inspector", display_name="张检查",
+                              certificate_no="津应急执120001", email="inspector@example.com", commit=False),
+        inspector2=create_user("inspector2", PASSWORD, "inspector", display_name="李复查", commit=False),
+        user_a=create_user("user_a", PASSWORD, "enterprise", enterprise=a, email="ua@example.com", commit=False),
+        user_b=create_user("user_b", PASSWORD, "enterprise", enterprise=b, email="ub@example.com", commit=False),
+    )
+    db.session.commit()
+    return park
+
+
+@pytest.fixture
+def park(app):
+    return make_park()
+
+
+def login(client, user, password=PASSWORD):
+    response = client.post("/login", data={"username": user.username, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return client
+
+
+@pytest.fixture
+def login_as(client):
+    def _login(user):
+        client.get("/logout")  # harmless GET (405) keeps the helper simple
+        with client.session_transaction() as s:
+            s.clear()
+        return login(client, user)
+
+    return _login
+
+
+def pytest_sessionstart(session):
+    from safety_app.i18n import compile_catalogs
+
+    compile_catalogs()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """scrypt is slow on purpose; tests hash the same few passwords many times."""
+    from safety_app.models import people
+
+    original = people.generate_password_hash
+    cache = {}
+
+    def cached(password, method="scrypt", salt_length=16):
+        if password not in cache:
+            cache[password] = original(password, method=method, salt_length=salt_length)
+        return cache[password]
+
+    people.generate_password_hash = cached
+    yield
+    people.generate_password_hash = original

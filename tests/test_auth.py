@@ -1,0 +1,83 @@
+from safety_app.extensions import db
+
+from .conftest import PASSWORD, login
+
+
+def test_login_page_is_chinese_by_default(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert "登录" in page
+    assert 'lang="zh-CN"' in page
+
+
+def test_english_can_be_chosen(client):
+    client.get("/lang/en")
+    page = client.get("/login").get_data(as_text=True)
+    assert "Log in" in page
+
+
+def test_admin_logs_in_and_out(client, park):
+    login(client, park.admin)
+    assert client.get("/").status_code in (200, 302)
+    client.post("/logout")
+    response = client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_wrong_password_is_refused_with_a_message(client, park):
+    response = client.post("/login", data={"username": "admin", "password": "wrong-password"})
+    assert response.status_code == 401
+    assert "用户名或密码错误" in response.get_data(as_text=True)
+
+
+def test_anonymous_user_is_sent_to_login(client):
+    response = client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_login_form_needs_csrf_token(app, client, park):
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post("/login", data={"username": "admin", "password": PASSWORD})
+    assert response.status_code == 400
+
+
+def test_deactivated_user_is_logged_out_at_next_request(client, park):
+    login(client, park.user_a)
+    park.user_a.active = False
+    db.session.commit()
+    response = client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_five_failed_logins_block_the_sixth_even_with_the_right_password(client, park):
+    for _ in range(5):
+        client.post("/login", data={"username": "admin", "password": "wrong-password"})
+    response = client.post("/login", data={"username": "admin", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "15" in response.get_data(as_text=True)
+
+
+def test_password_change_enforces_the_rules(client, park):
+    login(client, park.admin)
+    response = client.post("/password", data={"current_password": PASSWORD, "new_password": "short",
+                                              "confirm": "short"})
+    assert response.status_code == 400
+    response = client.post("/password", data={"current_password": PASSWORD, "new_password": "new-password-1",
+                                              "confirm": "new-password-1"})
+    assert response.status_code == 302
+    db.session.refresh(park.admin)
+    assert park.admin.check_password("new-password-1")
+
+
+def test_security_headers_are_set(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"]
+
+
+def test_unknown_page_shows_a_friendly_404_without_trace(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "Traceback" not in response.get_data(as_text=True)
