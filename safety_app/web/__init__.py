@@ -22,7 +22,7 @@ def register_web(app):
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
-    for name in ("hazards", "inspections", "enterprises", "portal", "admin", "notifications",
+    for name in ("dashboard", "hazards", "inspections", "enterprises", "portal", "admin", "notifications",
                  "reports", "ledgers"):
         _register_optional(app, name)
     register_error_handlers(app)
