@@ -1,0 +1,65 @@
+"""Office settings: stored in the ``settings`` table, editable by the admin.
+
+``get(key)`` returns the stored value or the default below; environment
+variables named ``SETTING_<KEY>`` (upper case) override the default, so a
+deployment can preset e.g. the SMTP host without touching the database.
+"""
+import os
+
+from .extensions import db
+from .models import Setting
+
+DEFAULTS = {
+    "office_name": "天津市滨海新区大港街道应急管理办公室",
+    "park_name": "天津滨海新区大港石化产业园区",
+    "notice_prefix": "大港应急",  # numbers read （大港应急）责改〔2026〕第001号
+    "due_soon_days": 3,
+    "escalation_days": 7,
+    "smtp_host": "",
+    "smtp_port": 25,
+    "smtp_tls": False,
+    "smtp_user": "",
+    "smtp_password": "",
+    "smtp_sender": "park-safety@localhost",
+    "webhook_url": "",
+}
+
+INT_KEYS = {"due_soon_days", "escalation_days", "smtp_port"}
+BOOL_KEYS = {"smtp_tls"}
+
+
+def _env_default(key):
+    raw = os.environ.get(f"SETTING_{key.upper()}")
+    if raw is None:
+        return DEFAULTS[key]
+    if key in INT_KEYS:
+        return int(raw)
+    if key in BOOL_KEYS:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    return raw
+
+
+def get(key):
+    if key not in DEFAULTS:
+        raise KeyError(key)
+    row = db.session.get(Setting, key)
+    return _env_default(key) if row is None else row.value
+
+
+def all_settings():
+    stored = {row.key: row.value for row in db.session.query(Setting).all()}
+    return {key: stored.get(key, _env_default(key)) for key in DEFAULTS}
+
+
+def set_many(values, commit=True):
+    """Store several settings (unknown keys are refused)."""
+    for key, value in values.items():
+        if key not in DEFAULTS:
+            raise KeyError(key)
+        row = db.session.get(Setting, key)
+        if row is None:
+            db.session.add(Setting(key=key, value=value))
+        else:
+            row.value = value
+    if commit:
+        db.session.commit()
