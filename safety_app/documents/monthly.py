@@ -1,0 +1,226 @@
+"""月度安全生产报告 — the monthly safety report for the park or one enterprise (regulations §5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import NamedTuple
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, KeepTogether, Spacer, Table, TableStyle
+
+from safety_app import charts
+
+from .atomic import WrittenFile
+from .fonts import register_cjk_font
+from .layout import Styles, data_table, frame_width, grid_style, make_styles, para, write_pdf
+from .text import cn_date, cn_month, parse_month, percent, ratio
+
+TITLE = "月度安全生产报告"
+LEVEL_LABELS = {"general": "一般事故隐患", "major": "重大事故隐患"}
+NONE_TEXT = "无。"
+
+
+class OverdueRow(NamedTuple):
+    """An overdue hazard: still open after its deadline."""
+
+    code: str
+    enterprise_name: str
+    title: str
+    deadline: date
+    days_overdue: int
+
+
+class ClearingRow(NamedTuple):
+    """One enterprise's progress towards clearing its hazards to zero (清零)."""
+
+    enterprise_name: str
+    found: int
+    closed: int
+    open: int
+    overdue: int
+    cleared: bool
+
+
+class MajorHazardRow(NamedTuple):
+    """A major hazard and where it stands."""
+
+    code: str
+    enterprise_name: str
+    title: str
+    status_label: str
+    deadline: date
+
+
+class Trend(NamedTuple):
+    """Hazards found and closed per month, oldest first (``months`` as 'YYYY-MM')."""
+
+    months: list[str]
+    found: list[int]
+    closed: list[int]
+
+
+@dataclass
+class MonthlyReportData:
+    """The figures of one month for the park or for one enterprise.
+
+    ``rectification_rate`` is closed ÷ found as a 0..1 fraction, None when
+    nothing was found; ``found_by_level`` is keyed 'general'/'major';
+    ``found_by_category`` is (label, count) in display order. Row lists are
+    printed in the order given.
+    """
+
+    period: str
+    scope_name: str
+    office_name: str
+    generated_on: date
+    inspections_done: int
+    found_total: int
+    found_by_level: dict[str, int]
+    found_by_category: list[tuple[str, int]]
+    closed_in_month: int
+    open_total: int
+    overdue_total: int
+    rectification_rate: float | None
+    overdue_list: list[OverdueRow] = field(default_factory=list)
+    clearing: list[ClearingRow] = field(default_factory=list)
+    major_hazards: list[MajorHazardRow] = field(default_factory=list)
+    trend: Trend = field(default_factory=lambda: Trend([], [], []))
+    remarks: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        parse_month(self.period)
+        self.overdue_list = [OverdueRow(*r) for r in self.overdue_list]
+        self.clearing = [ClearingRow(*r) for r in self.clearing]
+        self.major_hazards = [MajorHazardRow(*r) for r in self.major_hazards]
+        self.trend = Trend(*self.trend)
+
+
+def build_monthly_report(data: MonthlyReportData, path: str | Path, *,
+                         font_path: str | None = None, overwrite: bool = False) -> WrittenFile:
+    """Write the monthly report PDF atomically to ``path``; return sha256 and size."""
+    font = register_cjk_font(font_path)
+    st = make_styles(font)
+    title = f"{data.scope_name}{cn_month(data.period)}{TITLE}"
+    return write_pdf(path, monthly_story(data, st), font=font, title=title,
+                     author=data.office_name, subject=data.period, overwrite=overwrite)
+
+
+def monthly_story(data: MonthlyReportData, st: Styles) -> list:
+    """The report as platypus flowables, section by section."""
+    width = frame_width()
+    story = [
+        para(data.office_name, st.office),
+        para(TITLE, st.title),
+        para(f"{data.scope_name}　{cn_month(data.period)}", st.number),
+        para(f"编制日期：{cn_date(data.generated_on)}", st.right),
+        para("一、总体情况", st.heading),
+        para(_summary_sentence(data), st.body_indent),
+        _figures_table(data, st),
+    ]
+    story += _section("二、隐患分类统计", [
+        charts.category_chart([label for label, _ in data.found_by_category],
+                              [count for _, count in data.found_by_category],
+                              width=width, font_name=st.font),
+    ], st)
+    story += _section("三、近12个月隐患发现与销号趋势", [
+        charts.trend_chart(data.trend.months, data.trend.found, data.trend.closed,
+                           width=width, height=190, font_name=st.font),
+    ], st)
+    story += [para("四、“清零”进度", st.heading)] + _clearing(data, st, width)
+    story += [para("五、重大事故隐患", st.heading)] + _major(data, st, width)
+    story += [para("六、逾期未整改隐患清单", st.heading)] + _overdue(data, st, width)
+    if data.remarks:
+        story.append(para("七、其他情况", st.heading))
+        story += [para(text, st.body_indent) for text in data.remarks]
+    story += _sign_off(data, st)
+    return story
+
+
+def _section(heading: str, flowables: list, st: Styles) -> list:
+    # Keep a chart with its heading rather than leaving the heading alone at a page foot.
+    return [CondPageBreak(60 * mm), KeepTogether([para(heading, st.heading), *flowables])]
+
+
+def _summary_sentence(data: MonthlyReportData) -> str:
+    general = data.found_by_level.get("general", 0)
+    major = data.found_by_level.get("major", 0)
+    return (
+        f"{cn_month(data.period)}，共开展隐患排查检查 {data.inspections_done} 次，发现事故隐患 "
+        f"{data.found_total} 项，其中一般事故隐患 {general} 项、重大事故隐患 {major} 项；"
+        f"销号 {data.closed_in_month} 项，整改率 {percent(_rate(data))}。截至本月末，"
+        f"尚有 {data.open_total} 项隐患未销号，其中逾期 {data.overdue_total} 项。"
+    )
+
+
+def _rate(data: MonthlyReportData) -> float | None:
+    return None if data.found_total == 0 else data.rectification_rate
+
+
+def _figures_table(data: MonthlyReportData, st: Styles) -> Table:
+    levels = "，".join(f"{LEVEL_LABELS.get(k, k)} {v} 项" for k, v in data.found_by_level.items())
+    pairs = [
+        ("本月检查次数", f"{data.inspections_done} 次"),
+        ("本月发现隐患", f"{data.found_total} 项" + (f"（{levels}）" if levels else "")),
+        ("本月销号", f"{data.closed_in_month} 项"),
+        ("整改率（销号÷发现）", percent(_rate(data))),
+        ("未销号隐患", f"{data.open_total} 项"),
+        ("其中逾期", f"{data.overdue_total} 项"),
+    ]
+    rows = [[para(label, st.cell), para(value, st.cell)] for label, value in pairs]
+    table = Table(rows, colWidths=[45 * mm, frame_width() - 45 * mm])
+    table.setStyle(TableStyle(grid_style(st.font, header_rows=0, stripes=False)
+                              + [("BACKGROUND", (0, 0), (0, -1), "#E8EEF5")]))
+    return table
+
+
+def _clearing(data: MonthlyReportData, st: Styles, width: float) -> list:
+    if not data.clearing:
+        return [para(NONE_TEXT, st.body_indent)]
+    cleared = sum(1 for r in data.clearing if r.cleared)
+    total = len(data.clearing)
+    intro = para(f"纳入统计企业 {total} 家，已实现隐患“清零” {cleared} 家，"
+                 f"清零率 {percent(ratio(cleared, total))}；未清零 {total - cleared} 家。", st.body_indent)
+    widths = [12 * mm, None, 14 * mm, 14 * mm, 14 * mm, 14 * mm, 17 * mm, 16 * mm]
+    widths[1] = width - sum(w for w in widths if w)
+    rows = [
+        [n, r.enterprise_name, r.found, r.closed, r.open, r.overdue,
+         percent(ratio(r.closed, r.found)), "已清零" if r.cleared else "未清零"]
+        for n, r in enumerate(data.clearing, 1)
+    ]
+    header = ["序号", "企业名称", "发现", "销号", "未销号", "逾期", "整改率", "清零"]
+    return [intro, data_table(header, rows, widths, st, wrap=(1,), center=(0, 2, 3, 4, 5, 6, 7))]
+
+
+def _major(data: MonthlyReportData, st: Styles, width: float) -> list:
+    if not data.major_hazards:
+        return [para(NONE_TEXT, st.body_indent)]
+    widths = [10 * mm, 27.5 * mm, 38 * mm, None, 18 * mm, 27.5 * mm]
+    widths[3] = width - sum(w for w in widths if w)
+    rows = [[n, r.code, r.enterprise_name, r.title, r.status_label, cn_date(r.deadline)]
+            for n, r in enumerate(data.major_hazards, 1)]
+    header = ["序号", "隐患编号", "企业名称", "隐患", "状态", "整改期限"]
+    return [data_table(header, rows, widths, st, wrap=(2, 3, 4), center=(0,))]
+
+
+def _overdue(data: MonthlyReportData, st: Styles, width: float) -> list:
+    if not data.overdue_list:
+        return [para(NONE_TEXT, st.body_indent)]
+    widths = [11 * mm, 27.5 * mm, 38 * mm, None, 27.5 * mm, 15 * mm]
+    widths[3] = width - sum(w for w in widths if w)
+    rows = [[n, r.code, r.enterprise_name, r.title, cn_date(r.deadline), r.days_overdue]
+            for n, r in enumerate(data.overdue_list, 1)]
+    header = ["序号", "隐患编号", "企业名称", "隐患", "整改期限", "逾期天数"]
+    return [data_table(header, rows, widths, st, wrap=(2, 3), center=(0, 5))]
+
+
+def _sign_off(data: MonthlyReportData, st: Styles) -> list:
+    return [KeepTogether([
+        Spacer(1, 10 * mm),
+        para("编制：______________　　审核：______________　　签发：______________", st.body),
+        Spacer(1, 6 * mm),
+        para(data.office_name, st.right),
+        para("（印章）", st.right),
+        para(cn_date(data.generated_on), st.right),
+    ])]

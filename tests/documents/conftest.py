@@ -1,0 +1,200 @@
+"""Sample data for the document tests: plain dataclasses, no database, no app."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pytest
+
+from safety_app.documents import (
+    ClearingRow,
+    MajorHazardRow,
+    MonthlyReportData,
+    NoticeData,
+    NoticeHazard,
+    OpinionData,
+    OpinionItem,
+    OverdueRow,
+    QuarterlyData,
+    QuarterlyRow,
+    Trend,
+)
+
+OFFICE = "天津市滨海新区大港街道应急管理办公室"
+ENTERPRISE = "天津渤海湾精细化工有限公司"
+CATEGORIES = [
+    "安全领导能力", "安全生产责任制", "岗位安全教育和操作技能培训", "安全生产信息管理",
+    "安全风险管理", "设计管理", "试生产管理", "装置运行安全管理", "设备设施完好性",
+    "作业许可管理（特殊作业：动火、受限空间、盲板抽堵、高处、吊装、临时用电、动土、断路）",
+    "承包商管理", "变更管理", "应急管理", "安全事故事件管理", "消防安全", "危险化学品储存",
+    "职业卫生", "其他",
+]
+TITLES = [
+    "涉及可燃和有毒有害气体泄漏的场所未按国家标准设置检测报警装置",
+    "构成二级重大危险源的危险化学品罐区未实现紧急切断功能",
+    "安全阀、爆破片等安全附件未正常投用",
+    "动火作业票证未经审批即开始作业，现场未配备灭火器材",
+    "控制室面向具有火灾、爆炸危险性装置一侧不满足国家标准关于防火防爆的要求",
+    "特种作业人员未持证上岗",
+    "消防通道被杂物占用",
+    "未按国家标准分区分类储存危险化学品，相互禁配物质混放混存",
+]
+PREFIXES = ["渤海", "大港", "滨海", "津南", "海河", "港湾", "东方", "华北", "石化", "长芦"]
+SUFFIXES = ["精细化工有限公司", "石油化工股份有限公司", "新材料科技有限公司", "化学品储运有限公司",
+            "能源化工（天津）有限公司"]
+
+
+def make_notice_data(*, same_deadline: bool = False) -> NoticeData:
+    """A notice with three hazards, one of them major."""
+    d1, d2 = date(2026, 11, 20), date(2026, 12, 6)
+    hazards = [
+        NoticeHazard("YH-2026-000101", TITLES[0], "二号罐区东侧泵房",
+                     "《危险化学品安全管理条例》第二十条", "general", d2 if same_deadline else d1),
+        NoticeHazard("YH-2026-000102", TITLES[1], "二号罐区",
+                     "《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》第五项",
+                     "major", d2),
+        NoticeHazard("YH-2026-000103", TITLES[6] + "，疏散指示标志损坏 & 应急照明失效<不合格>",
+                     "综合楼一层", "《中华人民共和国消防法》第二十八条", "general",
+                     d2 if same_deadline else d1),
+    ]
+    return NoticeData(
+        number="（大港应急）责改〔2026〕第001号", office_name=OFFICE, enterprise_name=ENTERPRISE,
+        enterprise_address="天津市滨海新区大港石化产业园区海港路18号", hazards=hazards,
+        deadline=d2, inspectors=[("张建国", "TJ12010001"), ("李晓梅", "TJ12010002")],
+        issued_on=date(2026, 11, 6), qr_url="https://yh.example.cn/hazards/101",
+    )
+
+
+def make_opinion_data() -> OpinionData:
+    """An opinion answering the sample notice with mixed results."""
+    return OpinionData(
+        number="（大港应急）复查〔2026〕第001号", notice_number="（大港应急）责改〔2026〕第001号",
+        office_name=OFFICE, enterprise_name=ENTERPRISE,
+        items=[OpinionItem("YH-2026-000101", TITLES[0], "已整改", "已加装可燃气体检测报警仪4台"),
+               OpinionItem("YH-2026-000102", TITLES[1], "部分整改", "紧急切断阀已采购，尚未安装"),
+               ("YH-2026-000103", TITLES[6], "未整改", "")],
+        inspectors=[("张建国", "TJ12010001")], reinspected_on=date(2026, 12, 8),
+    )
+
+
+def enterprise_name(i: int) -> str:
+    """A plausible, unique enterprise name."""
+    return f"天津{PREFIXES[i % len(PREFIXES)]}{SUFFIXES[i % len(SUFFIXES)]}第{i + 1}分公司"
+
+
+def make_monthly_data(hazards: int = 300, enterprises: int = 30, seed: int = 7) -> MonthlyReportData:
+    """A park report; about 60% of the hazards are overdue, 5% major."""
+    rng = random.Random(seed)
+    names = [enterprise_name(i) for i in range(enterprises)]
+    month_end = date(2026, 11, 30)
+    overdue, majors = [], []
+    per_enterprise = {n: [0, 0, 0, 0] for n in names}  # found, closed, open, overdue
+    by_category = dict.fromkeys(CATEGORIES, 0)
+    closed = 0
+    for i in range(hazards):
+        name = names[i % enterprises]
+        title = TITLES[i % len(TITLES)]
+        code = f"YH-2026-{i + 1:06d}"
+        deadline = month_end - timedelta(days=rng.randint(1, 200))
+        counts = per_enterprise[name]
+        counts[0] += 1
+        by_category[CATEGORIES[i % len(CATEGORIES)]] += 1
+        if i % 10 < 6:
+            overdue.append(OverdueRow(code, name, title, deadline, (month_end - deadline).days))
+            counts[2] += 1
+            counts[3] += 1
+        elif i % 10 < 8:
+            counts[2] += 1
+        else:
+            counts[1] += 1
+            closed += 1
+        if i % 20 == 0:
+            majors.append(MajorHazardRow(code, name, title, "整改中", deadline))
+    clearing = [ClearingRow(n, f, c, o, od, o == 0) for n, (f, c, o, od) in per_enterprise.items()]
+    clearing.append(ClearingRow("天津大港示范化工有限公司", 3, 3, 0, 0, True))
+    months = [f"{2025 + (m > 12)}-{(m - 1) % 12 + 1:02d}" for m in range(12, 24)]
+    return MonthlyReportData(
+        period="2026-11", scope_name="天津滨海新区大港石化产业园区", office_name=OFFICE,
+        generated_on=date(2026, 12, 1), inspections_done=enterprises * 2, found_total=hazards,
+        found_by_level={"general": hazards - len(majors), "major": len(majors)},
+        found_by_category=sorted(by_category.items(), key=lambda kv: -kv[1]),
+        closed_in_month=closed, open_total=hazards - closed, overdue_total=len(overdue),
+        rectification_rate=closed / hazards if hazards else None,
+        overdue_list=overdue, clearing=clearing, major_hazards=majors,
+        trend=Trend(months, [rng.randint(5, 60) for _ in months], [rng.randint(0, 50) for _ in months]),
+    )
+
+
+def make_quarterly_data(enterprises: int = 40) -> QuarterlyData:
+    """A quarter for the park, one row per enterprise."""
+    rows = [QuarterlyRow(enterprise_name(i), 10 + i % 7, 6 + i % 5, i % 3, i % 3 // 2, i % 3, i % 3 // 2,
+                         i % 4, 12500.0 * (i % 5)) for i in range(enterprises)]
+    return QuarterlyData(period="2026Q3", scope_name="天津滨海新区大港石化产业园区",
+                         office_name=OFFICE, generated_on=date(2026, 10, 9), rows=rows)
+
+
+@pytest.fixture
+def notice_data() -> NoticeData:
+    return make_notice_data()
+
+
+@pytest.fixture
+def opinion_data() -> OpinionData:
+    return make_opinion_data()
+
+
+@pytest.fixture
+def monthly_data() -> MonthlyReportData:
+    return make_monthly_data()
+
+
+@pytest.fixture
+def quarterly_data() -> QuarterlyData:
+    return make_quarterly_data()
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+@pytest.fixture
+def page_texts():
+    """Return a function: PDF path → extracted text of each page, whitespace removed.
+
+    Wrapped table cells break words across lines, so comparisons ignore whitespace.
+    """
+    from pypdf import PdfReader
+
+    def read(path) -> list[str]:
+        return [_squash(page.extract_text()) for page in PdfReader(path).pages]
+
+    return read
+
+
+@pytest.fixture
+def pdf_text(page_texts):
+    """Return a function: PDF path → all its text, whitespace removed."""
+    return lambda path: "".join(page_texts(path))
+
+
+@pytest.fixture
+def fresh_font_cache():
+    """Forget the chosen font before and after the test."""
+    from safety_app.documents.fonts import reset_font_cache
+
+    reset_font_cache()
+    yield
+    reset_font_cache()
+
+
+@pytest.fixture
+def make_notice():
+    """The notice factory, for tests that need a variant."""
+    return make_notice_data
+
+
+@pytest.fixture
+def make_monthly():
+    """The monthly report factory (hazards=, enterprises=)."""
+    return make_monthly_data
