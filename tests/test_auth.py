@@ -81,3 +81,59 @@ def test_unknown_page_shows_a_friendly_404_without_trace(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(client, park):
+    response = client.post("/login", data={"username": "admin", "password": PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie
+
+
+def test_secure_cookie_follows_preferred_scheme(monkeypatch):
+    from config import Config
+
+    monkeypatch.setenv("PREFERRED_URL_SCHEME", "https")
+    assert Config().SESSION_COOKIE_SECURE is True
+    monkeypatch.setenv("PREFERRED_URL_SCHEME", "http")
+    assert Config().SESSION_COOKIE_SECURE is False
+
+
+def test_login_starts_a_new_session(client, park):
+    with client.session_transaction() as s:
+        s["planted"] = "by-someone-else"
+    login(client, park.admin)
+    with client.session_transaction() as s:
+        assert "planted" not in s
+
+
+def test_logout_ends_the_session_even_for_a_copied_cookie(client, park):
+    login(client, park.admin)
+    with client.session_transaction() as s:
+        stolen = dict(s)
+    client.post("/logout")
+    with client.session_transaction() as s:
+        s.update(stolen)
+    response = client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_throttle_is_kept_in_the_database_so_all_workers_share_it(app, park):
+    from safety_app.models import LoginAttempt
+
+    first, second = app.test_client(), app.test_client()  # think: two gunicorn workers
+    for _ in range(3):
+        first.post("/login", data={"username": "admin", "password": "wrong-password"})
+    for _ in range(2):
+        second.post("/login", data={"username": "admin", "password": "wrong-password"})
+    assert db.session.query(LoginAttempt).count() == 5
+    assert first.post("/login", data={"username": "admin", "password": PASSWORD}).status_code == 429
+
+
+def test_throttle_lifts_after_fifteen_minutes(app, client, park, time_machine):
+    time_machine.move_to("2026-11-29 09:00:00+08:00", tick=False)
+    for _ in range(5):
+        client.post("/login", data={"username": "admin", "password": "wrong-password"})
+    assert client.post("/login", data={"username": "admin", "password": PASSWORD}).status_code == 429
+    time_machine.move_to("2026-11-29 09:16:00+08:00", tick=False)
+    assert client.post("/login", data={"username": "admin", "password": PASSWORD}).status_code == 302

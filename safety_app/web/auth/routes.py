@@ -56,6 +56,10 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     lang = session.get("lang")
+    if current_user.is_authenticated:
+        # Server-side end of the session: a copy of the old cookie no longer logs in.
+        current_user.rotate_session()
+        db.session.commit()
     logout_user()
     session.clear()
     if lang:
