@@ -92,6 +92,17 @@ def _has_sqlite_sequence():
 def app(database, tmp_path):
     app = create_app(_base_config(database.url, tmp_path))
     app.config["DATABASE_KIND"] = database.kind
+
+    @app.before_request
+    def _forget_previous_request():
+        # The test holds one app context across requests, and ``g`` lives on it:
+        # drop what a previous request cached (Flask-Login's user, counts) so each
+        # request authenticates from its own cookie, as in production.
+        from flask import g
+
+        for name in ("_login_user", "unread_count"):
+            g.pop(name, None)
+
     with app.app_context():
         _empty_all_tables(database.kind)
         yield app

@@ -40,3 +40,18 @@ def test_every_message_has_a_chinese_translation():
 def test_form_errors_come_in_chinese(client):
     page = client.post("/login", data={"username": "", "password": ""}).get_data(as_text=True)
     assert "This field is required" not in page
+
+
+def test_areas_agree_on_the_chinese_for_a_shared_message():
+    seen, conflicts = {}, []
+    for area in catalog_dirs():
+        po = area / "zh" / "LC_MESSAGES" / "messages.po"
+        if not po.exists():
+            continue
+        with po.open("rb") as f:
+            for m in read_po(f):
+                if m.id and m.string:
+                    if m.id in seen and seen[m.id][1] != m.string:
+                        conflicts.append(f"{m.id!r}: {seen[m.id][0]}={seen[m.id][1]!r} vs {area.name}={m.string!r}")
+                    seen.setdefault(m.id, (area.name, m.string))
+    assert not conflicts, "; ".join(conflicts)

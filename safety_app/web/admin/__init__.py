@@ -1,0 +1,6 @@
+"""Administration pages: users (create, edit, deactivate, reset password) and office settings."""
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,132 @@
+from urllib.parse import urlsplit
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField, TelField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
+
+from ... import registry
+from ...accounts import MIN_PASSWORD_LENGTH
+from ...labels import ROLE
+
+USERNAME = Regexp(r"^[A-Za-z0-9._@-]{2,64}$",
+                  message=_l("2 to 64 characters: letters, digits and . _ - @ only."))
+
+
+def _check_contact(form):
+    """E-mail and phone use the registry's rules; returns False when one is wrong."""
+    ok = True
+    email = (form.email.data or "").strip()
+    if email and not registry.is_valid_email(email):
+        form.email.errors.append(_l("Not a valid e-mail address (for example name@example.com)."))
+        ok = False
+    phone = registry.normalise_phone(form.phone.data)
+    if phone and not registry.is_valid_phone(phone):
+        form.phone.errors.append(_l("Not a valid phone number: a mobile number has 11 digits; a landline needs "
+                                    "the area code, e.g. 022-12345678."))
+        ok = False
+    return ok
+
+
+class ProfileMixin:
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=100)])
+    email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=200)])
+    phone = TelField(_l("Phone"), validators=[Optional(), Length(max=30)])
+    certificate_no = StringField(_l("Law-enforcement certificate number"), validators=[Optional(), Length(max=50)])
+
+    def profile(self):
+        return {
+            "display_name": self.display_name.data.strip(),
+            "email": (self.email.data or "").strip(),
+            "phone": registry.normalise_phone(self.phone.data),
+            "certificate_no": (self.certificate_no.data or "").strip(),
+        }
+
+
+class NewUserForm(ProfileMixin, FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), USERNAME])
+    role = SelectField(_l("Role"), choices=list(ROLE.items()), default="inspector")
+    enterprise = SelectField(_l("Enterprise"), coerce=int, validate_choice=False)
+    password = PasswordField(_l("Initial password"),
+                             validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)])
+    confirm = PasswordField(_l("Repeat password"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The passwords do not match."))])
+
+    def __init__(self, enterprises, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enterprise.choices = [(0, _l("— choose —"))] + [(e.id, e.name) for e in enterprises]
+        self._enterprise_ids = {e.id for e in enterprises}
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        ok = _check_contact(self) and ok
+        if self.role.data == "enterprise" and self.enterprise.data not in self._enterprise_ids:
+            self.enterprise.errors.append(_l("An enterprise user needs an enterprise."))
+            ok = False
+        return ok
+
+
+class EditUserForm(ProfileMixin, FlaskForm):
+    active = BooleanField(_l("Active (may log in)"))
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        return _check_contact(self) and ok
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"),
+                             validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)])
+    confirm = PasswordField(_l("Repeat new password"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The passwords do not match."))])
+
+
+def _http_url(form, field):
+    from wtforms.validators import ValidationError
+
+    value = (field.data or "").strip()
+    if not value:
+        return
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+        raise ValidationError(_l("The address must start with https:// or http:// and name a host."))
+
+
+def _sender(form, field):
+    from wtforms.validators import ValidationError
+
+    if not registry.is_valid_email((field.data or "").strip(), allow_local_host=True):
+        raise ValidationError(_l("Not a valid e-mail address (for example name@example.com)."))
+
+
+HOSTNAME = Regexp(r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$|^\[[0-9A-Fa-f:]+\]$",
+                  message=_l("A host name or IP address, without http:// and without a port."))
+
+
+class SettingsForm(FlaskForm):
+    office_name = StringField(_l("Office name"), validators=[DataRequired(), Length(max=100)])
+    park_name = StringField(_l("Park name"), validators=[DataRequired(), Length(max=100)])
+    notice_prefix = StringField(_l("Notice number prefix"), validators=[DataRequired(), Length(max=20)])
+    due_soon_days = IntegerField(_l("Remind enterprises this many days before the deadline"),
+                                 validators=[InputRequired(), NumberRange(min=1, max=60)])
+    escalation_days = IntegerField(_l("Escalate to the admins after this many days overdue"),
+                                   validators=[InputRequired(), NumberRange(min=1, max=365)])
+    smtp_host = StringField(_l("SMTP server"), validators=[Optional(), Length(max=200), HOSTNAME])
+    smtp_port = IntegerField(_l("SMTP port"), validators=[InputRequired(), NumberRange(min=1, max=65535)])
+    smtp_tls = BooleanField(_l("Use STARTTLS"))
+    smtp_user = StringField(_l("SMTP user name"), validators=[Optional(), Length(max=200)])
+    smtp_password = PasswordField(_l("SMTP password"), validators=[Optional(), Length(max=200)])
+    clear_smtp_password = BooleanField(_l("Remove the stored SMTP password"))
+    smtp_sender = StringField(_l("Sender e-mail address"), validators=[DataRequired(), Length(max=200), _sender])
+    webhook_url = StringField(_l("Webhook URL"), validators=[Optional(), Length(max=500), _http_url])
+
+    KEYS = ("office_name", "park_name", "notice_prefix", "due_soon_days", "escalation_days", "smtp_host",
+            "smtp_port", "smtp_tls", "smtp_user", "smtp_password", "smtp_sender", "webhook_url")
+
+    def values(self):
+        out = {}
+        for key in self.KEYS:
+            value = getattr(self, key).data
+            out[key] = value.strip() if isinstance(value, str) and key != "smtp_password" else value
+        out["smtp_tls"] = bool(out["smtp_tls"])
+        return out
