@@ -2,12 +2,14 @@
 
 Messages are in Chinese (the office's working language) and name the
 enterprise, the hazard code and title, the deadline, and a link.
-An idempotency key makes a job's rerun create nothing twice.
+An idempotency key makes a job's rerun create nothing twice: every write
+with a key is an INSERT ... ON CONFLICT DO NOTHING on ``idempotency_key``.
 """
 from datetime import timedelta
 
 from flask import current_app, has_app_context
-from sqlalchemy import select
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from .clock import utcnow
 from .extensions import db
@@ -45,20 +47,81 @@ def notify(users, *, kind, title, body, hazard_id=None, link="", key=None, email
         else:
             db.session.add(Notification(**values))
         if email and user.email:
-            enqueue(OutboxChannel.EMAIL, user.email, title, f"{body}\n\n{link}".strip(),
+            enqueue(OutboxChannel.EMAIL, user.email, title, _email_body(body, link),
                     key=f"{user_key}:email" if user_key else None)
+
+
+def _email_body(body, link):
+    return f"{body}\n\n{link}".strip()
+
+
+def _outbox_values(channel, recipient, subject, body, key, now):
+    return {"channel": str(channel), "recipient": recipient, "subject": subject[:300], "body": body,
+            "idempotency_key": key, "status": OutboxStatus.PENDING.value, "attempts": 0,
+            "next_attempt_at": now - timedelta(seconds=1), "created_at": now, "last_error": ""}
 
 
 def enqueue(channel, recipient, subject, body, key=None):
     """Put a message in the outbox; delivered by the outbox job, never lost."""
-    values = {"channel": str(channel), "recipient": recipient, "subject": subject[:300], "body": body,
-              "idempotency_key": key, "status": OutboxStatus.PENDING.value, "attempts": 0,
-              "next_attempt_at": utcnow() - timedelta(seconds=1), "created_at": utcnow(),
-              "last_error": ""}
+    values = _outbox_values(channel, recipient, subject, body, key, utcnow())
     if key:
         db.session.execute(insert_ignore(OutboxMessage, values, ["idempotency_key"]))
     else:
         db.session.add(OutboxMessage(**values))
+
+
+def enqueue_webhook(text, key):
+    """Queue a group-robot message (WeCom / DingTalk style) when a webhook URL is configured."""
+    from . import settings
+
+    url = (settings.get("webhook_url") or "").strip()
+    if url:
+        enqueue(OutboxChannel.WEBHOOK, url, text.split("\n", 1)[0], text, key=key)
+
+
+def _insert_ignore_many(model):
+    module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return module.insert(model).on_conflict_do_nothing(index_elements=["idempotency_key"])
+
+
+def notify_many(messages):
+    """Bulk ``notify`` for the jobs: two INSERT ... ON CONFLICT DO NOTHING statements in all.
+
+    ``messages`` are dicts with ``users`` (objects with ``id`` and ``email``), ``kind``, ``title``,
+    ``body``, ``hazard_id``, ``link``, ``key`` (required) and optionally ``email`` (default True)
+    and ``emails`` (further addresses, e-mailed only).
+    Returns the number of notifications actually created (a rerun creates none).
+    """
+    now = utcnow()
+    notes, mails = [], []
+    for message in messages:
+        seen = set()
+        title, body, link = message["title"][:300], message["body"], message.get("link", "")
+        for user in message["users"]:
+            if user is None or user.id in seen:
+                continue
+            seen.add(user.id)
+            user_key = f"{message['key']}:user:{user.id}"
+            notes.append({"user_id": user.id, "kind": message["kind"], "title": title, "body": body,
+                          "link": link, "hazard_id": message.get("hazard_id"), "idempotency_key": user_key,
+                          "created_at": now, "read_at": None})
+            if message.get("email", True) and user.email:
+                mails.append(_outbox_values(OutboxChannel.EMAIL, user.email, title, _email_body(body, link),
+                                            f"{user_key}:email", now))
+        # Addresses without an account (the enterprise's safety contact): e-mail only.
+        known = {getattr(u, "email", "") for u in message["users"] if u is not None}
+        for address in dict.fromkeys(message.get("emails", ())):
+            if address and address not in known:
+                mails.append(_outbox_values(OutboxChannel.EMAIL, address, title, _email_body(body, link),
+                                            f"{message['key']}:mailto:{address}"[:200], now))
+    created = 0
+    connection = db.session.connection()  # Core executemany, in the session's transaction
+    if notes:
+        # RETURNING lists only the rows really inserted (rowcount is not reliable for this on PostgreSQL).
+        created = len(connection.execute(_insert_ignore_many(Notification).returning(Notification.id), notes).all())
+    if mails:
+        connection.execute(_insert_ignore_many(OutboxMessage), mails)
+    return created
 
 
 def _describe(hazard):
@@ -107,3 +170,30 @@ def on_transition(hazard, action, actor, comment=""):
     body = _describe(hazard) + (f"\n说明：{comment}" if comment else "")
     notify(recipients, kind=action, title=f"{_TITLES.get(action, action)}：{hazard.code} {hazard.title}",
            body=body, hazard_id=hazard.id, link=hazard_link(hazard.id))
+
+
+# --- the in-app inbox: a user only ever reaches their own notifications ---------------------------
+
+def unread_count(user):
+    return db.session.scalar(
+        select(func.count(Notification.id)).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    ) or 0
+
+
+def mark_read(notification, user):
+    """Mark one of ``user``'s notifications read (no-op when already read); commits."""
+    if notification.user_id != user.id:
+        raise PermissionError("not the user's notification")
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+        db.session.commit()
+
+
+def mark_all_read(user):
+    """Mark every unread notification of ``user`` read; returns how many; commits."""
+    count = db.session.execute(
+        update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    ).rowcount
+    db.session.commit()
+    return count

@@ -1,0 +1,80 @@
+"""The scheduled jobs: name, schedule (park time), what a period is, and the function that does the work.
+
+A job function is ``run(period, now) -> dict of counts``: ``period`` is a
+date (daily jobs), ``'YYYY-MM'`` (the monthly report) or the slot's
+datetime (frequent jobs); ``now`` is naive UTC. The function selects with
+set-based queries and acts through the cores, writing with idempotency keys,
+so running it again for the same period adds nothing.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from . import alerts, notices, outbox, reports
+from .schedule import Daily, Every, Monthly
+
+
+@dataclass(frozen=True)
+class PeriodKind:
+    name: str  # 'day' | 'month' | 'slot'
+
+    def of_slot(self, slot):
+        if self.name == "day":
+            return slot.date()
+        if self.name == "month":  # the report made on the 1st is about the month before
+            year, month = (slot.year - 1, 12) if slot.month == 1 else (slot.year, slot.month - 1)
+            return f"{year:04d}-{month:02d}"
+        return slot
+
+    def key(self, period):
+        if self.name == "day":
+            return period.isoformat()
+        if self.name == "month":
+            return period
+        return period.strftime("%Y-%m-%dT%H:%M")
+
+    def parse(self, key, tz):
+        if self.name == "day":
+            return date.fromisoformat(key)
+        if self.name == "month":
+            return key
+        return datetime.strptime(key, "%Y-%m-%dT%H:%M").replace(tzinfo=tz)
+
+
+DAY, MONTH, SLOT = PeriodKind("day"), PeriodKind("month"), PeriodKind("slot")
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    schedule: object
+    period: PeriodKind
+    run: Callable
+    # How many missed periods a scheduler that was down runs when it starts (newest first, then in order).
+    catch_up: int
+    description: str
+    stale_minutes: int = 30  # a 'running' row older than this died with its process: run again
+
+
+JOBS = {job.name: job for job in (
+    Job("overdue-scan", Daily(8), DAY, alerts.overdue_scan, catch_up=31,
+        description="Alert hazards that became overdue; escalate to admins"),
+    Job("due-soon", Daily(8), DAY, alerts.due_soon, catch_up=31,
+        description="Remind enterprises of deadlines in N days"),
+    Job("notices", Every(15), SLOT, notices.issue_missing_notices, catch_up=1,
+        description="Issue rectification notices for new hazards without one"),
+    Job("monthly-report", Monthly(1, 6), MONTH, reports.monthly_report, catch_up=12,
+        description="Build last month's park report and one per enterprise"),
+    Job("outbox", Every(1), SLOT, outbox.deliver, catch_up=1, stale_minutes=10,
+        description="Deliver pending e-mails and webhook messages with back-off"),
+)}
+
+# Ledger rows of these jobs pile up quickly (one per slot); old successful ones are pruned.
+FREQUENT = frozenset({"notices", "outbox"})
+
+
+def get(name):
+    try:
+        return JOBS[name]
+    except KeyError:
+        raise LookupError(f"unknown job {name!r}; known: {', '.join(JOBS)}") from None

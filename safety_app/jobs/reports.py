@@ -1,0 +1,44 @@
+"""The ``monthly-report`` job: last month's park report and one report per active enterprise.
+
+Each document has its own idempotency key, so a run that died after some
+enterprises is completed by the rerun, and a second run writes no file.
+The admins (park report) and each enterprise's users (their report) get an
+in-app notification.
+"""
+from sqlalchemy import select
+
+from .. import notifications
+from ..extensions import db
+from ..models import Enterprise, Role, User
+
+
+def report_key(period, enterprise_id=None):
+    return f"monthly:{period}:" + (f"enterprise:{enterprise_id}" if enterprise_id else "park")
+
+
+def monthly_report(period, now):
+    from ..documents import service
+
+    service.build_monthly_report(period, None, idempotency_key=report_key(period))
+    admins = db.session.execute(select(User).where(User.role == Role.ADMIN.value, User.active.is_(True))).scalars()
+    year, month = period.split("-")
+    notifications.notify(admins, kind="report", title=f"{year}年{int(month)}月园区安全生产月报已生成",
+                         body=f"{year}年{int(month)}月园区隐患排查治理月报已生成，请在“报告”中查看。",
+                         key=f"{report_key(period)}:ready", email=False)
+    db.session.commit()
+    enterprise_ids = db.session.scalars(
+        select(Enterprise.id).where(Enterprise.active.is_(True)).order_by(Enterprise.id)).all()
+    users = {}
+    for user in db.session.execute(select(User.id, User.email, User.enterprise_id)
+                                   .where(User.enterprise_id.in_(enterprise_ids), User.active.is_(True))):
+        users.setdefault(user.enterprise_id, []).append(user)
+    for enterprise_id in enterprise_ids:
+        enterprise = db.session.get(Enterprise, enterprise_id)
+        service.build_monthly_report(period, enterprise, idempotency_key=report_key(period, enterprise_id))
+        notifications.notify(users.get(enterprise_id, ()), kind="report",
+                             title=f"{year}年{int(month)}月隐患排查治理月报已生成",
+                             body=f"{enterprise.name} {year}年{int(month)}月隐患排查治理月报已生成，请在“报告”中查看。",
+                             key=f"{report_key(period, enterprise_id)}:ready", email=False)
+        db.session.commit()
+        db.session.expunge_all()  # 500 enterprises: keep the session small
+    return {"park": 1, "enterprises": len(enterprise_ids)}

@@ -1,0 +1,113 @@
+"""Delivery of outbox messages: e-mail over SMTP (smtplib) and group-robot webhooks (urllib).
+
+Only the ``outbox`` job calls this. A failure raises ``DeliveryError``; its
+``permanent`` flag says whether trying again can help (a refused recipient,
+a 4xx from the webhook) or not (server down, timeout) — the outbox gives
+up on permanent failures only after several attempts and never on a
+server that is merely unreachable.
+"""
+import json
+import smtplib
+import urllib.error
+import urllib.request
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from . import settings
+
+WEBHOOK_TIMEOUT = 5  # seconds: a hung robot endpoint must not stall the outbox
+SMTP_TIMEOUT = 10
+
+
+class DeliveryError(Exception):
+    def __init__(self, message, *, permanent=False, server_down=False):
+        super().__init__(message)
+        self.permanent = permanent
+        self.server_down = server_down
+
+
+def smtp_configured():
+    return bool((settings.get("smtp_host") or "").strip())
+
+
+def build_email(sender, recipient, subject, body):
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = recipient
+    message["Subject"] = subject  # non-ASCII is encoded (RFC 2047) by the email package
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1] or "localhost")
+    message.set_content(body, charset="utf-8")
+    return message
+
+
+class SmtpSession:
+    """One SMTP connection, opened on the first message and reused for the rest of a run."""
+
+    def __init__(self):
+        self.host = settings.get("smtp_host").strip()
+        self.port = int(settings.get("smtp_port") or 25)
+        self.tls = bool(settings.get("smtp_tls"))
+        self.user = settings.get("smtp_user") or ""
+        self.password = settings.get("smtp_password") or ""
+        self.sender = settings.get("smtp_sender") or "park-safety@localhost"
+        self._smtp = None
+
+    def _connect(self):
+        try:
+            if self.tls and self.port == 465:  # implicit TLS (SMTPS), common with Chinese mail providers
+                smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=SMTP_TIMEOUT)
+            else:
+                smtp = smtplib.SMTP(self.host, self.port, timeout=SMTP_TIMEOUT)
+                if self.tls:
+                    smtp.starttls()
+            if self.user:
+                smtp.login(self.user, self.password)
+        except (OSError, smtplib.SMTPException) as exc:
+            raise DeliveryError(f"SMTP {self.host}:{self.port} unreachable: {exc}", server_down=True) from exc
+        self._smtp = smtp
+
+    def send(self, recipient, subject, body):
+        if self._smtp is None:
+            self._connect()
+        message = build_email(self.sender, recipient, subject, body)
+        try:
+            self._smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _msg in exc.recipients.values()]
+            raise DeliveryError(f"recipient refused: {exc.recipients}",
+                                permanent=all(c >= 500 for c in codes)) from exc
+        except smtplib.SMTPResponseException as exc:
+            raise DeliveryError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}", permanent=exc.smtp_code >= 500) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            self._smtp = None
+            raise DeliveryError(f"SMTP connection lost: {exc}", server_down=True) from exc
+
+    def close(self):
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
+            self._smtp = None
+
+
+def post_webhook(url, text):
+    """POST ``{"msgtype":"text","text":{"content":...}}`` (WeCom / DingTalk group robots)."""
+    payload = json.dumps({"msgtype": "text", "text": {"content": text}}, ensure_ascii=False).encode("utf-8")
+    request = urllib.request.Request(url, data=payload, method="POST",
+                                     headers={"Content-Type": "application/json; charset=utf-8"})
+    try:
+        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310 (admin-set URL)
+            raw = response.read(65536)
+    except urllib.error.HTTPError as exc:
+        raise DeliveryError(f"webhook HTTP {exc.code}", permanent=400 <= exc.code < 500 and exc.code != 429) from exc
+    except (TimeoutError, urllib.error.URLError, OSError) as exc:
+        raise DeliveryError(f"webhook unreachable: {exc}", server_down=True) from exc
+    try:
+        answer = json.loads(raw.decode("utf-8") or "{}")
+    except (UnicodeDecodeError, ValueError):
+        return
+    # The robots answer 200 with {"errcode": 0, "errmsg": "ok"}; anything else is a refusal.
+    if isinstance(answer, dict) and answer.get("errcode") not in (None, 0):
+        raise DeliveryError(f"webhook refused: {answer.get('errcode')} {answer.get('errmsg', '')}", permanent=True)
