@@ -65,8 +65,8 @@ class Trend(NamedTuple):
 class MonthlyReportData:
     """The figures of one month for the park or for one enterprise.
 
-    ``rectification_rate`` is closed ÷ found as a 0..1 fraction, None when
-    nothing was found; ``found_by_level`` is keyed 'general'/'major';
+    ``rectification_rate`` is the share (0..1) of the month's hazards that are
+    closed out (as the dashboard counts it), None when nothing was found; ``found_by_level`` is keyed 'general'/'major';
     ``found_by_category`` is (label, count) in display order. Row lists are
     printed in the order given.
     """
@@ -164,7 +164,7 @@ def _figures_table(data: MonthlyReportData, st: Styles) -> Table:
         ("本月检查次数", f"{data.inspections_done} 次"),
         ("本月发现隐患", f"{data.found_total} 项" + (f"（{levels}）" if levels else "")),
         ("本月销号", f"{data.closed_in_month} 项"),
-        ("整改率（销号÷发现）", percent(_rate(data))),
+        ("整改率", percent(_rate(data))),
         ("未销号隐患", f"{data.open_total} 项"),
         ("其中逾期", f"{data.overdue_total} 项"),
     ]

@@ -198,3 +198,75 @@ def make_notice():
 def make_monthly():
     """The monthly report factory (hazards=, enterprises=)."""
     return make_monthly_data
+
+
+# --------------------------------------------------------------------------- database-backed fixtures
+
+SEED_DAY = "2026-11-15"
+
+
+@pytest.fixture
+def frozen(time_machine):
+    """Park time frozen on the seed day, 10:00 in Tianjin."""
+    time_machine.move_to(f"{SEED_DAY} 10:00:00+08:00", tick=False)
+
+
+@pytest.fixture
+def seeded(app, runner, frozen):
+    """The demo park (5 enterprises, 300 hazards over 12 months) anchored on 2026-11-15."""
+    result = runner.invoke(args=["demo", "seed", "--enterprises", "5", "--hazards", "300", "--today", SEED_DAY])
+    assert result.exit_code == 0, result.output
+    return app
+
+
+@pytest.fixture
+def make_inspection(park):
+    """Make an inspection of an enterprise by the given inspectors (default: both)."""
+    from safety_app.extensions import db
+    from safety_app.models import Inspection
+
+    def make(enterprise=None, inspectors=None, on=None):
+        from safety_app.clock import today
+
+        inspectors = inspectors if inspectors is not None else [park.inspector, park.inspector2]
+        inspection = Inspection(enterprise=enterprise or park.a, inspection_type="routine",
+                                inspected_on=on or today(), created_by=park.inspector, inspectors=inspectors)
+        db.session.add(inspection)
+        db.session.commit()
+        return inspection
+
+    return make
+
+
+@pytest.fixture
+def rectify(park):
+    """Drive a hazard through the lifecycle core: 'partial' (one of two measures done),
+    'submitted', 'closed' (general) or 'verified' (major)."""
+    from safety_app import lifecycle
+    from safety_app.clock import today
+    from safety_app.models import Attachment
+
+    def evidence():
+        import secrets
+
+        return Attachment(kind="evidence", original_name="after.jpg", stored_name=secrets.token_hex(8),
+                          content_type="image/jpeg", size=10, sha256="0" * 64)
+
+    def run(hazard, to):
+        user = park.user_a if hazard.enterprise_id == park.a.id else park.user_b
+        if hazard.is_major:
+            lifecycle.save_plan(hazard, user, goal="目标", methods="方法", funds_materials="资金",
+                                organisation="机构", timeline="时限", safety_emergency="预案")
+        lifecycle.apply(hazard, "acknowledge", user, version=hazard.version)
+        lifecycle.save_measure(hazard, user, description="加装报警仪", done_on=today())
+        if to == "partial":
+            lifecycle.save_measure(hazard, user, description="组织培训")
+            return hazard
+        lifecycle.record_attachment(hazard, user, evidence())
+        lifecycle.apply(hazard, "submit", user, version=hazard.version, note="已加装可燃气体报警仪")
+        if to == "submitted":
+            return hazard
+        lifecycle.apply(hazard, "verify", park.inspector2, version=hazard.version)
+        return hazard
+
+    return run

@@ -45,3 +45,12 @@ def test_configured_font_is_embedded(tmp_path, fresh_font_cache, notice_data, pd
 def test_system_font_is_detected(fresh_font_cache):
     assert fonts.find_cjk_font_file() == WQY
     assert register_cjk_font() == "CJK-wqy-zenhei"
+
+
+def test_document_service_registers_the_font_when_the_app_starts(fresh_font_cache, tmp_path):
+    from safety_app import create_app
+
+    create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}",
+                "REPORTS_DIR": str(tmp_path / "reports"), "UPLOAD_DIR": str(tmp_path / "uploads"),
+                "PDF_FONT_PATH": None})
+    assert None in fonts._registered

@@ -1,0 +1,75 @@
+"""``flask documents``: issue a notice, build a monthly or quarterly report by hand."""
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from ..documents import service
+from ..extensions import db
+from ..models import Enterprise, Hazard, Inspection
+
+documents_group = AppGroup("documents", help="Notices and reports (PDF).")
+
+
+def _enterprise(code):
+    if not code:
+        return None
+    enterprise = db.session.scalar(select(Enterprise).where(Enterprise.credit_code == code.strip().upper()))
+    if enterprise is None:
+        raise click.ClickException(f"no enterprise with the credit code {code}")
+    return enterprise
+
+
+def _echo(document):
+    label = document.number or f"{document.kind} {document.period}"
+    click.echo(f"{label}\t{service.file_path(document)}")
+
+
+def _run(make):
+    try:
+        _echo(make())
+    except service.DocumentError as exc:
+        raise click.ClickException(str(exc.message)) from None
+
+
+@documents_group.command("notice")
+@click.option("--inspection", "inspection_id", type=int, help="Notice for the hazards of this inspection.")
+@click.option("--hazard", "hazard_id", type=int, help="Notice for this one hazard.")
+@click.option("--key", "idempotency_key", help="Idempotency key: a rerun with it prints the same notice.")
+def notice(inspection_id, hazard_id, idempotency_key):
+    """Issue a rectification notice and print its number and file."""
+    if (inspection_id is None) == (hazard_id is None):
+        raise click.UsageError("give exactly one of --inspection ID or --hazard ID")
+    if hazard_id is not None:
+        hazard = db.session.get(Hazard, hazard_id)
+        if hazard is None:
+            raise click.ClickException(f"no hazard with id {hazard_id}")
+        _run(lambda: service.issue_notice([hazard], None, idempotency_key=idempotency_key))
+        return
+    inspection = db.session.get(Inspection, inspection_id)
+    if inspection is None:
+        raise click.ClickException(f"no inspection with id {inspection_id}")
+    _run(lambda: service.issue_notice(service.hazards_without_notice(inspection), None, inspection=inspection,
+                                      idempotency_key=idempotency_key))
+
+
+@documents_group.command("monthly")
+@click.option("--month", required=True, help="YYYY-MM")
+@click.option("--enterprise", "code", help="Unified social credit code; without it, the whole park.")
+@click.option("--key", "idempotency_key", help="Idempotency key: a rerun with it prints the same report.")
+def monthly(month, code, idempotency_key):
+    """Build the monthly safety report and print its file."""
+    enterprise = _enterprise(code)
+    _run(lambda: service.build_monthly_report(month, enterprise, idempotency_key=idempotency_key))
+
+
+@documents_group.command("quarterly")
+@click.option("--quarter", required=True, help="YYYYQn, e.g. 2026Q3")
+@click.option("--enterprise", "code", help="Unified social credit code; without it, the whole park.")
+@click.option("--key", "idempotency_key", help="Idempotency key: a rerun with it prints the same table.")
+def quarterly(quarter, code, idempotency_key):
+    """Build the quarterly statistics table and print its file."""
+    enterprise = _enterprise(code)
+    _run(lambda: service.build_quarterly(quarter.upper(), enterprise, idempotency_key=idempotency_key))
+
+
+COMMANDS = [documents_group]

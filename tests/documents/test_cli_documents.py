@@ -1,0 +1,48 @@
+"""``flask documents notice|monthly|quarterly`` print the number and the file."""
+from pathlib import Path
+
+from safety_app.extensions import db
+from safety_app.models import Document, Enterprise, Inspection
+
+
+def _printed_path(output):
+    return Path(output.strip().split("\t")[-1])
+
+
+def test_notice_for_an_inspection_prints_number_and_path(seeded, runner):
+    inspection = next(i for i in db.session.query(Inspection).order_by(Inspection.id)
+                      if any(h.status == "open" for h in i.hazards))
+    result = runner.invoke(args=["documents", "notice", "--inspection", str(inspection.id)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("（大港应急）责改〔2026〕第001号\t")
+    assert _printed_path(result.output).is_file()
+
+
+def test_notice_for_a_hazard_without_a_target_is_a_usage_error(seeded, runner):
+    assert runner.invoke(args=["documents", "notice"]).exit_code == 2
+
+
+def test_notice_for_a_missing_hazard_fails_clearly(seeded, runner):
+    result = runner.invoke(args=["documents", "notice", "--hazard", "999999"])
+    assert result.exit_code == 1 and "no hazard" in result.output
+
+
+def test_monthly_for_one_enterprise_by_credit_code(seeded, runner):
+    enterprise = db.session.get(Enterprise, 3)
+    result = runner.invoke(args=["documents", "monthly", "--month", "2026-10", "--enterprise", enterprise.credit_code])
+    assert result.exit_code == 0, result.output
+    document = db.session.query(Document).one()
+    assert (document.kind, document.period, document.enterprise_id) == ("monthly", "2026-10", enterprise.id)
+    assert _printed_path(result.output).is_file()
+
+
+def test_quarterly_for_the_park(seeded, runner):
+    result = runner.invoke(args=["documents", "quarterly", "--quarter", "2026Q3"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("quarterly 2026Q3\t")
+
+
+def test_bad_month_is_refused_with_a_message(seeded, runner):
+    result = runner.invoke(args=["documents", "monthly", "--month", "2026/10"])
+    assert result.exit_code == 1 and "2026-10" in result.output
+    assert db.session.query(Document).count() == 0
