@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 from flask import current_app
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from . import audit, credit_code, reference, sequences
 from .clock import today as park_today
@@ -88,6 +88,16 @@ def _credit_code(rng, used):
 def _insert(table, rows):
     for start in range(0, len(rows), BATCH):
         db.session.execute(insert(table), rows[start:start + BATCH])
+
+
+def _advance_id_sequences(*models):
+    """Rows were inserted with explicit ids: move PostgreSQL's id sequences past them."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for model in models:
+        table = model.__tablename__
+        db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                f"(SELECT coalesce(max(id), 1) FROM {table}))"))
 
 
 def database_is_empty():
@@ -210,6 +220,7 @@ def seed(enterprises=20, hazards=400, seed_value=1, password=None, today=None, e
     for year, count in per_year.items():
         sequences.set_at_least(f"hazard:{year}", count)
     n_events = _insert_events(events)
+    _advance_id_sequences(Enterprise, Inspection, Hazard, Measure)
     db.session.commit()
     elapsed = time.perf_counter() - started
     counts = {"enterprises": enterprises, "inspections": len(insp_rows), "hazards": hazards,

@@ -6,6 +6,7 @@ hash-chained event and the notifications in the same transaction.
 """
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
@@ -22,12 +23,14 @@ from .models import (
     Hazard,
     HazardLevel,
     HazardStatus,
+    Inspection,
     Measure,
     Role,
 )
 from .permissions import owns
 
 S = HazardStatus
+MAX_TEXT = 4000  # free-text comments, reasons and descriptions
 NOT_FINAL = frozenset(set(S) - set(FINAL_STATUSES))
 
 
@@ -123,8 +126,7 @@ def target_state(hazard, action):
     return t.to_state
 
 
-def check(hazard, action, actor):
-    """Raise a LifecycleError when ``actor`` may not do ``action`` on ``hazard`` now (data aside)."""
+def _check_actor(hazard, action, actor):
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise Invalid(_l("Unknown action."))
@@ -132,6 +134,10 @@ def check(hazard, action, actor):
         raise NotAllowed(_l("You may not change this hazard."))
     if actor.role not in transition.roles:
         raise NotAllowed(_l("Your role may not do this."))
+    return transition
+
+
+def _check_state(hazard, action, transition):
     if hazard.status not in transition.from_states:
         raise WrongState(_l("Not possible while the hazard is in this state."))
     has_pending = pending_extension(hazard) is not None
@@ -141,7 +147,23 @@ def check(hazard, action, actor):
         raise WrongState(_l("There is no pending extension request."))
     if action == "acknowledge" and hazard.level == HazardLevel.MAJOR:
         if hazard.plan is None or not hazard.plan.is_complete:
-            raise Invalid(_l("A major hazard needs its complete governance plan (all six elements) before it can be acknowledged."))
+            raise Invalid(_l("A major hazard needs its complete governance plan (all six elements) "
+                             "before it can be acknowledged."), field="plan")
+
+
+def check(hazard, action, actor):
+    """Raise a LifecycleError when ``actor`` may not do ``action`` on ``hazard`` now (data aside)."""
+    _check_state(hazard, action, _check_actor(hazard, action, actor))
+
+
+def check_version(hazard, version):
+    """Raise StaleVersion unless ``version`` is the hazard's current version."""
+    try:
+        seen = int(version)
+    except (TypeError, ValueError):
+        raise StaleVersion() from None
+    if seen != hazard.version:
+        raise StaleVersion()
 
 
 def is_allowed(hazard, action, actor):
@@ -183,6 +205,11 @@ def _check_data(hazard, action, data):
             raise Invalid(_l("Give the new deadline as a date."), field="new_deadline")
         if new_deadline <= hazard.deadline:
             raise Invalid(_l("The new deadline must be after the current deadline."), field="new_deadline")
+        if new_deadline < today():
+            raise Invalid(_l("The new deadline cannot be in the past."), field="new_deadline")
+    for name in ("note", "reason", "comment"):
+        if len(_text(data, name)) > MAX_TEXT:
+            raise Invalid(_l("This text is too long (at most %(n)d characters).", n=MAX_TEXT), field=name)
 
 
 def apply(hazard, action, actor, *, version, **data):
@@ -193,9 +220,11 @@ def apply(hazard, action, actor, *, version, **data):
     transaction. Returns the event. Raises LifecycleError (nothing written).
     """
     try:
-        check(hazard, action, actor)
-        if version is None or int(version) != hazard.version:
-            raise StaleVersion()
+        # Order matters: who may act, then "did they see the current hazard?" (so a
+        # stale page says "changed by someone else", not "wrong state"), then state, then data.
+        transition = _check_actor(hazard, action, actor)
+        check_version(hazard, version)
+        _check_state(hazard, action, transition)
         _check_data(hazard, action, data)
         from_status = hazard.status
         event_data = {}
@@ -246,18 +275,30 @@ def apply(hazard, action, actor, *, version, **data):
         raise
 
 
+def _limit(value, name, size):
+    value = (value or "").strip()
+    if len(value) > size:
+        raise Invalid(_l("This text is too long (at most %(n)d characters).", n=size), field=name)
+    return value
+
+
 def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None, description="",
                 location="", criterion=None, legal_basis="", found_on=None, responsible_person="",
                 commit=True):
     """Create a hazard (status open) with its code and 'file' event.
 
-    Ticking a major-hazard criterion makes the hazard major.
+    Ticking a major-hazard criterion makes the hazard major. With
+    ``commit=False`` the caller commits (e.g. together with the photos).
     """
     if actor is None or actor.role not in STAFF:
         raise NotAllowed(_l("Only inspectors and administrators file hazards."))
-    title = (title or "").strip()
+    title = _limit(title, "title", 200)
     if not title:
         raise Invalid(_l("A title is required."), field="title")
+    location = _limit(location, "location", 200)
+    responsible_person = _limit(responsible_person, "responsible_person", 100)
+    description = _limit(description, "description", MAX_TEXT)
+    legal_basis = _limit(legal_basis, "legal_basis", MAX_TEXT)
     if reference.category(category) is None:
         raise Invalid(_l("Choose a category from the list."), field="category")
     if criterion not in (None, "") and reference.criterion(criterion) is None:
@@ -273,11 +314,11 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
     try:
         hazard = Hazard(
             code=sequences.hazard_code(today().year), enterprise=enterprise, inspection=inspection,
-            title=title, description=(description or "").strip(), location=(location or "").strip(),
+            title=title, description=description, location=location,
             category=category, level=HazardLevel.MAJOR if criterion else HazardLevel.GENERAL,
-            criterion=criterion, legal_basis=(legal_basis or "").strip(), found_on=found_on,
+            criterion=criterion, legal_basis=legal_basis, found_on=found_on,
             found_by_id=actor.id, original_deadline=deadline, deadline=deadline, status=S.OPEN,
-            responsible_person=(responsible_person or "").strip(),
+            responsible_person=responsible_person,
         )
         db.session.add(hazard)
         db.session.flush()
@@ -292,25 +333,107 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
         raise
 
 
+def _checklist(items):
+    known = set(reference.category_codes()) | {f"criterion:{c.code}" for c in reference.criteria()}
+    items = list(dict.fromkeys(items or []))
+    unknown = [i for i in items if i not in known]
+    if unknown:
+        raise Invalid(_l("Unknown checklist item."), field="checklist")
+    return items
+
+
+def start_inspection(actor, *, enterprise, inspection_type, inspected_on=None, inspectors=(), checklist=(),
+                     summary=""):
+    """Start an inspection (a visit to one enterprise); the actor is always one of its inspectors."""
+    if actor is None or actor.role not in STAFF:
+        raise NotAllowed(_l("Only inspectors and administrators run inspections."))
+    if enterprise is None or not enterprise.active:
+        raise Invalid(_l("Choose an active enterprise."), field="enterprise_id")
+    if reference.inspection_type(inspection_type) is None:
+        raise Invalid(_l("Choose a type of inspection from the list."), field="inspection_type")
+    inspected_on = inspected_on or today()
+    if inspected_on > today():
+        raise Invalid(_l("The inspection date cannot be in the future."), field="inspected_on")
+    people = [actor] + [u for u in inspectors if u.id != actor.id]
+    if any(u.role not in STAFF or not u.active for u in people):
+        raise Invalid(_l("Only active inspectors and administrators can be inspectors."), field="inspectors")
+    inspection = Inspection(
+        enterprise=enterprise, inspection_type=inspection_type, inspected_on=inspected_on,
+        checklist=_checklist(checklist), summary=_limit(summary, "summary", MAX_TEXT), created_by_id=actor.id,
+        inspectors=people,
+    )
+    try:
+        db.session.add(inspection)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return inspection
+
+
+def update_inspection(inspection, actor, *, checklist=None, summary=None):
+    """Record the checklist items looked at and the summary while walking the plant."""
+    if actor is None or actor.role not in STAFF:
+        raise NotAllowed(_l("Only inspectors and administrators run inspections."))
+    if checklist is not None:
+        inspection.checklist = _checklist(checklist)
+    if summary is not None:
+        inspection.summary = _limit(summary, "summary", MAX_TEXT)
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return inspection
+
+
 EDITABLE_STATES = frozenset({S.OPEN, S.RECTIFYING})
 
 
-def _check_rectification_edit(hazard, actor, permission):
+def _check_rectification_edit(hazard, actor, permission, version=None):
     from .permissions import can
 
     if not can(actor, permission, hazard):
         raise NotAllowed(_l("You may not change this hazard."))
+    if version is not None:
+        check_version(hazard, version)
     if hazard.status not in EDITABLE_STATES:
-        raise WrongState(_l("Measures and the plan can only be changed while the hazard is being rectified."))
+        raise WrongState(_l("Measures, the plan and evidence can only be changed while the hazard is open "
+                            "or being rectified."))
 
 
-def _commit_with_event(hazard, actor, action, measure_id=None, data=None):
+def may_edit(hazard, actor, what):
+    """For showing forms: may ``actor`` now change the hazard's ``what`` ('measure', 'plan', 'evidence', 'photo')?"""
     try:
-        hazard.updated_at = utcnow()
+        if what == "photo":
+            _check_photo(hazard, actor)
+        else:
+            _check_rectification_edit(hazard, actor, {"measure": "measure.edit", "plan": "plan.edit",
+                                                      "evidence": "evidence.upload"}[what])
+            if what == "plan" and hazard.level != HazardLevel.MAJOR:
+                return False
+    except LifecycleError:
+        return False
+    return True
+
+
+def _check_photo(hazard, actor, version=None):
+    if actor is None or actor.role not in STAFF or not owns(actor, hazard.enterprise_id):
+        raise NotAllowed(_l("You may not change this hazard."))
+    if version is not None:
+        check_version(hazard, version)
+    if hazard.status in FINAL_STATUSES:
+        raise WrongState(_l("Not possible while the hazard is in this state."))
+
+
+def _commit_with_event(hazard, actor, action, measure_id=None, data=None, commit=True):
+    try:
+        hazard.updated_at = utcnow()  # bumps the version: the page the others see is now stale
         db.session.flush()
         audit.append_event(action=action, actor=actor, hazard_id=hazard.id, measure_id=measure_id,
                            data=data or {})
-        db.session.commit()
+        if commit:
+            db.session.commit()
     except StaleDataError:
         db.session.rollback()
         raise StaleVersion() from None
@@ -319,15 +442,19 @@ def _commit_with_event(hazard, actor, action, measure_id=None, data=None):
         raise
 
 
-def save_plan(hazard, actor, **elements):
-    """Create or update the governance plan of a major hazard."""
-    _check_rectification_edit(hazard, actor, "plan.edit")
+def save_plan(hazard, actor, *, version=None, **elements):
+    """Create or update the six-element governance plan of a major hazard.
+
+    ``version``: the hazard version the actor saw (checked when given).
+    """
+    _check_rectification_edit(hazard, actor, "plan.edit", version)
     if hazard.level != HazardLevel.MAJOR:
         raise Invalid(_l("Only a major hazard has a governance plan."))
+    values = {name: _limit(elements[name], name, MAX_TEXT)
+              for name in GovernancePlan.ELEMENTS if name in elements}
     plan = hazard.plan or GovernancePlan(hazard=hazard)
-    for name in GovernancePlan.ELEMENTS:
-        if name in elements:
-            setattr(plan, name, (elements[name] or "").strip())
+    for name, value in values.items():
+        setattr(plan, name, value)
     plan.updated_by_id = actor.id
     db.session.add(plan)
     _commit_with_event(hazard, actor, "plan", data={"complete": plan.is_complete})
@@ -336,19 +463,31 @@ def save_plan(hazard, actor, **elements):
 
 MEASURE_FIELDS = ("description", "responsible_person", "funds", "deadline", "interim_precautions",
                   "done_on", "evidence_note")
+MAX_FUNDS = Decimal("999999999999.99")  # Numeric(14, 2)
 
 
-def save_measure(hazard, actor, measure=None, **fields):
-    """Add a measure to the hazard, or update ``measure``; marks done via ``done_on``."""
-    _check_rectification_edit(hazard, actor, "measure.edit")
+def save_measure(hazard, actor, measure=None, *, version=None, **fields):
+    """Add a measure to the hazard, or update ``measure``; marks done via ``done_on``.
+
+    ``version``: the hazard version the actor saw (checked when given).
+    """
+    _check_rectification_edit(hazard, actor, "measure.edit", version)
     if measure is not None and measure.hazard_id != hazard.id:
         raise NotAllowed(_l("This measure belongs to another hazard."))
     description = fields.get("description", measure.description if measure else "")
     if not (description or "").strip():
         raise Invalid(_l("Describe what will be done."), field="description")
+    for name, size in (("description", MAX_TEXT), ("responsible_person", 100),
+                       ("interim_precautions", MAX_TEXT), ("evidence_note", MAX_TEXT)):
+        if name in fields:  # None (an empty form field, JSON null) means empty text
+            fields[name] = _limit(fields[name] or "", name, size)
     funds = fields.get("funds")
     if funds is not None and funds < 0:
         raise Invalid(_l("Funds cannot be negative."), field="funds")
+    if funds is not None and funds > MAX_FUNDS:
+        raise Invalid(_l("This amount is too large."), field="funds")
+    if "funds" in fields and funds is None:
+        fields["funds"] = Decimal(0)
     done_on = fields.get("done_on")
     if done_on is not None and done_on > today():
         raise Invalid(_l("The completion date cannot be in the future."), field="done_on")
@@ -356,28 +495,39 @@ def save_measure(hazard, actor, measure=None, **fields):
     measure = measure or Measure(hazard=hazard, created_by_id=actor.id)
     for name in MEASURE_FIELDS:
         if name in fields:
-            value = fields[name]
-            setattr(measure, name, value.strip() if isinstance(value, str) else value)
+            setattr(measure, name, fields[name])
     db.session.add(measure)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except Exception:
+        db.session.rollback()
+        raise
     _commit_with_event(hazard, actor, "measure_add" if is_new else "measure_edit", measure_id=measure.id,
                        data={"done": measure.done_on is not None})
     return measure
 
 
-def record_attachment(hazard, actor, attachment):
-    """Record an uploaded file (already checked and stored) with its event."""
+def record_attachment(hazard, actor, attachment, *, version=None, commit=True):
+    """Record an uploaded file (already checked and stored by ``uploads``) with its event.
+
+    Evidence ("after") comes from the enterprise while the hazard is open or
+    being rectified; photos ("before") from staff while it is not final.
+    """
     if attachment.kind == AttachmentKind.EVIDENCE:
-        _check_rectification_edit(hazard, actor, "evidence.upload")
-    elif actor.role not in STAFF or not owns(actor, hazard.enterprise_id):
-        raise NotAllowed(_l("You may not change this hazard."))
+        _check_rectification_edit(hazard, actor, "evidence.upload", version)
+    else:
+        _check_photo(hazard, actor, version)
     attachment.hazard = hazard
     attachment.uploaded_by_id = actor.id
     db.session.add(attachment)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except Exception:
+        db.session.rollback()
+        raise
     _commit_with_event(hazard, actor, "attachment",
                        data={"attachment_id": attachment.id, "kind": attachment.kind,
-                             "name": attachment.original_name})
+                             "name": attachment.original_name}, commit=commit)
     return attachment
 
 
@@ -393,3 +543,37 @@ def overdue_clause(on=None):
     """SQL condition for "overdue on ``on``" (default today)."""
     on = on or today()
     return (Hazard.status.not_in([s.value for s in FINAL_STATUSES])) & (Hazard.deadline < on)
+
+
+# Fields staff may correct after filing (the API's PATCH); status, level and deadline
+# change only through the transitions (extension requests for the deadline).
+EDITABLE_FIELDS = {"title": 200, "description": MAX_TEXT, "location": 200, "legal_basis": MAX_TEXT,
+                   "responsible_person": 100, "category": None}
+
+
+def edit_hazard(hazard, actor, *, version, **fields):
+    """Correct the descriptive fields of a hazard that is not final (staff); writes an 'edit' event."""
+    from .permissions import can
+
+    if not can(actor, "hazard.edit", hazard):
+        raise NotAllowed(_l("You may not change this hazard."))
+    check_version(hazard, version)
+    if hazard.status in FINAL_STATUSES:
+        raise WrongState(_l("Not possible while the hazard is in this state."))
+    values = {}
+    for name, value in fields.items():
+        if name not in EDITABLE_FIELDS:  # a programming error: forms and the API offer only these
+            raise TypeError(f"{name} is not an editable field of a hazard")
+        if name == "category":
+            if reference.category(value) is None:
+                raise Invalid(_l("Choose a category from the list."), field="category")
+        else:
+            value = _limit(value, name, EDITABLE_FIELDS[name])
+        values[name] = value
+    if "title" in values and not values["title"]:
+        raise Invalid(_l("A title is required."), field="title")
+    changed = sorted(name for name, value in values.items() if getattr(hazard, name) != value)
+    for name in changed:
+        setattr(hazard, name, values[name])
+    _commit_with_event(hazard, actor, "edit", data={"fields": changed})
+    return hazard

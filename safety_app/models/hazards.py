@@ -90,6 +90,14 @@ class Hazard(db.Model):
         db.Index("ix_hazards_status_deadline", "status", "deadline"),
         db.Index("ix_hazards_found_on", "found_on"),
         db.Index("ix_hazards_closed_on", "closed_on"),
+        # Migration 0002 (performance): the dashboard's aggregates scan this narrow covering
+        # index instead of the wide rows; the inspector filter gets its own.
+        db.Index("ix_hazards_dashboard", "status", "level", "deadline", "found_on", "closed_on", "enterprise_id",
+                 "category"),
+        db.Index("ix_hazards_found_by_id", "found_by_id"),
+        # Free-text search (code/title/location ILIKE '%q%'): trigram GIN on PostgreSQL (pg_trgm).
+        db.Index("ix_hazards_search", "code", "title", "location", postgresql_using="gin",
+                 postgresql_ops={"code": "gin_trgm_ops", "title": "gin_trgm_ops", "location": "gin_trgm_ops"}),
     )
 
     @property

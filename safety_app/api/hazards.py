@@ -1,0 +1,123 @@
+"""Hazards (list 1): the ledger list with its filters, file, get, correct (staff), transitions."""
+from flask import request
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, selectinload
+
+from .. import lifecycle, queries, reference
+from ..models import Enterprise, ExtensionRequest, Hazard, Inspection
+from ..permissions import get_visible
+from . import serialize
+from .common import bad_filters, invalid, page_dict, user, visible_or_404
+from .spec import DATE, ID, ledger_params, operation
+
+DETAIL_OPTIONS = (
+    joinedload(Hazard.enterprise), joinedload(Hazard.found_by), joinedload(Hazard.plan),
+    selectinload(Hazard.measures), selectinload(Hazard.attachments),
+    selectinload(Hazard.extension_requests).joinedload(ExtensionRequest.hazard),
+    joinedload(Hazard.inspection),
+)
+TEXT = lifecycle.MAX_TEXT
+HAZARD_REQUEST = {
+    "type": "object", "additionalProperties": False,
+    "required": ["enterprise_id", "title", "category", "deadline"],
+    "properties": {
+        "enterprise_id": ID,
+        "inspection_id": ID,
+        "title": {"type": "string", "minLength": 1, "maxLength": 200},
+        "category": {"type": "string", "enum": reference.category_codes()},
+        "deadline": {**DATE, "description": "Not before found_on."},
+        "found_on": {**DATE, "description": "Default: today (park time)."},
+        "description": {"type": "string", "maxLength": TEXT},
+        "location": {"type": "string", "maxLength": 200},
+        "criterion": {"type": "integer", "minimum": 1, "maximum": 20,
+                      "description": "Major-hazard criterion (1-20); makes the hazard major."},
+        "legal_basis": {"type": "string", "maxLength": TEXT},
+        "responsible_person": {"type": "string", "maxLength": 100},
+    },
+}
+PATCH_REQUEST = {
+    "type": "object", "additionalProperties": False, "required": ["version"],
+    "properties": {
+        "version": {"type": "integer", "description": "The version the client saw (409 when stale)."},
+        "title": {"type": "string", "minLength": 1, "maxLength": 200},
+        "category": {"type": "string", "enum": reference.category_codes()},
+        "description": {"type": "string", "maxLength": TEXT},
+        "location": {"type": "string", "maxLength": 200},
+        "legal_basis": {"type": "string", "maxLength": TEXT},
+        "responsible_person": {"type": "string", "maxLength": 100},
+    },
+}
+TRANSITION_REQUEST = {
+    "type": "object", "additionalProperties": False, "required": ["action", "version"],
+    "properties": {
+        "action": {"type": "string", "enum": sorted(lifecycle.TRANSITIONS)},
+        "version": {"type": "integer", "description": "The version the client saw (409 when stale)."},
+        "note": {"type": "string", "maxLength": TEXT, "description": "submit: what was rectified."},
+        "reason": {"type": "string", "maxLength": TEXT, "description": "reject, withdraw, request_extension."},
+        "comment": {"type": "string", "maxLength": TEXT},
+        "new_deadline": {**DATE, "description": "request_extension."},
+    },
+}
+
+
+def load(hazard_id):
+    return visible_or_404(Hazard, hazard_id, options=DETAIL_OPTIONS)
+
+
+def detail(hazard):
+    return serialize.hazard_detail(hazard, user())
+
+
+@operation("/hazards", "GET", summary="The hazard ledger (list 1) with the web ledger's filters", tag="hazards",
+           response="HazardPage", query=ledger_params())
+def list_hazards():
+    filters = queries.parse_filters(request.args)
+    if filters.errors:
+        raise bad_filters(filters.errors)
+    page = queries.hazard_page(user(), filters)
+    return page_dict([serialize.hazard(h) for h in page.items], page.total, page.page, page.per_page)
+
+
+@operation("/hazards", "POST", summary="File a hazard (staff)", tag="hazards", ok=201, response="HazardDetail",
+           body=HAZARD_REQUEST)
+def create_hazard(data):
+    enterprise = get_visible(Enterprise, data["enterprise_id"], user())
+    if enterprise is None:
+        raise invalid(_("Choose an enterprise from the list."), "enterprise_id")
+    inspection = None
+    if data.get("inspection_id") is not None:
+        inspection = get_visible(Inspection, data["inspection_id"], user())
+        if inspection is None:
+            raise invalid(_("Choose an inspection from the list."), "inspection_id")
+    fields = {k: data[k] for k in ("description", "location", "criterion", "legal_basis", "found_on",
+                                   "responsible_person") if k in data}
+    hazard = lifecycle.file_hazard(user(), enterprise=enterprise, inspection=inspection, title=data["title"],
+                                   category=data["category"], deadline=data["deadline"], **fields)
+    return detail(load(hazard.id)), 201
+
+
+@operation("/hazards/<int:hazard_id>", "GET", summary="One hazard with measures, plan, files and allowed actions",
+           tag="hazards", response="HazardDetail")
+def get_hazard(hazard_id):
+    return detail(load(hazard_id))
+
+
+@operation("/hazards/<int:hazard_id>", "PATCH", summary="Correct a hazard's descriptive fields (staff)",
+           tag="hazards", response="HazardDetail", body=PATCH_REQUEST,
+           description="Status, level and deadline change only through transitions.")
+def patch_hazard(hazard_id, data):
+    hazard = load(hazard_id)
+    version = data.pop("version")
+    lifecycle.edit_hazard(hazard, user(), version=version, **data)
+    return detail(load(hazard_id))
+
+
+@operation("/hazards/<int:hazard_id>/transitions", "POST", summary="Apply a lifecycle action",
+           tag="hazards", response="HazardDetail", body=TRANSITION_REQUEST,
+           description="acknowledge, submit, reject, verify, close, withdraw, request_extension, "
+                       "approve_extension, refuse_extension; checked by role, enterprise, state and version.")
+def transition(hazard_id, data):
+    hazard = load(hazard_id)
+    action, version = data.pop("action"), data.pop("version")
+    lifecycle.apply(hazard, action, user(), version=version, **data)
+    return detail(load(hazard_id))

@@ -1,0 +1,36 @@
+"""The caller's in-app notifications: list, mark read."""
+from flask import request
+from flask_babel import gettext as _
+
+from .. import notifications
+from ..models import Notification
+from ..permissions import scope
+from . import serialize
+from .common import ApiError, paged, user, visible_or_404
+from .spec import PAGING, operation, q
+
+
+@operation("/notifications", "GET", summary="The caller's notifications, newest first", tag="notifications",
+           response="NotificationPage", query=(q("unread", {"type": "boolean"}, "Only unread ones."), *PAGING))
+def list_notifications():
+    stmt = scope(Notification, user())
+    unread = request.args.get("unread", "").lower()
+    if unread not in ("", "true", "false", "1", "0"):
+        raise ApiError(400, "bad_request", _("Choose yes or no."), "unread")
+    if unread in ("true", "1"):
+        stmt = stmt.where(Notification.read_at.is_(None))
+    return paged(stmt.order_by(Notification.created_at.desc(), Notification.id.desc()), serialize.notification)
+
+
+@operation("/notifications/<int:notification_id>/read", "POST", summary="Mark one notification read",
+           tag="notifications", response="Notification")
+def read_notification(notification_id):
+    notification = visible_or_404(Notification, notification_id)
+    notifications.mark_read(notification, user())
+    return serialize.notification(notification)
+
+
+@operation("/notifications/read", "POST", summary="Mark all of the caller's notifications read",
+           tag="notifications", response="ReadCount")
+def read_all_notifications():
+    return {"marked": notifications.mark_all_read(user())}

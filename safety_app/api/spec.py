@@ -1,0 +1,278 @@
+"""Declaring API operations: one decorator registers the Flask route and records its
+OpenAPI 3.1 description (path, parameters, body schema, responses), and the same
+body schema validates the request. ``build()`` assembles ``openapi.json``."""
+import re
+from functools import wraps
+
+from .. import lifecycle, reference
+from ..models import AttachmentKind, HazardLevel, HazardStatus, MajorHazardInstallation, Role
+from ..queries import HAZARD_SORTS, MAX_ID, MAX_PAGE, MAX_PER_PAGE, MAX_TEXT, MEASURE_SORTS, PER_PAGE, STATUS_VALUES
+from . import bp
+from .common import json_body
+
+OPERATIONS = []
+PUBLIC_ENDPOINTS = set()
+ERROR_STATUSES = (400, 401, 403, 404, 409, 422)
+
+
+def operation(rule, method, *, summary, tag, ok=200, response=None, body=None, query=(), public=False,
+              multipart=None, binary=False, description=None, errors=()):
+    """Register ``rule``/``method`` on the API blueprint and describe it.
+
+    ``response``: component schema name of the success body (None: no body);
+    ``body``: JSON schema of the request body (validated, passed as ``data``);
+    ``query``: OpenAPI parameter objects; ``multipart``: schema of a form upload.
+    """
+    def decorator(fn):
+        endpoint = fn.__name__
+
+        @wraps(fn)
+        def view(**kwargs):
+            if body is not None:
+                kwargs["data"] = json_body(body)
+            return fn(**kwargs)
+
+        bp.add_url_rule(rule, endpoint, view, methods=[method])
+        if public:
+            PUBLIC_ENDPOINTS.add(f"{bp.name}.{endpoint}")
+        OPERATIONS.append({
+            "rule": rule, "method": method.lower(), "endpoint": endpoint, "summary": summary, "tag": tag,
+            "ok": ok, "response": response, "body": body, "query": list(query), "public": public,
+            "multipart": multipart, "binary": binary, "description": description, "errors": errors,
+        })
+        return fn
+
+    return decorator
+
+
+# --- parameter helpers -----------------------------------------------------------------------------
+
+def q(name, schema, description=None, **extra):
+    param = {"name": name, "in": "query", "required": False, "schema": schema, **extra}
+    if description:
+        param["description"] = description
+    return param
+
+
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+DATE = {"type": "string", "format": "date"}
+PAGING = (
+    q("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
+    q("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": PER_PAGE}),
+)
+
+
+def _sort_enum(sorts):
+    return sorted([*sorts, *(f"-{k}" for k in sorts)])
+
+
+def ledger_params(measures=False):
+    """The ledger filters (``queries.parse_filters``) as query parameters."""
+    params = [
+        q("enterprise", ID, "Enterprise id."),
+        q("status", {"type": "array", "items": {"type": "string", "enum": list(STATUS_VALUES)}},
+          "Statuses (repeat the parameter); 'active' means every status but closed and withdrawn.",
+          style="form", explode=True),
+        q("level", {"type": "string", "enum": [v.value for v in HazardLevel]}),
+        q("category", {"type": "string", "enum": reference.category_codes()}),
+        q("overdue", {"type": "boolean"}, "Only overdue (true) or only not overdue (false) hazards."),
+        q("inspector", ID, "Id of the user who found the hazard."),
+    ]
+    for name in ("found_from", "found_to", "deadline_from", "deadline_to", "closed_from", "closed_to"):
+        params.append(q(name, DATE, "Inclusive bound (park date)."))
+    params.append(q("q", {"type": "string", "maxLength": MAX_TEXT}, "Text in code, title or location."))
+    if measures:
+        params.append(q("done", {"type": "boolean"}, "Only done (true) or only open (false) measures."))
+    params.append(q("sort", {"type": "string", "enum": _sort_enum(MEASURE_SORTS if measures else HAZARD_SORTS)},
+                    "Sort key; a leading '-' sorts descending."))
+    return params + list(PAGING)
+
+
+# --- component schemas ----------------------------------------------------------------------------
+
+def _nullable(schema):
+    schema = dict(schema)
+    schema["type"] = [schema["type"], "null"]
+    return schema
+
+
+STR = {"type": "string"}
+INT = {"type": "integer"}
+DATETIME = {"type": "string", "format": "date-time"}
+REF = {"type": "object", "required": ["id", "name"],
+       "properties": {"id": INT, "name": STR}}
+
+
+def ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def page_of(name):
+    return {"type": "object", "required": ["items", "total", "page", "per_page", "pages"],
+            "properties": {"items": {"type": "array", "items": ref(name)}, "total": INT, "page": INT,
+                           "per_page": INT, "pages": INT}}
+
+
+HAZARD_PROPS = {
+    "id": INT, "code": STR, "enterprise": ref("Ref"), "inspection_id": _nullable(INT), "title": STR,
+    "description": STR, "location": STR, "category": STR, "level": {"type": "string", "enum": ["general", "major"]},
+    "criterion": _nullable(INT), "legal_basis": STR, "found_on": DATE, "found_by": {"oneOf": [ref("Ref"),
+                                                                                          {"type": "null"}]},
+    "original_deadline": DATE, "deadline": DATE,
+    "status": {"type": "string", "enum": [s.value for s in HazardStatus]},
+    "overdue": {"type": "boolean"}, "overdue_days": INT, "responsible_person": STR,
+    "closed_on": _nullable(DATE), "created_at": DATETIME, "updated_at": DATETIME, "version": INT,
+}
+MEASURE_PROPS = {
+    "id": INT, "hazard_id": INT, "description": STR, "responsible_person": STR, "funds": {"type": "number"},
+    "deadline": _nullable(DATE), "interim_precautions": STR, "done_on": _nullable(DATE),
+    "done": {"type": "boolean"}, "evidence_note": STR, "created_at": DATETIME, "updated_at": DATETIME,
+}
+ATTACHMENT_PROPS = {
+    "id": INT, "hazard_id": INT, "kind": {"type": "string", "enum": [k.value for k in AttachmentKind]},
+    "original_name": STR, "content_type": STR, "size": INT, "width": _nullable(INT), "height": _nullable(INT),
+    "sha256": STR, "created_at": DATETIME, "download_url": STR,
+}
+COUNT_ROW = {"type": "object", "properties": {"open": INT, "overdue": INT, "major": INT}}
+
+SCHEMAS = {
+    "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+        "type": "object", "required": ["code", "message"],
+        "properties": {"code": STR, "message": STR, "field": STR}}}},
+    "Ref": REF,
+    "User": {"type": "object", "required": ["id", "username", "name", "role", "enterprise_id"], "properties": {
+        "id": INT, "username": STR, "name": STR, "role": {"type": "string", "enum": [r.value for r in Role]},
+        "enterprise_id": _nullable(INT)}},
+    "Token": {"type": "object", "required": ["token", "token_type", "user"], "properties": {
+        "token": STR, "token_type": {"type": "string", "const": "Bearer"}, "user": ref("User")}},
+    "Enterprise": {"type": "object", "required": ["id", "name", "credit_code"], "properties": {
+        "id": INT, "name": STR, "credit_code": STR, "address": STR, "zone": STR, "industry": STR,
+        "legal_representative": STR, "contact_name": STR, "contact_phone": STR, "contact_email": STR,
+        "major_hazard_installation": {"type": "string", "enum": [m.value for m in MajorHazardInstallation]},
+        "active": {"type": "boolean"}}},
+    "Inspection": {"type": "object", "required": ["id", "enterprise", "inspection_type", "inspected_on"],
+                   "properties": {
+        "id": INT, "enterprise": ref("Ref"), "inspection_type": STR, "inspected_on": DATE,
+        "checklist": {"type": "array", "items": STR}, "summary": STR,
+        "inspectors": {"type": "array", "items": ref("Ref")}, "created_at": DATETIME,
+        "hazards": {"type": "array", "items": ref("HazardBrief")}}},
+    "HazardBrief": {"type": "object", "required": ["id", "code", "title", "status"], "properties": {
+        "id": INT, "code": STR, "title": STR, "status": HAZARD_PROPS["status"], "level": HAZARD_PROPS["level"]}},
+    "Hazard": {"type": "object", "required": list(HAZARD_PROPS), "properties": HAZARD_PROPS},
+    "HazardDetail": {"allOf": [ref("Hazard"), {"type": "object", "properties": {
+        "rectification_note": STR, "submitted_at": _nullable(DATETIME), "verified_at": _nullable(DATETIME),
+        "closed_at": _nullable(DATETIME), "measures": {"type": "array", "items": ref("Measure")},
+        "attachments": {"type": "array", "items": ref("Attachment")},
+        "plan": {"oneOf": [{"type": "object", "properties": {
+            name: STR for name in ("goal", "methods", "funds_materials", "organisation", "timeline",
+                                   "safety_emergency")} | {"complete": {"type": "boolean"}}}, {"type": "null"}]},
+        "pending_extension": {"oneOf": [{"type": "object", "properties": {
+            "id": INT, "requested_deadline": DATE, "current_deadline": DATE, "reason": STR,
+            "created_at": DATETIME}}, {"type": "null"}]},
+        "allowed_actions": {"type": "array", "items": {"type": "string", "enum": sorted(lifecycle.TRANSITIONS)}},
+    }}]},
+    "Measure": {"type": "object", "required": list(MEASURE_PROPS), "properties": MEASURE_PROPS},
+    "LedgerMeasure": {"allOf": [ref("Measure"), {"type": "object", "required": ["hazard"], "properties": {
+        "hazard": {"type": "object", "properties": {
+            "id": INT, "code": STR, "title": STR, "status": HAZARD_PROPS["status"], "enterprise": ref("Ref")}}}}]},
+    "Attachment": {"type": "object", "required": list(ATTACHMENT_PROPS), "properties": ATTACHMENT_PROPS},
+    "AttachmentList": {"type": "object", "required": ["items"], "properties": {
+        "items": {"type": "array", "items": ref("Attachment")}}},
+    "MeasureList": {"type": "object", "required": ["items"], "properties": {
+        "items": {"type": "array", "items": ref("Measure")}}},
+    "Notification": {"type": "object", "required": ["id", "kind", "title", "read"], "properties": {
+        "id": INT, "kind": STR, "title": STR, "body": STR, "link": STR, "hazard_id": _nullable(INT),
+        "created_at": DATETIME, "read_at": _nullable(DATETIME), "read": {"type": "boolean"}}},
+    "ReadCount": {"type": "object", "required": ["marked"], "properties": {"marked": INT}},
+    "Dashboard": {"type": "object", "required": ["open", "overdue", "major_open", "closed_month", "rate_month",
+                                                 "rate_overall", "enterprises", "categories", "trend"],
+                  "properties": {
+        "today": DATE, "month": STR, "month_first": DATE, "month_last": DATE,
+        **{name: INT for name in ("open", "overdue", "major_open", "found_month", "closed_month",
+                                  "found_month_counted", "closed_of_found_month", "found_total_counted",
+                                  "closed_total")},
+        "rate_month": {"type": ["number", "null"], "description": "Of the hazards found this month "
+                       "(withdrawn left out), the share closed; null when none were found."},
+        "rate_overall": {"type": ["number", "null"], "description": "Of all hazards (withdrawn left out), "
+                         "the share closed."},
+        "enterprises": {"type": "array", "items": {"allOf": [COUNT_ROW, {"type": "object", "properties": {
+            "id": INT, "name": STR, "oldest_overdue_days": INT}}]}},
+        "categories": {"type": "array", "items": {"allOf": [COUNT_ROW, {"type": "object", "properties": {
+            "code": STR}}]}},
+        "trend": {"type": "array", "items": {"type": "object", "properties": {
+            "month": STR, "found": INT, "closed": INT}}},
+    }},
+}
+SCHEMAS["OpenApi"] = {"type": "object", "required": ["openapi", "paths"]}
+for _name in ("Enterprise", "Inspection", "Hazard", "LedgerMeasure", "Notification"):
+    SCHEMAS[f"{_name}Page"] = page_of(_name)
+
+
+# --- the document ---------------------------------------------------------------------------------
+
+ERROR_TEXT = {400: "Bad request", 401: "No valid bearer token", 403: "Not allowed", 404: "Not found",
+              409: "Conflict: stale version or wrong state", 413: "Upload too large",
+              422: "Invalid data", 429: "Too many failed logins"}
+_CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+def _path(rule):
+    params = []
+
+    def replace(match):
+        converter, name = match.group(1), match.group(2)
+        schema = dict(ID) if converter == "int" else {"type": "string"}
+        params.append({"name": name, "in": "path", "required": True, "schema": schema})
+        return "{" + name + "}"
+
+    return bp.url_prefix + _CONVERTER.sub(replace, rule), params
+
+
+def _operation(op):
+    path, params = _path(op["rule"])
+    out = {"operationId": op["endpoint"], "summary": op["summary"], "tags": [op["tag"]],
+           "parameters": params + op["query"], "responses": {}}
+    if op["description"]:
+        out["description"] = op["description"]
+    if op["body"] is not None:
+        out["requestBody"] = {"required": True, "content": {"application/json": {"schema": op["body"]}}}
+    if op["multipart"] is not None:
+        out["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": op["multipart"]}}}
+    if op["binary"]:
+        out["responses"][str(op["ok"])] = {"description": "The file", "content": {"*/*": {"schema": {}}}}
+    elif op["response"]:
+        out["responses"][str(op["ok"])] = {"description": "OK", "content": {
+            "application/json": {"schema": ref(op["response"])}}}
+    else:
+        out["responses"][str(op["ok"])] = {"description": "Done, no content"}
+    statuses = set(ERROR_STATUSES) | set(op["errors"])
+    if op["public"]:
+        out["security"] = []
+    for status in sorted(statuses):
+        out["responses"][str(status)] = {"$ref": f"#/components/responses/E{status}"}
+    return path, out
+
+
+def build():
+    """The OpenAPI 3.1 description of every declared operation."""
+    paths = {}
+    for op in OPERATIONS:
+        path, description = _operation(op)
+        paths.setdefault(path, {})[op["method"]] = description
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Park hazard tracker API", "version": "1.0.0",
+                 "description": "Hazard inspection and rectification for a chemical industrial park. "
+                                "Authenticate with POST /api/v1/tokens, then send "
+                                "'Authorization: Bearer <token>'. Errors are "
+                                "{\"error\": {\"code\", \"message\"}}."},
+        "servers": [{"url": "/"}],
+        "security": [{"bearerAuth": []}],
+        "paths": dict(sorted(paths.items())),
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+            "schemas": SCHEMAS,
+            "responses": {f"E{status}": {"description": text, "content": {
+                "application/json": {"schema": ref("Error")}}} for status, text in ERROR_TEXT.items()},
+        },
+    }

@@ -1,0 +1,285 @@
+"""Uploaded photos and evidence files: check, store, thumbnail, serve.
+
+Nothing about an upload is trusted:
+
+- the size is counted while reading (at most ``MAX_UPLOAD_BYTES``);
+- the type comes from the content, never from the name or the browser:
+  images must open and fully decode with Pillow as JPEG, PNG or WebP; a PDF
+  must start with ``%PDF-`` and end with an ``%%EOF`` marker (a truncated
+  PDF is refused);
+- images are re-encoded after applying the EXIF orientation, which also
+  drops the metadata (GPS position, camera serial) and anything hidden after
+  the image data; a thumbnail is made for each;
+- the original file name is only kept as a label; names with a path
+  (``../../etc/passwd.jpg``) or control characters are refused;
+- files are stored under random names in ``UPLOAD_DIR`` (written to a
+  temporary file, then renamed), and served only through a permission-checked
+  route.
+
+``check`` writes nothing; ``store`` writes the files and returns an unsaved
+``Attachment``; ``discard`` removes them again when the database refuses.
+"""
+import hashlib
+import io
+import os
+import secrets
+import unicodedata
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .lifecycle import LifecycleError
+from .models import Attachment
+
+IMAGE_FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"), "WEBP": ("image/webp", ".webp")}
+PDF = ("application/pdf", ".pdf")
+MAX_PIXELS = 50_000_000  # a 50-megapixel photo; more is refused (decompression bombs)
+MAX_EDGE = 4096  # longer edge of the stored image; phone photos are smaller or equal
+THUMB_EDGE = 360
+MAX_FILES = 10  # per request
+
+
+class UploadError(LifecycleError):
+    """A refused upload; ``message`` says why, in the user's language."""
+
+    status = 422
+    code = "invalid_upload"
+
+
+class UploadTooLarge(UploadError):
+    status = 413
+    code = "too_large"
+
+
+@dataclass
+class CheckedUpload:
+    original_name: str
+    content_type: str
+    extension: str
+    data: bytes  # what will be stored (re-encoded for images)
+    thumb: bytes | None = None
+    width: int | None = None
+    height: int | None = None
+
+    @property
+    def is_image(self):
+        return self.content_type.startswith("image/")
+
+
+def max_bytes():
+    return int(current_app.config.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+
+
+def upload_dir():
+    return Path(current_app.config["UPLOAD_DIR"])
+
+
+def present(files):
+    """The FileStorage objects of a multi-file field that carry a file."""
+    return [f for f in (files or []) if f is not None and getattr(f, "filename", "")]
+
+
+def clean_name(name):
+    """The original file name as a label, or UploadError for names with a path or control characters."""
+    name = unicodedata.normalize("NFC", (name or "").strip())
+    if not name:
+        raise UploadError(_l("The file has no name."))
+    if "/" in name or "\\" in name or name in (".", ".."):
+        raise UploadError(_l("The file name %(name)s is not allowed: it must not contain a path.", name=name[:80]))
+    if any(unicodedata.category(c).startswith("C") for c in name):
+        raise UploadError(_l("The file name contains characters that are not allowed."))
+    if len(name) > 200:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 190] + dot + ext[:9]) if dot else name[:200]
+    return name
+
+
+def _read_limited(storage):
+    limit = max_bytes()
+    stream = storage.stream
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise UploadTooLarge(_l("%(name)s is too large: at most %(mb)s MB per file.",
+                                name=storage.filename, mb=_megabytes(limit)))
+    if not data:
+        raise UploadError(_l("%(name)s is empty.", name=storage.filename))
+    return data
+
+
+def _megabytes(n):
+    value = n / (1024 * 1024)
+    return f"{value:.0f}" if value >= 1 else f"{value:.2f}"
+
+
+def check(storage, *, allow_pdf=False):
+    """Check one uploaded file (a werkzeug FileStorage); return a CheckedUpload or raise UploadError."""
+    name = clean_name(storage.filename)
+    data = _read_limited(storage)
+    if data.startswith(b"%PDF-"):
+        if not allow_pdf:
+            raise UploadError(_l("%(name)s is not a photo. Use a JPEG, PNG or WebP image.", name=name))
+        if b"%%EOF" not in data[-2048:]:
+            raise UploadError(_l("%(name)s is not a complete PDF file (it may be damaged or cut off).", name=name))
+        return CheckedUpload(name, PDF[0], PDF[1], data)
+    return _check_image(name, data, allow_pdf)
+
+
+def _not_an_image(name, allow_pdf):
+    if allow_pdf:
+        return UploadError(_l("%(name)s is not a JPEG, PNG or WebP image or a PDF file.", name=name))
+    return UploadError(_l("%(name)s is not a photo. Use a JPEG, PNG or WebP image.", name=name))
+
+
+def _check_image(name, data, allow_pdf):
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(data))
+            if probe.format not in IMAGE_FORMATS:
+                raise _not_an_image(name, allow_pdf)
+            if probe.width * probe.height > MAX_PIXELS:
+                raise UploadError(_l("%(name)s has too many pixels.", name=name))
+            probe.verify()  # structure and checksums
+            image = Image.open(io.BytesIO(data))
+            fmt = image.format
+            image.load()  # decodes every pixel: a cut-off file fails here
+    except UploadError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise UploadError(_l("%(name)s has too many pixels.", name=name)) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        if _looks_like_image(data):
+            raise UploadError(_l("%(name)s is damaged or incomplete; take or choose the photo again.",
+                                 name=name)) from None
+        raise _not_an_image(name, allow_pdf) from None
+    content_type, extension = IMAGE_FORMATS[fmt]
+    image = ImageOps.exif_transpose(image)
+    if max(image.size) > MAX_EDGE:
+        image.thumbnail((MAX_EDGE, MAX_EDGE), Image.Resampling.LANCZOS)
+    stored = _encode(image, fmt)
+    return CheckedUpload(name, content_type, extension, stored, thumb=_thumbnail(image),
+                         width=image.width, height=image.height)
+
+
+def _looks_like_image(data):
+    return data.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+
+
+def _encode(image, fmt):
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        if image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        image.save(out, "JPEG", quality=88, optimize=True)
+    elif fmt == "PNG":
+        image.save(out, "PNG", optimize=True)
+    else:
+        image.save(out, "WEBP", quality=85)
+    return out.getvalue()
+
+
+def _thumbnail(image):
+    thumb = image.copy()
+    thumb.thumbnail((THUMB_EDGE, THUMB_EDGE), Image.Resampling.LANCZOS)
+    if thumb.mode in ("RGBA", "LA", "P"):
+        thumb = thumb.convert("RGBA")
+        background = Image.new("RGB", thumb.size, (255, 255, 255))
+        background.paste(thumb, mask=thumb.split()[-1])
+        thumb = background
+    elif thumb.mode != "RGB":
+        thumb = thumb.convert("RGB")
+    out = io.BytesIO()
+    thumb.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def check_all(storages, *, allow_pdf=False, required=False):
+    """Check every file of a field; the first bad file refuses them all."""
+    storages = present(storages)
+    if required and not storages:
+        raise UploadError(_l("Choose at least one file."))
+    if len(storages) > MAX_FILES:
+        raise UploadError(_l("At most %(n)d files at once.", n=MAX_FILES))
+    return [check(s, allow_pdf=allow_pdf) for s in storages]
+
+
+def _write(relative, data):
+    path = upload_dir() / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    with open(tmp, "xb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def store(checked, kind):
+    """Write a checked upload under a random name; return an unsaved Attachment of ``kind``."""
+    token = secrets.token_hex(16)
+    relative = f"{token[:2]}/{token}{checked.extension}"
+    thumb_relative = f"{token[:2]}/{token}.thumb.jpg" if checked.thumb else None
+    try:
+        _write(relative, checked.data)
+        if thumb_relative:
+            _write(thumb_relative, checked.thumb)
+    except OSError:
+        discard_names([relative, thumb_relative])
+        raise
+    return Attachment(
+        kind=str(kind), original_name=checked.original_name, stored_name=relative, thumb_name=thumb_relative,
+        content_type=checked.content_type, size=len(checked.data), width=checked.width,
+        height=checked.height, sha256=hashlib.sha256(checked.data).hexdigest(),
+    )
+
+
+def discard(attachments):
+    """Remove the stored files of attachments whose database rows were not written."""
+    names = []
+    for a in attachments:
+        names += [a.stored_name, a.thumb_name]
+    discard_names(names)
+
+
+def discard_names(names):
+    for name in names:
+        if name:
+            try:
+                (upload_dir() / name).unlink()
+            except FileNotFoundError:
+                pass
+
+
+def path_of(stored_name):
+    """Absolute path of a stored file; refuses anything that would leave UPLOAD_DIR."""
+    base = upload_dir().resolve()
+    path = (base / stored_name).resolve()
+    if base not in path.parents:
+        raise FileNotFoundError(stored_name)
+    return path
+
+
+def save_to_hazard(hazard, actor, checked_uploads, kind, *, version=None, commit=True):
+    """Store checked uploads and record them on ``hazard`` (one event each) in one transaction.
+
+    Files are removed again if the database write fails, so a refused upload
+    leaves neither a row nor a file.
+    """
+    from . import lifecycle
+
+    stored = []
+    try:
+        for checked in checked_uploads:
+            stored.append(store(checked, kind))
+        for i, attachment in enumerate(stored):
+            last = i == len(stored) - 1
+            lifecycle.record_attachment(hazard, actor, attachment, version=version if i == 0 else None,
+                                        commit=commit and last)
+    except BaseException:
+        discard(stored)
+        raise
+    return stored

@@ -1,0 +1,90 @@
+"""Forms of the hazard page. Each carries the hazard version the user saw."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, HiddenField, MultipleFileField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ...lifecycle import MAX_TEXT
+
+
+class VersionedForm(FlaskForm):
+    version = HiddenField()
+
+
+class SubmitForm(VersionedForm):
+    note = TextAreaField(_l("What was done (rectification description)"),
+                         validators=[DataRequired(), Length(max=MAX_TEXT)])
+
+
+class ReasonForm(VersionedForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=MAX_TEXT)])
+
+
+class CommentForm(VersionedForm):
+    comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=MAX_TEXT)])
+
+
+class ExtensionForm(VersionedForm):
+    new_deadline = DateField(_l("New deadline"), validators=[InputRequired()])
+    reason = TextAreaField(_l("Reason for the extension"), validators=[DataRequired(), Length(max=MAX_TEXT)])
+
+
+ACTION_FORMS = {
+    "acknowledge": VersionedForm,
+    "submit": SubmitForm,
+    "reject": ReasonForm,
+    "verify": CommentForm,
+    "close": CommentForm,
+    "withdraw": ReasonForm,
+    "request_extension": ExtensionForm,
+    "approve_extension": CommentForm,
+    "refuse_extension": CommentForm,
+}
+
+
+def action_data(form):
+    """The data a lifecycle action takes, from its form."""
+    return {name: field.data for name, field in form._fields.items() if name not in ("version", "csrf_token")}
+
+
+class MeasureForm(VersionedForm):
+    description = TextAreaField(_l("What will be done"), validators=[DataRequired(), Length(max=MAX_TEXT)])
+    responsible_person = StringField(_l("Responsible person"), validators=[Optional(), Length(max=100)])
+    funds = DecimalField(_l("Funds (yuan)"), places=2, validators=[Optional(), NumberRange(min=0)])
+    deadline = DateField(_l("Deadline"), validators=[Optional()])
+    interim_precautions = TextAreaField(_l("Interim safety precautions"),
+                                        validators=[Optional(), Length(max=MAX_TEXT)])
+    done_on = DateField(_l("Done on (leave empty while not done)"), validators=[Optional()])
+    evidence_note = TextAreaField(_l("Evidence / remarks"), validators=[Optional(), Length(max=MAX_TEXT)])
+
+    FIELDS = ("description", "responsible_person", "funds", "deadline", "interim_precautions", "done_on",
+              "evidence_note")
+
+    def values(self):
+        return {name: getattr(self, name).data for name in self.FIELDS}
+
+
+def _plan_field(label, hint):
+    # A plan may be saved half-done; acknowledging a major hazard needs all six.
+    return TextAreaField(label, validators=[Optional(), Length(max=MAX_TEXT)], description=hint)
+
+
+class PlanForm(VersionedForm):
+    """The six elements of a governance plan (事故隐患排查治理暂行规定 §2)."""
+
+    goal = _plan_field(_l("1. Goal and tasks"), _l("What the rectification must achieve."))
+    methods = _plan_field(_l("2. Methods and measures"), _l("How it will be done."))
+    funds_materials = _plan_field(_l("3. Funds and materials"), _l("Money and materials, and who provides them."))
+    organisation = _plan_field(_l("4. Responsible organisation and persons"), _l("Who leads and who carries out."))
+    timeline = _plan_field(_l("5. Deadline and requirements"), _l("By when, and to what standard."))
+    safety_emergency = _plan_field(_l("6. Safety measures and emergency plan"),
+                                   _l("Interim precautions until it is fixed, and the emergency plan."))
+
+    def values(self):
+        from ...models import GovernancePlan
+
+        return {name: getattr(self, name).data for name in GovernancePlan.ELEMENTS}
+
+
+class UploadForm(VersionedForm):
+    files = MultipleFileField(_l("Photos or files"))

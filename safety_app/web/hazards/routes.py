@@ -1,0 +1,281 @@
+"""Thin views: find the hazard through the permission core (404 if not visible),
+parse the form, call the lifecycle core, render or redirect."""
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ... import lifecycle, uploads
+from ...extensions import db
+from ...models import (
+    FINAL_STATUSES,
+    Attachment,
+    AttachmentKind,
+    Event,
+    ExtensionRequest,
+    ExtensionStatus,
+    Hazard,
+    HazardStatus,
+    Measure,
+    Role,
+)
+from ...permissions import can, get_visible, scope
+from . import bp
+from .forms import ACTION_FORMS, MeasureForm, PlanForm, UploadForm, action_data
+
+
+def load_or_404(model, ident, options=()):
+    """The row if the current user may see it; otherwise 404, exactly like a missing id."""
+    obj = get_visible(model, ident, current_user, options=options)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def require(action, obj=None):
+    if not can(current_user, action, obj):
+        abort(403)
+
+
+def _hazard(hazard_id):
+    return load_or_404(Hazard, hazard_id, options=(
+        joinedload(Hazard.enterprise), joinedload(Hazard.found_by), joinedload(Hazard.inspection),
+        joinedload(Hazard.plan), selectinload(Hazard.measures), selectinload(Hazard.attachments),
+        selectinload(Hazard.extension_requests).joinedload(ExtensionRequest.requested_by),
+    ))
+
+
+def _fresh_forms(hazard, actions):
+    forms = {}
+    for action in actions:
+        form = ACTION_FORMS[action](prefix=action, formdata=None)
+        form.version.data = hazard.version
+        forms[action] = form
+    return forms
+
+
+def render_detail(hazard, status=200, *, bound=None, action_errors=None, upload_form=None):
+    """The hazard page; ``bound`` replaces one action's form with the user's (with its errors)."""
+    actions = lifecycle.allowed_actions(hazard, current_user)
+    forms = _fresh_forms(hazard, actions)
+    if bound is not None:
+        forms[bound[0]] = bound[1]
+    if upload_form is None:
+        upload_form = UploadForm(formdata=None)
+        upload_form.version.data = hazard.version
+    events = db.session.execute(
+        select(Event).where(Event.hazard_id == hazard.id).options(joinedload(Event.actor)).order_by(Event.seq)
+    ).scalars().all()
+    kind = AttachmentKind.EVIDENCE if current_user.role == Role.ENTERPRISE else AttachmentKind.PHOTO
+    return render_template(
+        "hazards/detail.html", hazard=hazard, forms=forms, actions=actions, events=events,
+        action_errors=action_errors or {}, upload_form=upload_form, upload_kind=kind,
+        photos=[a for a in hazard.attachments if a.kind == AttachmentKind.PHOTO],
+        evidence=[a for a in hazard.attachments if a.kind == AttachmentKind.EVIDENCE],
+        pending=lifecycle.pending_extension(hazard),
+        overdue_days=lifecycle.overdue_days(hazard),
+        may_edit={w: lifecycle.may_edit(hazard, current_user, w) for w in ("measure", "plan", "evidence", "photo")},
+        action_labels=lifecycle.ACTION_LABELS,
+    ), status
+
+
+@bp.route("/hazards/<int:hazard_id>")
+@login_required
+def detail(hazard_id):
+    return render_detail(_hazard(hazard_id))
+
+
+def _refused(hazard, action, form, error):
+    """Re-render the page after a refused action, the message beside the field it concerns."""
+    if isinstance(error, lifecycle.StaleVersion):
+        db.session.expire_all()
+        hazard = _hazard(hazard.id)
+        flash(str(error.message), "error")
+        return render_detail(hazard, error.status)
+    db.session.expire_all()
+    hazard = _hazard(hazard.id)
+    if form is not None and error.field in form._fields:
+        form[error.field].errors = list(form[error.field].errors) + [str(error.message)]
+        return render_detail(hazard, error.status, bound=(action, form))
+    if form is not None:
+        return render_detail(hazard, error.status, bound=(action, form),
+                             action_errors={action: str(error.message)})
+    flash(str(error.message), "error")
+    return render_detail(hazard, error.status)
+
+
+@bp.route("/hazards/<int:hazard_id>/actions/<action>", methods=["POST"])
+@login_required
+def transition(hazard_id, action):
+    hazard = _hazard(hazard_id)
+    if action not in ACTION_FORMS:
+        abort(404)
+    form = ACTION_FORMS[action](prefix=action)
+    if not form.validate():
+        return render_detail(hazard, 422, bound=(action, form))
+    try:
+        lifecycle.apply(hazard, action, current_user, version=form.version.data, **action_data(form))
+    except lifecycle.LifecycleError as error:
+        return _refused(hazard, action, form, error)
+    flash(_("Done: %(action)s.", action=lifecycle.ACTION_LABELS[action]), "success")
+    return redirect(url_for("hazards.detail", hazard_id=hazard.id))
+
+
+@bp.route("/hazards/<int:hazard_id>/measures/new", methods=["GET", "POST"])
+@login_required
+def measure_new(hazard_id):
+    return _measure_form(_hazard(hazard_id), None)
+
+
+@bp.route("/hazards/<int:hazard_id>/measures/<int:measure_id>", methods=["GET", "POST"])
+@login_required
+def measure_edit(hazard_id, measure_id):
+    hazard = _hazard(hazard_id)
+    measure = load_or_404(Measure, measure_id)
+    if measure.hazard_id != hazard.id:
+        abort(404)
+    return _measure_form(hazard, measure)
+
+
+def _measure_form(hazard, measure):
+    if request.method == "GET" and not lifecycle.may_edit(hazard, current_user, "measure"):
+        abort(403)
+    form = MeasureForm(obj=measure if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version.data = hazard.version
+        if measure is None:
+            form.deadline.data = hazard.deadline
+        return render_template("hazards/measure_form.html", hazard=hazard, measure=measure, form=form)
+    if form.validate():
+        try:
+            lifecycle.save_measure(hazard, current_user, measure, version=form.version.data, **form.values())
+        except lifecycle.LifecycleError as error:
+            return _form_refused("hazards/measure_form.html", hazard, form, error, measure=measure)
+        flash(_("The measure was saved."), "success")
+        return redirect(url_for("hazards.detail", hazard_id=hazard.id) + "#measures")
+    return render_template("hazards/measure_form.html", hazard=hazard, measure=measure, form=form), 422
+
+
+def _form_refused(template, hazard, form, error, **context):
+    db.session.rollback()
+    if error.field and error.field in form._fields:
+        form[error.field].errors = list(form[error.field].errors) + [str(error.message)]
+    else:
+        context["form_error"] = str(error.message)
+    if isinstance(error, lifecycle.StaleVersion):
+        # The old version stays in the form: the user reloads to see what changed.
+        db.session.expire_all()
+        hazard = _hazard(hazard.id)
+    return render_template(template, hazard=hazard, form=form, **context), error.status
+
+
+@bp.route("/hazards/<int:hazard_id>/plan", methods=["GET", "POST"])
+@login_required
+def plan(hazard_id):
+    hazard = _hazard(hazard_id)
+    if not lifecycle.may_edit(hazard, current_user, "plan") and request.method == "GET":
+        abort(403)
+    form = PlanForm(obj=hazard.plan if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version.data = hazard.version
+        return render_template("hazards/plan_form.html", hazard=hazard, form=form)
+    if form.validate():
+        try:
+            saved = lifecycle.save_plan(hazard, current_user, version=form.version.data, **form.values())
+        except lifecycle.LifecycleError as error:
+            return _form_refused("hazards/plan_form.html", hazard, form, error)
+        if saved.is_complete:
+            flash(_("The governance plan was saved and is complete."), "success")
+        else:
+            flash(_("The governance plan was saved. It is not complete yet: all six elements are needed."),
+                  "warning")
+        return redirect(url_for("hazards.detail", hazard_id=hazard.id) + "#plan")
+    return render_template("hazards/plan_form.html", hazard=hazard, form=form), 422
+
+
+@bp.route("/hazards/<int:hazard_id>/uploads", methods=["POST"])
+@login_required
+def upload(hazard_id):
+    """Evidence from the enterprise (images or PDF), more photos from staff (images)."""
+    hazard = _hazard(hazard_id)
+    form = UploadForm()
+    is_enterprise = current_user.role == Role.ENTERPRISE
+    kind = AttachmentKind.EVIDENCE if is_enterprise else AttachmentKind.PHOTO
+    try:
+        checked = uploads.check_all(request.files.getlist(form.files.name), allow_pdf=is_enterprise,
+                                    required=True)
+        uploads.save_to_hazard(hazard, current_user, checked, kind, version=form.version.data)
+    except lifecycle.LifecycleError as error:
+        db.session.rollback()
+        db.session.expire_all()
+        hazard = _hazard(hazard_id)
+        form.files.errors = [str(error.message)]
+        if isinstance(error, lifecycle.StaleVersion):
+            flash(str(error.message), "error")
+            return render_detail(hazard, error.status)
+        return render_detail(hazard, error.status, upload_form=form)
+    flash(_("%(n)d file(s) uploaded.", n=len(checked)), "success")
+    return redirect(url_for("hazards.detail", hazard_id=hazard.id) + "#files")
+
+
+def _attachment_response(attachment, thumb):
+    name = attachment.thumb_name if thumb else attachment.stored_name
+    if not name:
+        abort(404)
+    try:
+        path = uploads.path_of(name)
+        if not path.is_file():
+            abort(404)
+    except FileNotFoundError:
+        abort(404)
+    inline = attachment.content_type.startswith("image/")
+    response = send_file(
+        path, mimetype="image/jpeg" if thumb else attachment.content_type,
+        as_attachment=not inline, download_name=attachment.original_name, conditional=True, max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response.headers["Cache-Control"] = "private, max-age=600"
+    return response
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@login_required
+def attachment(attachment_id):
+    return _attachment_response(load_or_404(Attachment, attachment_id), thumb=False)
+
+
+@bp.route("/attachments/<int:attachment_id>/thumb")
+@login_required
+def attachment_thumb(attachment_id):
+    return _attachment_response(load_or_404(Attachment, attachment_id), thumb=True)
+
+
+@bp.route("/hazards/queue")
+@login_required
+def queue():
+    """Re-inspection queue: submitted hazards; for admins also close-outs and extension requests."""
+    require("reinspection.queue")
+    options = (joinedload(Hazard.enterprise),)
+    submitted = db.session.execute(
+        scope(Hazard, current_user).where(Hazard.status == HazardStatus.SUBMITTED)
+        .options(*options).order_by(Hazard.submitted_at, Hazard.id)
+    ).scalars().all()
+    verified, extensions = [], []
+    if current_user.role == Role.ADMIN:
+        verified = db.session.execute(
+            scope(Hazard, current_user).where(Hazard.status == HazardStatus.VERIFIED)
+            .options(*options).order_by(Hazard.verified_at, Hazard.id)
+        ).scalars().all()
+        extensions = db.session.execute(
+            scope(ExtensionRequest, current_user).where(
+                ExtensionRequest.status == ExtensionStatus.PENDING,
+                # a withdrawn or closed hazard's forgotten request needs no decision
+                ExtensionRequest.hazard_id.in_(select(Hazard.id).where(
+                    Hazard.status.not_in([s.value for s in FINAL_STATUSES]))),
+            )
+            .options(joinedload(ExtensionRequest.hazard).joinedload(Hazard.enterprise))
+            .order_by(ExtensionRequest.created_at, ExtensionRequest.id)
+        ).scalars().all()
+    return render_template("hazards/queue.html", submitted=submitted, verified=verified, extensions=extensions)

@@ -1,0 +1,92 @@
+"""Forms for inspections and for filing a hazard on site."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ... import reference
+from ...lifecycle import MAX_TEXT
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class InspectionForm(FlaskForm):
+    enterprise_id = SelectField(_l("Enterprise"), coerce=int, validators=[InputRequired()])
+    inspection_type = SelectField(_l("Type of inspection"), validators=[InputRequired()])
+    inspected_on = DateField(_l("Inspection date"), validators=[InputRequired()])
+    inspectors = CheckboxesField(_l("Inspectors"), coerce=int, validators=[Optional()])
+    checklist = CheckboxesField(_l("Checklist sections to look at"), validators=[Optional()])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=MAX_TEXT)])
+
+    def fill_choices(self, enterprises, inspectors):
+        self.enterprise_id.choices = [(e.id, e.name) for e in enterprises]
+        self.inspection_type.choices = [(t.code, t.label()) for t in reference.inspection_types()]
+        self.inspectors.choices = [(u.id, u.name) for u in inspectors]
+        self.checklist.choices = [(c.code, c.label()) for c in reference.categories()]
+
+
+class ChecklistForm(FlaskForm):
+    checklist = CheckboxesField(_l("Looked at"), validators=[Optional()])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=MAX_TEXT)])
+
+    def fill_choices(self):
+        self.checklist.choices = [(c.code, c.label()) for c in reference.categories()] + [
+            (f"criterion:{c.code}", c.code) for c in reference.criteria()
+        ]
+
+
+DEADLINE_PRESETS = (("0", _l("Immediately")), ("7", _l("7 days")), ("15", _l("15 days")),
+                    ("30", _l("30 days")), ("date", _l("Pick a date")))
+
+
+class HazardForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    category = SelectField(_l("Category"), validators=[InputRequired()])
+    criterion = SelectField(_l("Major-hazard criterion (ticking one makes it a major hazard)"),
+                            validators=[Optional()])
+    location = StringField(_l("Location (unit / part)"), validators=[Optional(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=MAX_TEXT)])
+    photos = MultipleFileField(_l("Photos"))
+    deadline_preset = RadioField(_l("Deadline"), choices=DEADLINE_PRESETS, default="7",
+                                 validators=[InputRequired()])
+    deadline = DateField(_l("Deadline date"), validators=[Optional()])
+    legal_basis = TextAreaField(_l("Legal basis"), validators=[Optional(), Length(max=MAX_TEXT)])
+    responsible_person = StringField(_l("Responsible person at the enterprise"),
+                                     validators=[Optional(), Length(max=100)])
+
+    def fill_choices(self):
+        self.category.choices = [("", _l("— choose —"))] + [(c.code, c.label()) for c in reference.categories()]
+        self.criterion.choices = [("", _l("None: a general hazard"))] + [
+            (c.code, f"{c.code}. {c.label()}") for c in reference.criteria()
+        ]
+
+    def validate_category(self, field):
+        if not field.data:
+            raise ValidationError(_l("Choose a category."))
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        # Optional() ends the date's own checks when it is empty, so the preset is checked here.
+        if self.deadline_preset.data == "date" and self.deadline.data is None and not self.deadline.errors:
+            self.deadline.errors = list(self.deadline.errors) + [_l("Choose the deadline date.")]
+            ok = False
+        return ok
+
+    def deadline_date(self, today):
+        from datetime import timedelta
+
+        if self.deadline_preset.data == "date":
+            return self.deadline.data
+        return today + timedelta(days=int(self.deadline_preset.data))

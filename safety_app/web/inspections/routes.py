@@ -1,0 +1,180 @@
+"""Inspections: list, start one, walk the checklist, file hazards with photos."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ... import lifecycle, reference, uploads
+from ...clock import today
+from ...extensions import db
+from ...models import AttachmentKind, Enterprise, Hazard, Inspection, Role, User
+from ...permissions import scope
+from ..hazards.routes import load_or_404, require
+from . import bp
+from .forms import ChecklistForm, HazardForm, InspectionForm
+
+PAGE_SIZE = 30
+
+
+@bp.route("/")
+@login_required
+def index():
+    require("inspection.view")
+    page = max(1, request.args.get("page", 1, type=int))
+    stmt = scope(Inspection, current_user).options(joinedload(Inspection.enterprise)).order_by(
+        Inspection.inspected_on.desc(), Inspection.id.desc()
+    )
+    rows = db.session.execute(stmt.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).scalars().all()
+    has_next = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    counts = dict(db.session.execute(
+        select(Hazard.inspection_id, func.count(Hazard.id))
+        .where(Hazard.inspection_id.in_([i.id for i in rows])).group_by(Hazard.inspection_id)
+    ).all()) if rows else {}
+    return render_template("inspections/index.html", inspections=rows, counts=counts, page=page,
+                           has_next=has_next)
+
+
+def _staff():
+    return db.session.execute(
+        select(User).where(User.role.in_([Role.INSPECTOR.value, Role.ADMIN.value]), User.active.is_(True))
+        .order_by(User.role.desc(), User.id)
+    ).scalars().all()
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    require("inspection.create")
+    enterprises = db.session.execute(
+        scope(Enterprise, current_user).where(Enterprise.active.is_(True)).order_by(Enterprise.name)
+    ).scalars().all()
+    staff = _staff()
+    form = InspectionForm()
+    form.fill_choices(enterprises, staff)
+    if request.method == "GET":
+        form.inspected_on.data = today()
+        form.inspectors.data = [current_user.id]
+        form.enterprise_id.data = request.args.get("enterprise_id", type=int)
+        return render_template("inspections/new.html", form=form)
+    if form.validate():
+        by_id = {u.id: u for u in staff}
+        try:
+            inspection = lifecycle.start_inspection(
+                current_user, enterprise=db.session.get(Enterprise, form.enterprise_id.data),
+                inspection_type=form.inspection_type.data, inspected_on=form.inspected_on.data,
+                inspectors=[by_id[i] for i in form.inspectors.data or [] if i in by_id],
+                checklist=form.checklist.data or [], summary=form.summary.data,
+            )
+        except lifecycle.LifecycleError as error:
+            _error_beside(form, error)
+            return render_template("inspections/new.html", form=form), error.status
+        flash(_("Inspection started. Walk the checklist and file what you find."), "success")
+        return redirect(url_for("inspections.detail", inspection_id=inspection.id))
+    return render_template("inspections/new.html", form=form), 422
+
+
+def _error_beside(form, error):
+    target = form[error.field] if error.field in form._fields else None
+    if target is None:
+        flash(str(error.message), "error")
+    else:
+        target.errors = list(target.errors) + [str(error.message)]
+
+
+def _inspection(inspection_id):
+    return load_or_404(Inspection, inspection_id, options=(
+        joinedload(Inspection.enterprise), selectinload(Inspection.inspectors),
+        selectinload(Inspection.hazards),
+    ))
+
+
+def _render_detail(inspection, form=None, status=200):
+    if form is None and current_user.role != Role.ENTERPRISE:
+        form = ChecklistForm(formdata=None, data={"checklist": inspection.checklist or [],
+                                                  "summary": inspection.summary})
+        form.fill_choices()
+    found = {}
+    for h in inspection.hazards:
+        found.setdefault(h.category, []).append(h)
+        if h.criterion:
+            found.setdefault(f"criterion:{h.criterion}", []).append(h)
+    return render_template("inspections/detail.html", inspection=inspection, form=form, found=found,
+                           looked_at=set(inspection.checklist or []),
+                           criteria_open=any(k.startswith("criterion:") for k in found)
+                           or any(str(k).startswith("criterion:") for k in inspection.checklist or []),
+                           overdue={h.id: lifecycle.overdue_days(h) for h in inspection.hazards}), status
+
+
+@bp.route("/<int:inspection_id>")
+@login_required
+def detail(inspection_id):
+    return _render_detail(_inspection(inspection_id))
+
+
+@bp.route("/<int:inspection_id>/checklist", methods=["POST"])
+@login_required
+def checklist(inspection_id):
+    inspection = _inspection(inspection_id)
+    require("inspection.create")
+    form = ChecklistForm()
+    form.fill_choices()
+    if not form.validate():
+        return _render_detail(inspection, form, 422)
+    try:
+        lifecycle.update_inspection(inspection, current_user, checklist=form.checklist.data or [],
+                                    summary=form.summary.data)
+    except lifecycle.LifecycleError as error:
+        _error_beside(form, error)
+        return _render_detail(inspection, form, error.status)
+    flash(_("Checklist saved."), "success")
+    return redirect(url_for("inspections.detail", inspection_id=inspection.id))
+
+
+@bp.route("/<int:inspection_id>/hazards/new", methods=["GET", "POST"])
+@login_required
+def file_hazard(inspection_id):
+    inspection = _inspection(inspection_id)
+    require("hazard.file")
+    form = HazardForm()
+    form.fill_choices()
+    if request.method == "GET":
+        category = request.args.get("category")
+        criterion = request.args.get("criterion")
+        if reference.category(category):
+            form.category.data = category
+        if reference.criterion(criterion):
+            form.criterion.data = criterion
+        return render_template("inspections/file_hazard.html", inspection=inspection, form=form)
+    if not form.validate():
+        return render_template("inspections/file_hazard.html", inspection=inspection, form=form), 422
+    try:
+        photos = uploads.check_all(request.files.getlist(form.photos.name))
+        hazard = lifecycle.file_hazard(
+            current_user, enterprise=inspection.enterprise, inspection=inspection, title=form.title.data,
+            category=form.category.data, criterion=form.criterion.data or None,
+            deadline=form.deadline_date(today()), description=form.description.data,
+            location=form.location.data, legal_basis=form.legal_basis.data,
+            responsible_person=form.responsible_person.data, commit=not photos,
+        )
+        if photos:
+            uploads.save_to_hazard(hazard, current_user, photos, AttachmentKind.PHOTO)
+    except lifecycle.LifecycleError as error:
+        db.session.rollback()
+        if isinstance(error, uploads.UploadError):
+            form.photos.errors = [str(error.message)]
+        elif error.field == "deadline":
+            form.deadline.errors = list(form.deadline.errors) + [str(error.message)]
+        else:
+            _error_beside(form, error)
+        return render_template("inspections/file_hazard.html", inspection=inspection, form=form), error.status
+    flash(_("Hazard %(code)s filed (%(level)s).", code=hazard.code, level=_level(hazard.level)), "success")
+    return redirect(url_for("inspections.detail", inspection_id=inspection.id) + "#found")
+
+
+def _level(level):
+    from ... import labels
+
+    return str(labels.level(level))
+

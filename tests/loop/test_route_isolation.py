@@ -1,0 +1,285 @@
+"""Every URL rule of the app, walked as enterprise B's user with the ids of enterprise A's
+objects: the answer is 404 (exactly like a missing id), 403 for role-only pages, 405 for
+wrong methods — and lists never show A's data.
+
+ADDING A ROUTE? Declare its endpoint in ROUTES below, or
+test_every_route_is_declared_in_the_isolation_map fails and names it. An entry is
+(kind, url values, request body):
+
+- FOREIGN: takes an id of A's object; B must get 404 (the owner A must not).
+- ROLE: a page or action B's role may not use: 403 (404 also accepted).
+- IN_BODY: A's id is sent in the request body: refused like a missing id (403, 404 or 422).
+- OWN: B may use it; the answer must not mention A's hazards, inspection or name.
+- PUBLIC: not walked (login, static files, language switch, health check...).
+
+url values and body are functions of ``f``, the ids of A's objects (hazard, major,
+measure, photo, evidence, inspection, document, notification, enterprise, user,
+extension).
+"""
+import io
+from types import SimpleNamespace
+
+import pytest
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import RequestRedirect
+
+from safety_app import clock, lifecycle, uploads
+from safety_app.extensions import db
+from safety_app.models import AttachmentKind, Document, Notification
+
+from .conftest import PLAN, image_bytes, pdf_bytes
+
+FOREIGN, ROLE, IN_BODY, OWN, PUBLIC = "foreign", "role", "in-body", "own", "public"
+
+
+def _no_values(f):
+    return {}
+
+
+def _json(body):
+    return lambda f: {"json": body(f)}
+
+
+def _photo_upload(f):
+    return {"data": {"files": [(io.BytesIO(image_bytes()), "x.jpg")]}, "content_type": "multipart/form-data"}
+
+
+ROUTES = {
+    # public / self
+    "static": (PUBLIC, None, None),
+    "auth.login": (PUBLIC, None, None),
+    "auth.logout": (PUBLIC, None, None),
+    "auth.change_password": (PUBLIC, None, None),
+    "main.set_language": (PUBLIC, None, None),
+    "main.healthz": (PUBLIC, None, None),
+    "main.index": (OWN, _no_values, None),
+    # the rectification loop
+    "hazards.detail": (FOREIGN, lambda f: {"hazard_id": f.hazard}, None),
+    "hazards.transition": (FOREIGN, lambda f: {"hazard_id": f.hazard, "action": "acknowledge"}, None),
+    "hazards.measure_new": (FOREIGN, lambda f: {"hazard_id": f.hazard}, None),
+    "hazards.measure_edit": (FOREIGN, lambda f: {"hazard_id": f.hazard, "measure_id": f.measure}, None),
+    "hazards.plan": (FOREIGN, lambda f: {"hazard_id": f.major}, None),
+    "hazards.upload": (FOREIGN, lambda f: {"hazard_id": f.hazard}, _photo_upload),
+    "hazards.attachment": (FOREIGN, lambda f: {"attachment_id": f.evidence}, None),
+    "hazards.attachment_thumb": (FOREIGN, lambda f: {"attachment_id": f.photo}, None),
+    "hazards.queue": (ROLE, _no_values, None),
+    "inspections.index": (OWN, _no_values, None),
+    "inspections.new": (ROLE, _no_values, None),
+    "inspections.detail": (FOREIGN, lambda f: {"inspection_id": f.inspection}, None),
+    "inspections.checklist": (FOREIGN, lambda f: {"inspection_id": f.inspection}, None),
+    "inspections.file_hazard": (FOREIGN, lambda f: {"inspection_id": f.inspection}, None),
+    "portal.tasks": (OWN, _no_values, None),
+    # dashboard, ledgers
+    "dashboard.index": (OWN, _no_values, None),
+    "ledgers.hazards": (OWN, _no_values, None),
+    "ledgers.measures": (OWN, _no_values, None),
+    "ledgers.export": (OWN, lambda f: {"kind": "hazards", "fmt": "csv"}, None),
+    # enterprise registry
+    "enterprises.index": (OWN, _no_values, None),  # redirects to the own enterprise
+    "enterprises.new": (ROLE, _no_values, None),
+    "enterprises.detail": (FOREIGN, lambda f: {"enterprise_id": f.enterprise}, None),
+    "enterprises.edit": (ROLE, lambda f: {"enterprise_id": f.enterprise}, None),
+    "enterprises.import_file": (ROLE, _no_values, None),
+    "enterprises.template": (ROLE, _no_values, None),
+    # admin
+    "admin.users": (ROLE, _no_values, None),
+    "admin.user_new": (ROLE, _no_values, None),
+    "admin.user_edit": (ROLE, lambda f: {"user_id": f.user}, None),
+    "admin.user_reset_password": (ROLE, lambda f: {"user_id": f.user}, None),
+    "admin.settings": (ROLE, _no_values, None),
+    # notifications
+    "notifications.index": (OWN, _no_values, None),
+    "notifications.mark_all_read": (OWN, _no_values, None),
+    "notifications.mark_read": (FOREIGN, lambda f: {"notification_id": f.notification}, None),
+    # reports and documents
+    "reports.index": (OWN, _no_values, None),
+    "reports.build": (IN_BODY, _no_values, lambda f: {"data": {"enterprise": str(f.enterprise)}}),
+    "reports.download": (FOREIGN, lambda f: {"document_id": f.document}, None),
+    "reports.issue_hazard_notice": (FOREIGN, lambda f: {"hazard_id": f.hazard}, None),
+    "reports.issue_inspection_notice": (FOREIGN, lambda f: {"inspection_id": f.inspection}, None),
+    "reports.issue_opinion": (FOREIGN, lambda f: {"document_id": f.document}, None),
+    "reports.reissue": (FOREIGN, lambda f: {"document_id": f.document}, None),
+    # JSON API (bearer token of B's user)
+    "api.issue_token": (PUBLIC, None, None),
+    "api.revoke_token": (PUBLIC, None, None),  # would end the walk's own token
+    "api.openapi_json": (PUBLIC, None, None),
+    "api.me": (OWN, _no_values, None),
+    "api.get_dashboard": (OWN, _no_values, None),
+    "api.list_enterprises": (OWN, _no_values, None),
+    "api.get_enterprise": (FOREIGN, lambda f: {"enterprise_id": f.enterprise}, None),
+    "api.list_hazards": (OWN, _no_values, None),
+    "api.create_hazard": (IN_BODY, _no_values, _json(lambda f: {
+        "enterprise_id": f.enterprise, "title": "越权登记", "category": "equipment", "deadline": "2030-01-01"})),
+    "api.get_hazard": (FOREIGN, lambda f: {"hazard_id": f.hazard}, None),
+    "api.patch_hazard": (FOREIGN, lambda f: {"hazard_id": f.hazard}, _json(lambda f: {"title": "改", "version": 1})),
+    "api.transition": (FOREIGN, lambda f: {"hazard_id": f.hazard},
+                       _json(lambda f: {"action": "acknowledge", "version": 1})),
+    "api.list_inspections": (OWN, _no_values, None),
+    "api.create_inspection": (IN_BODY, _no_values, _json(lambda f: {
+        "enterprise_id": f.enterprise, "inspection_type": "routine"})),
+    "api.get_inspection": (FOREIGN, lambda f: {"inspection_id": f.inspection}, None),
+    "api.list_measures": (OWN, _no_values, None),
+    "api.hazard_measures": (FOREIGN, lambda f: {"hazard_id": f.hazard}, None),
+    "api.create_measure": (FOREIGN, lambda f: {"hazard_id": f.hazard}, _json(lambda f: {"description": "越权措施"})),
+    "api.patch_measure": (FOREIGN, lambda f: {"hazard_id": f.hazard, "measure_id": f.measure},
+                          _json(lambda f: {"description": "改", "version": 1})),
+    "api.hazard_attachments": (FOREIGN, lambda f: {"hazard_id": f.hazard}, None),
+    "api.upload_attachments": (FOREIGN, lambda f: {"hazard_id": f.hazard}, _photo_upload),
+    "api.download_attachment": (FOREIGN, lambda f: {"attachment_id": f.evidence}, None),
+    "api.list_notifications": (OWN, _no_values, None),
+    "api.read_notification": (FOREIGN, lambda f: {"notification_id": f.notification}, None),
+    "api.read_all_notifications": (OWN, _no_values, None),
+}
+
+SECRET_TITLE = "甲企业独有的隐患标题"
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def test_every_route_is_declared_in_the_isolation_map(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    undeclared = sorted(endpoints - set(ROUTES))
+    assert not undeclared, (
+        "These endpoints are not declared in tests/loop/test_route_isolation.py ROUTES "
+        f"(say how an enterprise user must be refused there): {', '.join(undeclared)}"
+    )
+
+
+@pytest.fixture
+def foreign(app, park, drive):
+    """Enterprise A's objects (ids), and a token for B's user; B also has a hazard of its own."""
+    hazard = park.hazard(title=SECRET_TITLE)
+    lifecycle.save_measure(hazard, park.user_a, description="甲企业的措施")
+    evidence = uploads.save_to_hazard(hazard, park.user_a, [uploads.check(_storage(pdf_bytes(), "a.pdf"),
+                                                                           allow_pdf=True)], AttachmentKind.EVIDENCE)
+    photo = uploads.save_to_hazard(hazard, park.inspector, [uploads.check(_storage(image_bytes(), "p.jpg"))],
+                                   AttachmentKind.PHOTO)
+    lifecycle.apply(hazard, "request_extension", park.user_a, version=hazard.version, reason="甲的理由",
+                    new_deadline=hazard.deadline.replace(year=hazard.deadline.year + 1))
+    major = park.hazard(major=True, title=SECRET_TITLE + "（重大）")
+    lifecycle.save_plan(major, park.user_a, **PLAN)
+    inspection = lifecycle.start_inspection(park.inspector, enterprise=park.a, inspection_type="routine",
+                                            summary=SECRET_TITLE + "的检查")
+    document = Document(kind="notice", number="（测试）应急责改〔2026〕第001号", enterprise_id=park.a.id,
+                        inspection_id=inspection.id, path="notices/test-a.pdf", sha256="0" * 64, size=10)
+    document.hazards.append(hazard)
+    db.session.add(document)
+    notification = Notification(user_id=park.user_a.id, kind="filed", title=f"新隐患 {hazard.code}", body="",
+                                link="", created_at=clock.utcnow())
+    db.session.add(notification)
+    db.session.commit()
+    park.hazard(enterprise=park.b, title="乙企业自己的隐患")
+    return SimpleNamespace(
+        hazard=hazard.id, major=major.id, measure=hazard.measures[0].id, photo=photo[0].id,
+        evidence=evidence[0].id, inspection=inspection.id, document=document.id, notification=notification.id,
+        enterprise=park.a.id, user=park.user_a.id, extension=hazard.extension_requests[0].id,
+        secrets=[SECRET_TITLE, hazard.code, major.code, park.a.name, park.a.credit_code, "甲企业的措施",
+                 "（测试）应急责改"],
+    )
+
+
+def _storage(data, name):
+    from werkzeug.datastructures import FileStorage
+
+    return FileStorage(io.BytesIO(data), filename=name)
+
+
+def _token(client, user):
+    from ..conftest import PASSWORD
+
+    response = client.post("/api/v1/tokens", json={"username": user.username, "password": PASSWORD})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return response.get_json()["token"]
+
+
+def _walk(app, client, foreign):
+    """(endpoint, method, url, response) for every declared, non-public rule and method."""
+    token = _token(client, SimpleNamespace(username="user_b"))
+    adapter = app.url_map.bind("localhost")
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint, r.rule)):
+        kind, values, body = ROUTES.get(rule.endpoint, (None, None, None))
+        if kind in (None, PUBLIC):
+            continue
+        url = adapter.build(rule.endpoint, values(foreign), force_external=False)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            kwargs = body(foreign) if (body and method != "GET") else {}
+            response = client.open(url, method=method, headers={"Authorization": f"Bearer {token}"}, **kwargs)
+            yield rule.endpoint, kind, method, url, response
+
+
+def test_enterprise_user_gets_404_for_another_enterprises_objects_on_every_route(app, client, park, foreign,
+                                                                                 login_as):
+    login_as(park.user_b)
+    problems = []
+    for endpoint, kind, method, url, response in _walk(app, client, foreign):
+        status = response.status_code
+        if kind == FOREIGN and status != 404:
+            problems.append(f"{endpoint} {method} {url}: {status}, expected 404")
+        elif kind == ROLE and status not in (403, 404):
+            problems.append(f"{endpoint} {method} {url}: {status}, expected 403")
+        elif kind == IN_BODY and status not in (403, 404, 422):
+            problems.append(f"{endpoint} {method} {url}: {status}, expected 403, 404 or 422")
+        elif kind == OWN and status >= 400:
+            problems.append(f"{endpoint} {method} {url}: {status}, expected the user's own page")
+    assert not problems, "\n".join(problems)
+
+
+def test_pages_an_enterprise_user_may_open_never_mention_another_enterprise(app, client, park, foreign,
+                                                                            login_as):
+    login_as(park.user_b)
+    leaks = []
+    for endpoint, kind, method, url, response in _walk(app, client, foreign):
+        if kind != OWN:
+            continue
+        body = response.get_data(as_text=True)
+        leaks += [f"{endpoint} {method} {url} shows {s!r}" for s in foreign.secrets if s in body]
+    assert not leaks, "\n".join(leaks)
+
+
+def test_the_owner_reaches_the_same_urls(app, client, park, foreign, login_as):
+    """The walk proves something only if A's ids are real: A's own user is not answered 404."""
+    login_as(park.user_a)
+    token = _token(client, park.user_a)
+    adapter = app.url_map.bind("localhost")
+    wrong = []
+    for rule in app.url_map.iter_rules():
+        kind, values, _body = ROUTES.get(rule.endpoint, (None, None, None))
+        if kind != FOREIGN or "GET" not in rule.methods:
+            continue
+        url = adapter.build(rule.endpoint, values(foreign))
+        status = client.get(url, headers={"Authorization": f"Bearer {token}"}).status_code
+        if status == 404 and rule.endpoint != "reports.download":  # the test document has no file
+            wrong.append(f"{rule.endpoint} {url}: 404 for the owner")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_wrong_methods_get_405(app, client, park, foreign, login_as):
+    login_as(park.user_b)
+    adapter = app.url_map.bind("localhost")
+    wrong = []
+    for rule in app.url_map.iter_rules():
+        kind, values, _body = ROUTES.get(rule.endpoint, (None, None, None))
+        if kind in (None, PUBLIC):
+            continue
+        url = adapter.build(rule.endpoint, values(foreign))
+        path = url.split("?")[0]
+        allowed = _allowed(adapter, path)
+        for method in METHODS:
+            if method in allowed:
+                continue
+            status = client.open(url, method=method).status_code
+            if status != 405:
+                wrong.append(f"{rule.endpoint} {method} {url}: {status}, expected 405")
+    assert not wrong, "\n".join(wrong)
+
+
+def _allowed(adapter, path):
+    allowed = set()
+    for method in METHODS:
+        try:
+            adapter.match(path, method=method)
+            allowed.add(method)
+        except (MethodNotAllowed, NotFound):
+            pass
+        except RequestRedirect:
+            allowed.add(method)
+    return allowed
