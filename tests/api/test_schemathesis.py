@@ -8,7 +8,6 @@ import time
 import hypothesis
 import pytest
 import schemathesis
-from hypothesis.internal.conjecture import utils as conjecture_utils
 from schemathesis import runner
 from schemathesis.checks import not_a_server_error
 from schemathesis.experimental import OPEN_API_3_1
@@ -23,27 +22,6 @@ from .conftest import issue_token
 
 BUDGET_SECONDS = 60
 EXAMPLES = 8
-
-
-def _hypothesis_jsonschema_compat():
-    """hypothesis-jsonschema 0.23 (pinned by schemathesis 3.39) still calls ``many.more()``,
-    which newer Hypothesis releases replaced by iteration; give it the old method back."""
-    many = conjecture_utils.many
-    if hasattr(many, "more"):
-        return
-
-    def more(self):
-        if self._depth is None:
-            self.__enter__()
-            self._compat_iter = iter(self)
-        try:
-            next(self._compat_iter)
-            return True
-        except StopIteration:
-            self.__exit__(None, None, None)
-            return False
-
-    many.more = more
 
 
 def run(app, schema, headers, deadline):
@@ -68,7 +46,6 @@ def run(app, schema, headers, deadline):
 
 @pytest.mark.filterwarnings("ignore")
 def test_the_api_survives_schemathesis_without_5xx_or_schema_violations(app, client, park):
-    _hypothesis_jsonschema_compat()
     OPEN_API_3_1.enable()
     deadline = time.monotonic() + BUDGET_SECONDS
     hazard = park.hazard()
