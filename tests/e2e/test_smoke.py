@@ -6,6 +6,6 @@ def test_admin_logs_in_on_the_served_app(sessions):
     admin.goto("/login")
     assert "登录" in admin.page.content()
     admin.shot("login")
-    admin.login("admin")
+    admin.login("admin", reuse=False)
     assert admin.page.locator("header .who").inner_text()
     admin.shot("home")
