@@ -1,4 +1,5 @@
 """Hazard inspection and rectification tracker for chemical industrial parks."""
+import gc
 import os
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from sqlalchemy.engine import Engine
 from config import INSTANCE_DIR, Config
 
 from .extensions import babel, csrf, db, login_manager, migrate
-from .i18n import locale_code
+from .i18n import install_template_gettext, locale_code
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -44,15 +45,26 @@ def create_app(config=None):
     csrf.init_app(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(_translation_dirs())
     babel.init_app(app, locale_selector=locale_code)
+    install_template_gettext(app)
     login_manager.init_app(app)
 
-    from . import models  # noqa: F401  (register the models)
+    # The models, and the hazard data-version hook of sequences (exact dashboard caching).
+    from . import models, sequences  # noqa: F401
     from .web import register_web
 
     register_web(app)
     _register_api(app)
     _register_cli(app)
     _register_jobs(app)
+    from .web import check_route_policies
+
+    check_route_policies(app)  # after every blueprint (web and API) is registered
+    if not app.testing:
+        # The start-up objects (modules, routes, catalogues, fonts) live as long as the process:
+        # out of the collector's way, a full collection takes ~5 ms instead of ~100 ms (it was
+        # the p95 of the list pages). Not in tests, which build an app per test.
+        gc.collect()
+        gc.freeze()
     return app
 
 

@@ -41,11 +41,15 @@ def append_event(*, action, actor=None, hazard_id=None, measure_id=None, from_st
                  to_status=None, comment="", data=None):
     """Add one event to the chain inside the caller's transaction (no commit)."""
     db.session.flush()
-    db.session.execute(insert_ignore(AuditHead, {"id": 1, "seq": 0, "last_hash": GENESIS}, ["id"]))
-    seq, prev = db.session.execute(
-        update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1)
-        .returning(AuditHead.seq, AuditHead.last_hash)
-    ).one()
+    advance = (update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1)
+               .returning(AuditHead.seq, AuditHead.last_hash))
+    # The head row exists after the first event: advance it (taking its row lock) in one
+    # round trip, and create it only when the UPDATE found none.
+    head = db.session.execute(advance).one_or_none()
+    if head is None:
+        db.session.execute(insert_ignore(AuditHead, {"id": 1, "seq": 0, "last_hash": GENESIS}, ["id"]))
+        head = db.session.execute(advance).one()
+    seq, prev = head
     event = Event(
         seq=seq, hazard_id=hazard_id, measure_id=measure_id,
         actor_id=actor.id if actor is not None else None, action=str(action),

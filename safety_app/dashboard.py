@@ -12,21 +12,29 @@ Definitions (park time, Asia/Shanghai):
 - rectification rate of this month: of the hazards found this month (withdrawn
   ones left out), the share already closed; overall: the same over all hazards.
 """
-from dataclasses import asdict, dataclass, field
+import threading
+from collections import OrderedDict
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 
 from sqlalchemy import case, func, select
 
-from . import lifecycle
+from . import lifecycle, sequences
 from .clock import today as park_today
 from .extensions import db
 from .models import FINAL_STATUSES, Enterprise, Hazard, HazardLevel, HazardStatus
 from .permissions import scope
 from .queries import ACTIVE, Filters
 
-NOT_FINAL = Hazard.status.not_in([s.value for s in FINAL_STATUSES])
+OPEN_STATUSES = tuple(sorted(s.value for s in HazardStatus if s not in FINAL_STATUSES))
+# IN (the open statuses) rather than NOT IN (closed, withdrawn): the same rows, but an index
+# range on (status, ...) instead of a scan of every hazard.
+NOT_FINAL = Hazard.status.in_(OPEN_STATUSES)
 NOT_WITHDRAWN_STATUSES = tuple(s.value for s in HazardStatus if s != HazardStatus.WITHDRAWN)
 ENTERPRISE_SORTS = ("open", "overdue", "major", "oldest_overdue_days", "name")
+CACHE_SIZE = 256  # figures kept per process (one per scope and day: the park, each enterprise)
+_CACHE = OrderedDict()
+_CACHE_LOCK = threading.Lock()
 
 
 def month_start(day):
@@ -126,31 +134,84 @@ def category_links(row):
 
 
 def figures(user, on=None, enterprise_sort="-overdue"):
-    """All the dashboard's figures for ``user`` on the park day ``on`` (default today)."""
+    """All the dashboard's figures for ``user`` on the park day ``on`` (default today).
+
+    Cached in the process under (database, what ``user`` may see, the day, the hazard
+    data version): the version (``sequences.hazard_data_version``, one indexed SELECT)
+    takes a new value in the same transaction as every write of a hazard or an
+    enterprise, so a cached figure is never stale: any write means a new key. The
+    version is read BEFORE the figures are computed: a write that commits in between
+    can only make the stored figures newer than their key, never older.
+    """
     on = on or park_today()
+    version = sequences.hazard_data_version()
+    key = found = None
+    if version is not None:
+        visible = scope(Hazard, user, select(Hazard.id)).compile()
+        key = (db.engine.url.render_as_string(), str(visible), tuple(sorted(visible.params.items())), on,
+               version)
+        with _CACHE_LOCK:
+            found = _CACHE.get(key)
+            if found is not None:
+                _CACHE.move_to_end(key)
+    if found is None:
+        found = _figures(user, on)
+        if key is not None:
+            with _CACHE_LOCK:
+                _CACHE[key] = found
+                while len(_CACHE) > CACHE_SIZE:
+                    _CACHE.popitem(last=False)
+    return replace(found, enterprises=sort_enterprises(list(found.enterprises), enterprise_sort),
+                   categories=list(found.categories), trend=[dict(t) for t in found.trend])
+
+
+def clear_cache():
+    """Forget every cached figure (tests that count the queries of a computation)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def _figures(user, on):
+    """The figures computed (not cached); the enterprises unsorted.
+
+    Narrow queries, each on an index: hazards by status (every hazard, but a count per
+    status off the (status, deadline) index), hazards found this month by status (the
+    found_on range), closed this month (the closed_on range), and the open hazards by
+    category and by enterprise (the open statuses' range of the covering dashboard
+    index); the park totals of open / overdue / major are the sums of the categories.
+    """
     first = month_start(on)
-    next_first = add_months(first, 1)
-    overdue = lifecycle.overdue_clause(on)
-    in_month = Hazard.found_on.between(first, next_first - timedelta(days=1))
-    totals = db.session.execute(scope(Hazard, user, select(
-        _count(NOT_FINAL).label("open"),
-        _count(overdue).label("overdue"),
-        _count(NOT_FINAL & (Hazard.level == HazardLevel.MAJOR.value)).label("major_open"),
-        _count(in_month).label("found_month"),
-        _count(Hazard.closed_on.between(first, next_first - timedelta(days=1))).label("closed_month"),
-        _count(in_month & (Hazard.status != HazardStatus.WITHDRAWN.value)).label("found_month_counted"),
-        _count(in_month & (Hazard.status == HazardStatus.CLOSED.value)).label("closed_of_found_month"),
-        _count(Hazard.status != HazardStatus.WITHDRAWN.value).label("found_total_counted"),
-        _count(Hazard.status == HazardStatus.CLOSED.value).label("closed_total"),
-    ).select_from(Hazard))).one()._asdict()
+    last = add_months(first, 1) - timedelta(days=1)
+
+    def by_status(*where):
+        stmt = scope(Hazard, user, select(Hazard.status, func.count()).select_from(Hazard))
+        return dict(db.session.execute(stmt.where(*where).group_by(Hazard.status)).all())
+
+    every = by_status()
+    found = by_status(Hazard.found_on.between(first, last))
+    closed_month = db.session.scalar(scope(Hazard, user, select(func.count()).select_from(Hazard)).where(
+        Hazard.closed_on.between(first, last)))
+    categories = by_category(user, on)
+    withdrawn, closed = HazardStatus.WITHDRAWN.value, HazardStatus.CLOSED.value
+    totals = {
+        "open": sum(n for s, n in every.items() if s in OPEN_STATUSES),
+        "overdue": sum(c.overdue for c in categories),
+        "major_open": sum(c.major for c in categories),
+        "found_month": sum(found.values()),
+        "closed_month": closed_month,
+        "found_month_counted": sum(n for s, n in found.items() if s != withdrawn),
+        "closed_of_found_month": found.get(closed, 0),
+        "found_total_counted": sum(n for s, n in every.items() if s != withdrawn),
+        "closed_total": every.get(closed, 0),
+    }
     result = Figures(
-        today=on, month=f"{first:%Y-%m}", month_first=first, month_last=next_first - timedelta(days=1),
+        today=on, month=f"{first:%Y-%m}", month_first=first, month_last=last,
         rate_month=_rate(totals["closed_of_found_month"], totals["found_month_counted"]),
         rate_overall=_rate(totals["closed_total"], totals["found_total_counted"]),
         **totals,
     )
-    result.enterprises = by_enterprise(user, on, enterprise_sort)
-    result.categories = by_category(user, on)
+    result.enterprises = by_enterprise(user, on, sort=None)
+    result.categories = categories
     result.trend = trend(user, on)
     return result
 
@@ -158,18 +219,19 @@ def figures(user, on=None, enterprise_sort="-overdue"):
 def by_enterprise(user, on, sort="-overdue"):
     """Enterprises with open hazards: open / overdue / major open / oldest overdue days."""
     overdue = lifecycle.overdue_clause(on)
-    stmt = scope(Hazard, user, select(
-        Hazard.enterprise_id, Enterprise.name,
-        _count(NOT_FINAL).label("open"),
+    # Grouped by the id alone (the covering dashboard index answers it), the names joined after.
+    counts = scope(Hazard, user, select(
+        Hazard.enterprise_id,
+        func.count().label("open"),
         _count(overdue).label("overdue"),
-        _count(NOT_FINAL & (Hazard.level == HazardLevel.MAJOR.value)).label("major"),
+        _count(Hazard.level == HazardLevel.MAJOR.value).label("major"),
         func.min(case((overdue, Hazard.deadline))).label("oldest_deadline"),
-    ).select_from(Hazard).join(Enterprise, Enterprise.id == Hazard.enterprise_id)).where(NOT_FINAL).group_by(
-        Hazard.enterprise_id, Enterprise.name)
+    ).select_from(Hazard)).where(NOT_FINAL).group_by(Hazard.enterprise_id).subquery()
+    stmt = select(counts, Enterprise.name).join(Enterprise, Enterprise.id == counts.c.enterprise_id)
     rows = [EnterpriseRow(id=r.enterprise_id, name=r.name, open=r.open, overdue=r.overdue, major=r.major,
                           oldest_overdue_days=(on - r.oldest_deadline).days if r.oldest_deadline else 0)
             for r in db.session.execute(stmt)]
-    return sort_enterprises(rows, sort)
+    return sort_enterprises(rows, sort) if sort else rows
 
 
 def sort_enterprises(rows, sort):
@@ -189,9 +251,9 @@ def by_category(user, on):
     overdue = lifecycle.overdue_clause(on)
     stmt = scope(Hazard, user, select(
         Hazard.category,
-        _count(NOT_FINAL).label("open"),
+        func.count().label("open"),
         _count(overdue).label("overdue"),
-        _count(NOT_FINAL & (Hazard.level == HazardLevel.MAJOR.value)).label("major"),
+        _count(Hazard.level == HazardLevel.MAJOR.value).label("major"),
     ).select_from(Hazard)).where(NOT_FINAL).group_by(Hazard.category)
     rows = [CategoryRow(code=r.category, open=r.open, overdue=r.overdue, major=r.major)
             for r in db.session.execute(stmt)]
@@ -208,7 +270,7 @@ def trend(user, on, months=12):
     end = add_months(month_start(on), 1)
     counts = {f"{add_months(first, i):%Y-%m}": {"found": 0, "closed": 0} for i in range(months)}
     for key, column in (("found", Hazard.found_on), ("closed", Hazard.closed_on)):
-        stmt = scope(Hazard, user, select(column, func.count(Hazard.id)).select_from(Hazard)).where(
+        stmt = scope(Hazard, user, select(column, func.count()).select_from(Hazard)).where(
             column >= first, column < end).group_by(column)
         for day, n in db.session.execute(stmt):
             counts[f"{day:%Y-%m}"][key] += n

@@ -221,6 +221,7 @@ def seed(enterprises=20, hazards=400, seed_value=1, password=None, today=None, e
         sequences.set_at_least(f"hazard:{year}", count)
     n_events = _insert_events(events)
     _advance_id_sequences(Enterprise, Inspection, Hazard, Measure)
+    sequences.hazard_data_changed()  # bulk Core inserts: no ORM flush tells the data version
     db.session.commit()
     elapsed = time.perf_counter() - started
     counts = {"enterprises": enterprises, "inspections": len(insp_rows), "hazards": hazards,

@@ -7,7 +7,14 @@
   so "not yours" and "does not exist" look the same.
 - ``can(user, action, obj=None)``: role permissions for pages and actions;
   hazard lifecycle actions are delegated to the lifecycle table.
+- ``ROUTE_POLICIES``: every endpoint of the web and the API with who may call
+  it (login, roles) and whether its ids are scoped to the caller's enterprise.
+  ``safety_app.web`` enforces login and roles for every request from this
+  table (an endpoint without a policy is refused, and fails the app at start in
+  tests); the views still look objects up with ``get_visible`` (404).
 """
+from dataclasses import dataclass
+
 from sqlalchemy import false, select
 
 from .extensions import db
@@ -129,3 +136,130 @@ def _sees(user, obj):
     if isinstance(obj, Notification):
         return obj.user_id == user.id
     return user.role in STAFF
+
+
+# --------------------------------------------------------------------------- route policies
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Who may call an endpoint.
+
+    ``public``: no login needed (the view decides what an anonymous caller sees).
+    ``roles``: the roles that may call it; others get 403 before the view runs.
+    ``scoped``: ids in the URL or body are looked up through ``get_visible`` /
+    ``scope``, so another enterprise's id answers 404 (or 422 in a body),
+    exactly like a missing id.
+    """
+
+    roles: frozenset = ALL
+    scoped: bool = False
+    public: bool = False
+
+    def allows(self, user):
+        if self.public:
+            return True
+        return user is not None and user.is_authenticated and user.role in self.roles
+
+
+PUBLIC = Policy(public=True)
+ANYONE = Policy(roles=ALL)                       # any logged-in user; lists narrowed by ``scope``
+SCOPED = Policy(roles=ALL, scoped=True)          # any logged-in user; the object must be visible
+
+
+def _role(action, scoped=False):
+    return Policy(roles=ROLE_ACTIONS[action], scoped=scoped)
+
+
+ROUTE_POLICIES = {
+    # public and self-service
+    "static": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.logout": PUBLIC,                       # ends a session if there is one
+    "auth.change_password": ANYONE,
+    "main.set_language": PUBLIC,
+    "main.healthz": PUBLIC,
+    "main.index": ANYONE,
+    # dashboard, ledgers
+    "dashboard.index": _role("dashboard.view"),
+    "ledgers.hazards": _role("ledger.view"),
+    "ledgers.measures": _role("ledger.view"),
+    "ledgers.export": _role("ledger.export"),
+    # the rectification loop (state- and action-dependent rules are the lifecycle's)
+    "hazards.detail": SCOPED,
+    "hazards.transition": SCOPED,
+    "hazards.measure_new": _role("measure.edit", scoped=True),
+    "hazards.measure_edit": _role("measure.edit", scoped=True),
+    "hazards.plan": _role("plan.edit", scoped=True),
+    "hazards.upload": SCOPED,                    # evidence (enterprise) or photos (staff)
+    "hazards.attachment": SCOPED,
+    "hazards.attachment_thumb": SCOPED,
+    "hazards.queue": _role("reinspection.queue"),
+    "inspections.index": _role("inspection.view"),
+    "inspections.new": _role("inspection.create"),
+    "inspections.detail": SCOPED,
+    "inspections.checklist": _role("inspection.create", scoped=True),
+    "inspections.file_hazard": _role("hazard.file", scoped=True),
+    "portal.tasks": _role("tasks.view"),
+    # enterprise registry
+    "enterprises.index": _role("enterprise.view"),  # an enterprise user is sent to their own page
+    "enterprises.new": _role("enterprise.manage"),
+    "enterprises.detail": SCOPED,
+    "enterprises.edit": _role("enterprise.manage", scoped=True),
+    "enterprises.import_file": _role("enterprise.import"),
+    "enterprises.template": _role("enterprise.import"),
+    # administration
+    "admin.users": _role("user.manage"),
+    "admin.user_new": _role("user.manage"),
+    "admin.user_edit": _role("user.manage"),
+    "admin.user_reset_password": _role("user.manage"),
+    "admin.settings": _role("settings.manage"),
+    # notifications: only the user's own (``scope(Notification, user)``)
+    "notifications.index": ANYONE,
+    "notifications.mark_all_read": ANYONE,
+    "notifications.mark_read": SCOPED,
+    # reports and documents
+    "reports.index": _role("report.enterprise"),
+    "reports.build": _role("report.park"),
+    "reports.download": SCOPED,
+    "reports.issue_hazard_notice": _role("document.issue", scoped=True),
+    "reports.issue_inspection_notice": _role("document.issue", scoped=True),
+    "reports.issue_opinion": _role("document.issue", scoped=True),
+    "reports.reissue": _role("document.issue", scoped=True),
+    # JSON API (bearer token)
+    "api.issue_token": PUBLIC,
+    "api.openapi_json": PUBLIC,
+    "api.revoke_token": ANYONE,
+    "api.me": ANYONE,
+    "api.get_dashboard": _role("dashboard.view"),
+    "api.list_enterprises": _role("enterprise.view"),
+    "api.get_enterprise": SCOPED,
+    "api.list_hazards": _role("ledger.view"),
+    "api.create_hazard": _role("hazard.file", scoped=True),
+    "api.get_hazard": SCOPED,
+    "api.patch_hazard": _role("hazard.edit", scoped=True),
+    "api.transition": SCOPED,
+    "api.list_inspections": _role("inspection.view"),
+    "api.create_inspection": _role("inspection.create", scoped=True),
+    "api.get_inspection": SCOPED,
+    "api.list_measures": _role("ledger.view"),
+    "api.hazard_measures": SCOPED,
+    "api.create_measure": _role("measure.edit", scoped=True),
+    "api.patch_measure": _role("measure.edit", scoped=True),
+    "api.hazard_attachments": SCOPED,
+    "api.upload_attachments": SCOPED,
+    "api.download_attachment": SCOPED,
+    "api.list_notifications": ANYONE,
+    "api.read_notification": SCOPED,
+    "api.read_all_notifications": ANYONE,
+}
+
+
+def route_policy(endpoint):
+    """The declared policy of ``endpoint`` (``None``: undeclared, to be refused)."""
+    return ROUTE_POLICIES.get(endpoint)
+
+
+def undeclared_endpoints(app):
+    """Endpoints of ``app`` without a policy: each is a mistake to fix here."""
+    return sorted({rule.endpoint for rule in app.url_map.iter_rules()} - set(ROUTE_POLICIES))

@@ -12,7 +12,7 @@ from .. import accounts
 from ..clock import utcnow
 from ..extensions import db
 from ..models import ApiToken
-from . import bp, serialize
+from . import serialize
 from .common import ApiError, error_response, user
 from .spec import PUBLIC_ENDPOINTS, operation
 
@@ -31,9 +31,11 @@ def _bearer():
     return token.strip()
 
 
-@bp.before_request
 def authenticate():
-    """Every operation but the public ones needs a valid, unrevoked token of an active user."""
+    """Every operation but the public ones needs a valid, unrevoked token of an active user.
+
+    Called for every API request by the route-policy hook (``safety_app.web``), which then
+    checks the role declared in ``permissions.ROUTE_POLICIES``."""
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     token = _bearer()

@@ -11,6 +11,7 @@ from .. import lifecycle
 from ..extensions import db
 from ..permissions import get_visible
 from ..queries import MAX_ID, MAX_PAGE, MAX_PER_PAGE, PER_PAGE
+from ..web import CONTROL_CHARACTERS, control_characters_message
 from . import bp
 
 
@@ -66,9 +67,10 @@ def invalid(message, field=None):
     return ApiError(422, "invalid", message, field)
 
 
-def _bad_text(value):
+def _bad_text(value, bad=None):
+    """True when a string in ``value`` has NUL or a lone surrogate (or, with ``bad``, matches it)."""
     if isinstance(value, str):
-        if "\x00" in value:
+        if "\x00" in value or (bad is not None and bad(value)):
             return True
         try:
             value.encode("utf-8")
@@ -76,9 +78,9 @@ def _bad_text(value):
             return True
         return False
     if isinstance(value, dict):
-        return any(_bad_text(v) or _bad_text(k) for k, v in value.items())
+        return any(_bad_text(v, bad) or _bad_text(k, bad) for k, v in value.items())
     if isinstance(value, list):
-        return any(_bad_text(v) for v in value)
+        return any(_bad_text(v, bad) for v in value)
     return False
 
 
@@ -101,6 +103,8 @@ def json_body(schema):
         raise ApiError(400, "bad_request", _("Send a JSON object (Content-Type: application/json)."))
     if _bad_text(data):
         raise invalid(_("Text may not contain NUL or unpaired surrogate characters."))
+    if _bad_text(data, CONTROL_CHARACTERS.search):
+        raise invalid(control_characters_message())
     errors = sorted(Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(data),
                     key=lambda e: list(e.absolute_path))
     if errors:

@@ -1,13 +1,24 @@
-"""The server-rendered web interface: blueprints, error pages, security headers."""
-from flask import g, request
+"""The server-rendered web interface: blueprints, error pages, security headers, and
+the one hook that enforces every route's declared policy (``permissions.ROUTE_POLICIES``)."""
+import logging
+import re
+
+from flask import abort, g, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock, labels, reference
 from ..extensions import db, login_manager
 from ..i18n import locale_code
 from ..models import User
-from ..permissions import can
-from .errors import register_error_handlers
+from ..permissions import can, route_policy, undeclared_endpoints
+from .errors import error_response, register_error_handlers
+
+log = logging.getLogger(__name__)
+
+# C0 controls and DEL and C1 controls, but not tab, line feed, carriage return:
+# they cannot be typed, break CSV/PDF/e-mail output and NUL is refused by PostgreSQL.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -41,6 +52,47 @@ def register_web(app):
             return None
         return user
 
+    @app.before_request
+    def enforce_route_policy():
+        """Login and role for every endpoint, from its declared policy; objects stay the views' (404)."""
+        endpoint = request.endpoint
+        if endpoint is None:  # no rule matched: the 404/405 follows
+            return None
+        policy = route_policy(endpoint)
+        if policy is None:
+            log.error("endpoint %s has no policy in safety_app.permissions.ROUTE_POLICIES: refused", endpoint)
+            abort(500)
+        if policy.public:
+            return None
+        if request.blueprint == "api":
+            from ..api.auth import authenticate
+            from ..api.common import error_response as api_error
+
+            refused = authenticate()
+            if refused is not None:
+                return refused
+            if not policy.allows(g.api_user):
+                return api_error(403, "forbidden", _("You may not do this."))
+            return None
+        # The app context (and so ``g``) can outlive one request (tests, streamed
+        # responses): authenticate each request from its own cookie.
+        g.pop("_login_user", None)
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not policy.allows(current_user):
+            abort(403)
+        return None
+
+    @app.before_request
+    def refuse_control_characters():
+        """Text fields and query values with control characters (other than tab and line breaks) are
+        refused with a message: nothing is stored or searched (JSON bodies: ``api.common.json_body``)."""
+        for name, value in (*request.args.items(multi=True), *request.form.items(multi=True)):
+            if CONTROL_CHARACTERS.search(name) or CONTROL_CHARACTERS.search(value):
+                status = 400 if request.method == "GET" else 422
+                return error_response(status, "invalid", control_characters_message())
+        return None
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("Content-Security-Policy", CSP)
@@ -66,6 +118,24 @@ def register_web(app):
     app.jinja_env.filters["local_dt"] = lambda v: clock.to_local(v).strftime("%Y-%m-%d %H:%M") if v else ""
     app.jinja_env.filters["status_label"] = labels.status
     app.jinja_env.filters["level_label"] = labels.level
+
+
+def control_characters_message():
+    return _("The text contains control characters (invisible characters other than line breaks and tabs). "
+             "Remove them and try again.")
+
+
+def check_route_policies(app):
+    """Every endpoint must have a declared policy: in tests and development a missing one stops the
+    app at start; in production it is logged and the hook refuses the endpoint (500)."""
+    missing = undeclared_endpoints(app)
+    if not missing:
+        return
+    message = ("These endpoints have no policy in safety_app.permissions.ROUTE_POLICIES "
+               f"(declare roles and scoping): {', '.join(missing)}")
+    if app.config.get("TESTING") or app.debug:
+        raise RuntimeError(message)
+    log.error(message)
 
 
 def _unread_count():

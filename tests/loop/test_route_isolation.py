@@ -7,7 +7,9 @@ test_every_route_is_declared_in_the_isolation_map fails and names it. An entry i
 (kind, url values, request body):
 
 - FOREIGN: takes an id of A's object; B must get 404 (the owner A must not).
-- ROLE: a page or action B's role may not use: 403 (404 also accepted).
+- ROLE: a page or action B's role may not use: 403 (404 also accepted). The role is
+  checked before any lookup (safety_app.permissions.ROUTE_POLICIES), so a staff-only
+  route answers 403 for A's id and a missing id alike.
 - IN_BODY: A's id is sent in the request body: refused like a missing id (403, 404 or 422).
 - OWN: B may use it; the answer must not mention A's hazards, inspection or name.
 - PUBLIC: not walked (login, static files, language switch, health check...).
@@ -66,8 +68,8 @@ ROUTES = {
     "inspections.index": (OWN, _no_values, None),
     "inspections.new": (ROLE, _no_values, None),
     "inspections.detail": (FOREIGN, lambda f: {"inspection_id": f.inspection}, None),
-    "inspections.checklist": (FOREIGN, lambda f: {"inspection_id": f.inspection}, None),
-    "inspections.file_hazard": (FOREIGN, lambda f: {"inspection_id": f.inspection}, None),
+    "inspections.checklist": (ROLE, lambda f: {"inspection_id": f.inspection}, None),
+    "inspections.file_hazard": (ROLE, lambda f: {"inspection_id": f.inspection}, None),
     "portal.tasks": (OWN, _no_values, None),
     # dashboard, ledgers
     "dashboard.index": (OWN, _no_values, None),
@@ -95,10 +97,10 @@ ROUTES = {
     "reports.index": (OWN, _no_values, None),
     "reports.build": (IN_BODY, _no_values, lambda f: {"data": {"enterprise": str(f.enterprise)}}),
     "reports.download": (FOREIGN, lambda f: {"document_id": f.document}, None),
-    "reports.issue_hazard_notice": (FOREIGN, lambda f: {"hazard_id": f.hazard}, None),
-    "reports.issue_inspection_notice": (FOREIGN, lambda f: {"inspection_id": f.inspection}, None),
-    "reports.issue_opinion": (FOREIGN, lambda f: {"document_id": f.document}, None),
-    "reports.reissue": (FOREIGN, lambda f: {"document_id": f.document}, None),
+    "reports.issue_hazard_notice": (ROLE, lambda f: {"hazard_id": f.hazard}, None),
+    "reports.issue_inspection_notice": (ROLE, lambda f: {"inspection_id": f.inspection}, None),
+    "reports.issue_opinion": (ROLE, lambda f: {"document_id": f.document}, None),
+    "reports.reissue": (ROLE, lambda f: {"document_id": f.document}, None),
     # JSON API (bearer token of B's user)
     "api.issue_token": (PUBLIC, None, None),
     "api.revoke_token": (PUBLIC, None, None),  # would end the walk's own token
@@ -111,7 +113,7 @@ ROUTES = {
     "api.create_hazard": (IN_BODY, _no_values, _json(lambda f: {
         "enterprise_id": f.enterprise, "title": "越权登记", "category": "equipment", "deadline": "2030-01-01"})),
     "api.get_hazard": (FOREIGN, lambda f: {"hazard_id": f.hazard}, None),
-    "api.patch_hazard": (FOREIGN, lambda f: {"hazard_id": f.hazard}, _json(lambda f: {"title": "改", "version": 1})),
+    "api.patch_hazard": (ROLE, lambda f: {"hazard_id": f.hazard}, _json(lambda f: {"title": "改", "version": 1})),
     "api.transition": (FOREIGN, lambda f: {"hazard_id": f.hazard},
                        _json(lambda f: {"action": "acknowledge", "version": 1})),
     "api.list_inspections": (OWN, _no_values, None),

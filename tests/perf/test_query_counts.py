@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 
-from safety_app import clock
+from safety_app import clock, dashboard
 from safety_app.extensions import db
 from safety_app.models import (
     Attachment,
@@ -40,8 +40,10 @@ class Counter:
 
 
 def queries_of(client, url, headers=None):
-    """SQL statements run by one GET (everything expired first, as a fresh request would find it)."""
+    """SQL statements run by one GET (everything expired first, as a fresh request would find it;
+    the dashboard's cache emptied, so its figures are computed)."""
     db.session.expire_all()
+    dashboard.clear_cache()
     counter = Counter()
     event.listen(db.engine, "before_cursor_execute", counter)
     try:

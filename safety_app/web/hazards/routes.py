@@ -68,6 +68,8 @@ def render_detail(hazard, status=200, *, bound=None, action_errors=None, upload_
         select(Event).where(Event.hazard_id == hazard.id).options(joinedload(Event.actor)).order_by(Event.seq)
     ).scalars().all()
     kind = AttachmentKind.EVIDENCE if current_user.role == Role.ENTERPRISE else AttachmentKind.PHOTO
+    may_edit = {w: lifecycle.may_edit(hazard, current_user, w) for w in ("measure", "plan", "evidence", "photo")}
+    _flash_unshown_errors(bound, action_errors, actions, upload_form, may_edit[kind])
     return render_template(
         "hazards/detail.html", hazard=hazard, forms=forms, actions=actions, events=events,
         action_errors=action_errors or {}, upload_form=upload_form, upload_kind=kind,
@@ -75,9 +77,27 @@ def render_detail(hazard, status=200, *, bound=None, action_errors=None, upload_
         evidence=[a for a in hazard.attachments if a.kind == AttachmentKind.EVIDENCE],
         pending=lifecycle.pending_extension(hazard),
         overdue_days=lifecycle.overdue_days(hazard),
-        may_edit={w: lifecycle.may_edit(hazard, current_user, w) for w in ("measure", "plan", "evidence", "photo")},
+        may_edit=may_edit,
         action_labels=lifecycle.ACTION_LABELS,
     ), status
+
+
+def _flash_unshown_errors(bound, action_errors, actions, upload_form, upload_shown):
+    """A refusal the page would not show (a hidden field's error, or a form the page no longer
+    offers because the hazard changed meanwhile) is said at the top instead."""
+    messages = []
+    if bound is not None:
+        action, form = bound
+        if action in actions:
+            messages += [e for name, errors in form.errors.items()
+                         if name and form[name].type == "HiddenField" for e in errors]
+        else:
+            messages += [e for errors in form.errors.values() for e in errors]
+            messages += [m for a, m in (action_errors or {}).items() if a == action]
+    if not upload_shown:
+        messages += [e for errors in upload_form.errors.values() for e in errors]
+    for message in messages:
+        flash(str(message), "error")
 
 
 @bp.route("/hazards/<int:hazard_id>")
@@ -235,7 +255,7 @@ def _attachment_response(attachment, thumb):
         as_attachment=not inline, download_name=attachment.original_name, conditional=True, max_age=0,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox; frame-ancestors 'none'"
     response.headers["Cache-Control"] = "private, max-age=600"
     return response
 

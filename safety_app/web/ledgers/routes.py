@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ... import exports, lifecycle, queries
+from ... import exports, labels, lifecycle, queries, reference
 from ...extensions import db
 from ...models import Enterprise, Role, User
 from ...permissions import can, scope
@@ -32,6 +32,32 @@ def _choices():
     return enterprises, inspectors
 
 
+class _Labels:
+    """The rows' labels, each translated once per page (a ledger page has hundreds of them)."""
+
+    def __init__(self):
+        self._seen = {}
+
+    def _once(self, kind, value, make):
+        key = (kind, value)
+        if key not in self._seen:
+            self._seen[key] = make(value)
+        return self._seen[key]
+
+    def level(self, value):
+        return self._once("level", value, lambda v: str(labels.level(v)))
+
+    def status(self, value):
+        return self._once("status", value, lambda v: str(labels.status(v)))
+
+    def category(self, code):
+        def make(code):
+            item = reference.category(code)
+            return item.label() if item else code
+
+        return self._once("category", code, make)
+
+
 def _ledger(kind):
     if not can(current_user, "ledger.view"):
         abort(403)
@@ -42,7 +68,7 @@ def _ledger(kind):
     status = 400 if filters.errors else 200
     return render_template(
         f"ledgers/{kind}.html", kind=kind, f=filters, page=page, enterprises=enterprises, inspectors=inspectors,
-        overdue_days=lifecycle.overdue_days, statuses=queries.STATUS_VALUES,
+        overdue_days=lifecycle.overdue_days, statuses=queries.STATUS_VALUES, row_labels=_Labels(),
         sort_options=_sort_options(queries.MEASURE_SORTS if measures else queries.HAZARD_SORTS),
     ), status
 
