@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 bin/setup-venv requirements-dev.txt
-exec .venv/bin/python -m pytest "$@"
+# Two workers (this machine has 2 cores); each gets its own SQLite file and PostgreSQL database.
+exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-2}" --dist loadfile "$@"

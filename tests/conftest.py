@@ -43,6 +43,24 @@ def _base_config(url, tmp):
     }
 
 
+def _worker_database(url):
+    """With pytest-xdist each worker gets its own PostgreSQL database (test_gw0, ...)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 def _reset_postgres(url):
     from sqlalchemy import create_engine
 
@@ -62,7 +80,7 @@ def database(request, tmp_path_factory):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp / 'test.db'}"
     else:
-        url = TEST_DATABASE_URL
+        url = _worker_database(TEST_DATABASE_URL)
         _reset_postgres(url)
     app = create_app(_base_config(url, tmp))
     with app.app_context():
