@@ -193,6 +193,8 @@ def seed(enterprises=20, hazards=400, seed_value=1, password=None, today=None, e
             "status": status, "responsible_person": _person(rng), "rectification_note":
                 "已按要求完成整改" if status in ("submitted", "verified", "closed") else "",
             "closed_on": closed_on,
+            "submitted_at": filed_at + timedelta(days=2) if status in ("submitted", "verified", "closed") else None,
+            "verified_at": filed_at + timedelta(days=3) if status in ("verified", "closed") else None,
             "closed_at": datetime.combine(closed_on, datetime.min.time()) + timedelta(hours=2) if closed_on else None,
             "created_at": filed_at, "updated_at": filed_at, "version": 1 + _STEPS[status],
         })

@@ -1,9 +1,9 @@
 """Error pages: never a stack trace; JSON for the API, HTML otherwise."""
 import logging
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, PendingRollbackError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
@@ -15,10 +15,28 @@ def _wants_json():
     return request.path.startswith("/api/")
 
 
-def error_response(status, code, message):
+def error_response(status, code, message, standalone=False):
+    """JSON under /api/, else the error page. ``standalone`` renders a page that needs
+    no database (no user box, no counts): used when the database itself is the problem."""
     if _wants_json():
         return jsonify({"error": {"code": code, "message": str(message)}}), status
-    return render_template("errors/error.html", status=status, message=message), status
+    if not standalone:
+        try:
+            return render_template("errors/error.html", status=status, message=message), status
+        except Exception:  # noqa: BLE001 - e.g. the database went away while rendering the layout
+            log.exception("error page failed; using the standalone page")
+            _rollback_quietly()
+    # Straight from the Jinja environment: context processors (the current user, unread
+    # counts) would query the database again.
+    template = current_app.jinja_env.get_template("errors/standalone.html")
+    return template.render(status=status, message=message, request=request), status
+
+
+def _rollback_quietly():
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection may be gone; the page must still render
+        db.session.close()
 
 
 MESSAGES = {
@@ -48,16 +66,20 @@ def register_error_handlers(app):
     @app.errorhandler(InterfaceError)
     def database_down(exc):
         log.error("database error: %s", exc)
-        db.session.rollback()
+        _rollback_quietly()
         code, message = MESSAGES[503]
-        return error_response(503, code, message())
+        return error_response(503, code, message(), standalone=True)
 
     @app.errorhandler(Exception)
     def unexpected(exc):
+        if isinstance(exc, PendingRollbackError | DBAPIError) and _connection_problem(exc):
+            return database_down(exc)
         log.exception("unhandled error")
-        try:
-            db.session.rollback()
-        except Exception:  # noqa: BLE001 - the page must still render
-            pass
+        _rollback_quietly()
         code, message = MESSAGES[500]
         return error_response(500, code, message())
+
+
+def _connection_problem(exc):
+    """True for errors that mean "the database is unreachable", not a bug."""
+    return isinstance(exc, PendingRollbackError) or getattr(exc, "connection_invalidated", False)

@@ -144,8 +144,8 @@ def one_action(user, stats, rng, hazard_ids, enterprises, categories):
             candidates = list(stats.created[-200:])
         if user.role == "admin" and candidates:
             hid = rng.choice(candidates)
-            got = user.api.get(f"{user.base}/api/v1/hazards/{hid}", timeout=30)
-            if got.status_code == 200 and got.json()["status"] == "open":
+            got = timed(stats, "hazard get", lambda: user.api.get(f"{user.base}/api/v1/hazards/{hid}", timeout=30))
+            if got is not None and got.status_code == 200 and got.json()["status"] == "open":
                 resp = timed(stats, "transition", lambda: user.api.post(
                     f"{user.base}/api/v1/hazards/{hid}/transitions",
                     json={"action": "withdraw", "version": got.json()["version"], "reason": "压力测试撤销"}, timeout=30))
@@ -154,7 +154,7 @@ def one_action(user, stats, rng, hazard_ids, enterprises, categories):
                         stats.transitions.append((hid, "withdraw"))
         else:
             timed(stats, "my tasks" if user.role == "enterprise" else "dashboard",
-                  lambda: user.web.get(user.base + ("/tasks" if user.role == "enterprise" else "/dashboard"),
+                  lambda: user.web.get(user.base + ("/portal/" if user.role == "enterprise" else "/dashboard"),
                                        timeout=30))
     else:
         ent = rng.choice(enterprises)
@@ -200,7 +200,7 @@ def main():
     fresh_database()
     flask(env, "db", "upgrade")
     flask(env, "demo", "seed", "--enterprises", "60", "--hazards", "6000", "--seed", "5")
-    engine = create_engine(DB_URL)
+    engine = create_engine(DB_URL, pool_pre_ping=True)
     with engine.connect() as conn:
         hazard_ids = [r[0] for r in conn.execute(text("SELECT id FROM hazards"))]
         enterprises = [r[0] for r in conn.execute(text("SELECT id FROM enterprises"))]
@@ -209,7 +209,7 @@ def main():
 
     log = open(tmp / "gunicorn.log", "w")
     server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-w", "2", "--threads", "8", "-b",
-                               f"127.0.0.1:{port}", "--timeout", "60", "wsgi:app"],
+                               f"127.0.0.1:{port}", "--timeout", "60", "--keep-alive", "30", "wsgi:app"],
                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     result = {}
     try:
@@ -294,20 +294,31 @@ def main():
 
 def scheduler_kill_drill(env):
     """Kill the overdue scan with SIGKILL half-way, rerun it, and count notifications per key."""
-    day = "2027-02-20"  # after every demo deadline: many hazards are overdue that day
+    day = "2027-03-02"
+    engine = create_engine(DB_URL, pool_pre_ping=True)
+    with engine.begin() as conn:
+        # Drill data only: make every open hazard due the day before, so one scan has thousands to alert.
+        conn.execute(text("UPDATE hazards SET deadline = '2027-03-01' WHERE status IN "
+                          "('open','rectifying','submitted','verified')"))
+        before = conn.execute(text("SELECT count(*) FROM notifications")).scalar()
     proc = subprocess.Popen([str(ROOT / ".venv/bin/flask"), "jobs", "run", "overdue-scan", "--today", day],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(1.5)
-    killed = proc.poll() is None
-    proc.kill()
+    killed = False
+    stop = time.monotonic() + 60
+    while time.monotonic() < stop and proc.poll() is None:
+        with engine.connect() as conn:
+            if conn.execute(text("SELECT count(*) FROM notifications")).scalar() > before:
+                proc.send_signal(signal.SIGKILL)  # half-way: the first batch is committed, the rest is not
+                killed = True
+                break
+        time.sleep(0.02)
     proc.wait()
-    engine = create_engine(DB_URL)
     with engine.connect() as conn:
-        after_kill = conn.execute(text("SELECT count(*) FROM notifications")).scalar()
+        after_kill = conn.execute(text("SELECT count(*) FROM notifications")).scalar() - before
     rerun = flask(env, "jobs", "run", "overdue-scan", "--today", day, check=False)
     again = flask(env, "jobs", "run", "overdue-scan", "--today", day, check=False)
     with engine.connect() as conn:
-        total = conn.execute(text("SELECT count(*) FROM notifications")).scalar()
+        total = conn.execute(text("SELECT count(*) FROM notifications")).scalar() - before
         dup = conn.execute(text("SELECT count(*) FROM (SELECT user_id, hazard_id, kind, count(*) c FROM notifications "
                                 "WHERE idempotency_key IS NOT NULL GROUP BY idempotency_key, user_id, hazard_id, kind "
                                 "HAVING count(*) > 1) d")).scalar()

@@ -1,0 +1,40 @@
+"""When the database is unreachable, pages answer a clean 503 (never a stack trace)."""
+from sqlalchemy.exc import OperationalError
+
+from safety_app.extensions import db
+
+from .conftest import login
+
+
+def _database_down(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(db.session, "get", refuse)
+    monkeypatch.setattr(db.session, "execute", refuse)
+    monkeypatch.setattr(db.session, "scalar", refuse)
+
+
+def test_page_answers_503_in_chinese_while_the_database_is_down(client, park, monkeypatch):
+    login(client, park.admin)
+    _database_down(monkeypatch)
+    response = client.get("/dashboard")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "服务暂时不可用" in page
+    assert "Traceback" not in page and "OperationalError" not in page
+
+
+def test_api_answers_json_503_while_the_database_is_down(client, park, monkeypatch):
+    _database_down(monkeypatch)
+    response = client.get("/api/v1/hazards", headers={"Authorization": "Bearer x"})
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "unavailable"
+
+
+def test_pages_work_again_when_the_database_is_back(client, park, monkeypatch):
+    login(client, park.admin)
+    with monkeypatch.context() as m:
+        _database_down(m)
+        assert client.get("/dashboard").status_code == 503
+    assert client.get("/dashboard").status_code == 200
