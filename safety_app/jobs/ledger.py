@@ -12,6 +12,8 @@
    job carries an idempotency key.
 """
 import logging
+import os
+import socket
 import traceback
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -38,11 +40,30 @@ class Result:
     error: str = ""
 
 
+def _runner():
+    """Who runs a job: host and process, so a run whose process died on this host is taken over at once."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _runner_is_dead(row):
+    """True when the row's runner was a process on this host that no longer exists."""
+    host, _, pid = str((row.counts or {}).get("runner", "")).rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another machine: wait for the lease-like staleness timeout
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def _claim(job, key, now, force):
     """Return 'claimed', 'done' or 'busy'. Commits."""
     inserted = db.session.execute(insert_ignore(JobRun, {
         "job": job.name, "period_key": key, "started_at": now, "outcome": RUNNING, "attempts": 1,
-        "counts": {}, "error": "",
+        "counts": {"runner": _runner()}, "error": "",
     }, ["job", "period_key"]).returning(JobRun.id)).scalar_one_or_none()
     db.session.commit()
     if inserted is not None:
@@ -50,13 +71,15 @@ def _claim(job, key, now, force):
     row = db.session.execute(select(JobRun).where(JobRun.job == job.name, JobRun.period_key == key)).scalar_one()
     if row.outcome == SUCCESS and not force:
         return "done"
-    if row.outcome == RUNNING and row.started_at > utcnow() - timedelta(minutes=job.stale_minutes):
+    if (row.outcome == RUNNING and row.started_at > utcnow() - timedelta(minutes=job.stale_minutes)
+            and not _runner_is_dead(row)):
         return "busy"
     # Compare-and-set on what we just read: only one of several racing runners gets the row.
     won = db.session.execute(
         update(JobRun)
         .where(JobRun.id == row.id, JobRun.outcome == row.outcome, JobRun.attempts == row.attempts)
-        .values(outcome=RUNNING, started_at=now, finished_at=None, attempts=JobRun.attempts + 1, error="")
+        .values(outcome=RUNNING, started_at=now, finished_at=None, attempts=JobRun.attempts + 1, error="",
+                counts={"runner": _runner()})
     ).rowcount
     db.session.commit()
     return "claimed" if won == 1 else "busy"
