@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 from collections import Counter, defaultdict
+from datetime import date, timedelta
 from pathlib import Path
 
 import requests
@@ -292,14 +293,14 @@ def main():
     sys.exit(0 if ok else 1)
 
 
-def scheduler_kill_drill(env):
+def scheduler_kill_drill(env, day="2027-03-02"):
     """Kill the overdue scan with SIGKILL half-way, rerun it, and count notifications per key."""
-    day = "2027-03-02"
+    due = (date.fromisoformat(day) - timedelta(days=1)).isoformat()
     engine = create_engine(DB_URL, pool_pre_ping=True)
     with engine.begin() as conn:
         # Drill data only: make every open hazard due the day before, so one scan has thousands to alert.
-        conn.execute(text("UPDATE hazards SET deadline = '2027-03-01' WHERE status IN "
-                          "('open','rectifying','submitted','verified')"))
+        conn.execute(text("UPDATE hazards SET deadline = :due WHERE status IN "
+                          "('open','rectifying','submitted','verified')"), {"due": due})
         before = conn.execute(text("SELECT count(*) FROM notifications")).scalar()
     proc = subprocess.Popen([str(ROOT / ".venv/bin/flask"), "jobs", "run", "overdue-scan", "--today", day],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
