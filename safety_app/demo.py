@@ -243,9 +243,11 @@ def _pick_status(rng, age, major):
         weights = [("closed", .5), ("rectifying", .2), ("open", .12), ("submitted", .12), ("withdrawn", .02)]
     else:
         weights = [("open", .45), ("rectifying", .3), ("submitted", .1), ("closed", .14), ("withdrawn", .01)]
-    for status, w in weights:
+    status = weights[-1][0]
+    for candidate, w in weights:
         r -= w
         if r <= 0:
+            status = candidate
             break
     if major and status == "closed" and rng.random() < .2:
         status = "verified"

@@ -1,4 +1,3 @@
-from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -6,17 +5,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ... import accounts
 from ...extensions import db
+from ..urls import safe_next
 from . import bp
 from .forms import ChangePasswordForm, LoginForm
-
-
-def _safe_next(target):
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -47,7 +38,7 @@ def login():
                 if lang:
                     session["lang"] = lang
                 login_user(user)
-                return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
+                return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status

@@ -6,7 +6,7 @@ from ... import lifecycle
 from ...extensions import db
 from ...models import FINAL_STATUSES, Hazard
 from ...permissions import scope
-from ..auth.routes import _safe_next
+from ..urls import safe_next
 from . import bp
 
 
@@ -35,7 +35,7 @@ def _endpoints():
 def set_language(code):
     if code in ("zh_CN", "en"):
         session["lang"] = code
-    return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
+    return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
 
 
 @bp.route("/healthz")

@@ -1,7 +1,6 @@
 """Thin views: parse, check visibility, call the document service, answer."""
 import logging
 from math import ceil
-from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -13,6 +12,7 @@ from ...documents import service
 from ...extensions import db
 from ...models import Document, DocumentKind, Enterprise, Hazard, Inspection
 from ...permissions import can, get_visible, scope
+from ..urls import safe_next
 from . import bp
 from .forms import ActionForm, BuildReportForm
 from .panels import KIND_LABELS
@@ -22,13 +22,6 @@ PER_PAGE = 30
 REPORT_KINDS = (DocumentKind.MONTHLY.value, DocumentKind.QUARTERLY.value)
 
 
-def _safe_next(target):
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 def _key(form, action, target):
@@ -126,17 +119,17 @@ def _visible_or_404(model, ident):
 
 def _done(form, document, message, fallback):
     flash(message, "success")
-    return redirect(_safe_next(form.next.data) or fallback)
+    return redirect(safe_next(form.next.data) or fallback)
 
 
 def _refused(form, exc, fallback):
     """A refused POST: the reason in the user's language, the right status, a way back."""
-    back = _safe_next(form.next.data) or fallback
+    back = safe_next(form.next.data) or fallback
     return render_template("reports/refused.html", message=exc.message, back=back), exc.status
 
 
 def _bad_form(form, fallback):
-    back = _safe_next(form.next.data) or fallback
+    back = safe_next(form.next.data) or fallback
     return render_template("reports/refused.html", message=_("The form expired or was changed. Reload the page "
                                                              "and try again."), back=back), 400
 
