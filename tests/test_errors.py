@@ -38,3 +38,28 @@ def test_pages_work_again_when_the_database_is_back(client, park, monkeypatch):
         _database_down(m)
         assert client.get("/dashboard").status_code == 503
     assert client.get("/dashboard").status_code == 200
+
+
+def test_a_connection_that_dies_at_the_end_of_a_request_does_not_become_a_500(database, tmp_path, monkeypatch):
+    """Ending the session rolls back on the connection; if the database just went away, the
+    answer already made (here 200) must stand, not turn into a server error."""
+    from sqlalchemy.orm import Session
+
+    from safety_app import create_app
+
+    from .conftest import _base_config
+
+    app = create_app(_base_config(database.url, tmp_path))
+    client = app.test_client()  # no app context held: the request's own teardown runs
+    original = Session.close
+    calls = {"n": 0}
+
+    def dying_close(self):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OperationalError("ROLLBACK", {}, Exception("terminating connection due to administrator command"))
+        return original(self)
+
+    monkeypatch.setattr(Session, "close", dying_close)
+    assert client.get("/healthz").status_code == 200
+    assert calls["n"] >= 1

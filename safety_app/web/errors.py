@@ -55,6 +55,21 @@ MESSAGES = {
 
 
 def register_error_handlers(app):
+    @app.teardown_appcontext
+    def release_session(exc):
+        """End the request's session; a connection that died mid-request must not turn a
+        clean answer (already sent: e.g. the 503 page) into a server error at teardown.
+        Runs before Flask-SQLAlchemy's own teardown, which then finds nothing to do."""
+        try:
+            db.session.remove()
+        except Exception:  # noqa: BLE001 - the database went away; drop the connection
+            log.warning("could not end the database session cleanly; connection discarded")
+            try:
+                db.session.invalidate()
+            except Exception:  # noqa: BLE001
+                pass
+            db.session.registry.clear()
+
     @app.errorhandler(HTTPException)
     def http_error(exc):
         code, message = MESSAGES.get(exc.code, ("error", lambda: exc.description))
