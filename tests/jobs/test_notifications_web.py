@@ -104,7 +104,9 @@ def test_the_list_pages_twenty_at_a_time(client, park):
     login(client, park.user_a)
     first = client.get("/notifications/").get_data(as_text=True)
     assert "第24条" in first and "第04条" not in first
-    assert "第04条" in client.get("/notifications/?page=2").get_data(as_text=True)
+    assert 'href="/notifications/?page=2"' in first and "第 1 页，共 2 页" in first
+    second = client.get("/notifications/?page=2").get_data(as_text=True)
+    assert "第04条" in second and 'href="/notifications/?page=1"' in second
 
 
 def test_the_notifications_page_needs_a_login(client, park):
