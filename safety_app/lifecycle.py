@@ -11,7 +11,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import audit, notifications, reference, sequences
+from . import audit, notifications, reference, sequences, validation
 from .clock import today, utcnow
 from .extensions import db
 from .models import (
@@ -179,6 +179,13 @@ def allowed_actions(hazard, actor):
     return [a for a in TRANSITIONS if is_allowed(hazard, a, actor)]
 
 
+def _check_date(value, name):
+    """Refuse a date outside the accepted window (``validation.date_window``): nothing is written."""
+    message = validation.date_out_of_window(value)
+    if message is not None:
+        raise Invalid(message, field=name)
+
+
 def _text(data, name):
     value = data.get(name)
     return value.strip() if isinstance(value, str) else ""
@@ -207,6 +214,10 @@ def _check_data(hazard, action, data):
             raise Invalid(_l("The new deadline must be after the current deadline."), field="new_deadline")
         if new_deadline < today():
             raise Invalid(_l("The new deadline cannot be in the past."), field="new_deadline")
+        _check_date(new_deadline, "new_deadline")
+    if action == "approve_extension":
+        # A request filed before the window existed may ask for any date: it cannot become the deadline.
+        _check_date(pending_extension(hazard).requested_deadline, "new_deadline")
     for name in ("note", "reason", "comment"):
         if len(_text(data, name)) > MAX_TEXT:
             raise Invalid(_l("This text is too long (at most %(n)d characters).", n=MAX_TEXT), field=name)
@@ -304,8 +315,10 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
     if criterion not in (None, "") and reference.criterion(criterion) is None:
         raise Invalid(_l("Choose a major-hazard criterion from the list."), field="criterion")
     found_on = found_on or today()
+    _check_date(found_on, "found_on")
     if not isinstance(deadline, date):
         raise Invalid(_l("Give the deadline as a date."), field="deadline")
+    _check_date(deadline, "deadline")
     if deadline < found_on:
         raise Invalid(_l("The deadline cannot be before the day the hazard was found."), field="deadline")
     if inspection is not None and inspection.enterprise_id != enterprise.id:
@@ -352,6 +365,7 @@ def start_inspection(actor, *, enterprise, inspection_type, inspected_on=None, i
     if reference.inspection_type(inspection_type) is None:
         raise Invalid(_l("Choose a type of inspection from the list."), field="inspection_type")
     inspected_on = inspected_on or today()
+    _check_date(inspected_on, "inspected_on")
     if inspected_on > today():
         raise Invalid(_l("The inspection date cannot be in the future."), field="inspected_on")
     people = [actor] + [u for u in inspectors if u.id != actor.id]
@@ -488,6 +502,8 @@ def save_measure(hazard, actor, measure=None, *, version=None, **fields):
         raise Invalid(_l("This amount is too large."), field="funds")
     if "funds" in fields and funds is None:
         fields["funds"] = Decimal(0)
+    for name in ("deadline", "done_on"):
+        _check_date(fields.get(name), name)
     done_on = fields.get("done_on")
     if done_on is not None and done_on > today():
         raise Invalid(_l("The completion date cannot be in the future."), field="done_on")

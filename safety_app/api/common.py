@@ -11,7 +11,7 @@ from .. import lifecycle
 from ..extensions import db
 from ..permissions import get_visible
 from ..queries import MAX_ID, MAX_PAGE, MAX_PER_PAGE, PER_PAGE
-from ..web import CONTROL_CHARACTERS, control_characters_message
+from ..validation import CONTROL_CHARACTERS, control_characters_message
 from . import bp
 
 

@@ -1,7 +1,6 @@
 """The server-rendered web interface: blueprints, error pages, security headers, and
 the one hook that enforces every route's declared policy (``permissions.ROUTE_POLICIES``)."""
 import logging
-import re
 
 from flask import abort, g, request
 from flask_babel import gettext as _
@@ -12,13 +11,10 @@ from ..extensions import db, login_manager
 from ..i18n import locale_code
 from ..models import User
 from ..permissions import can, route_policy, undeclared_endpoints
+from ..validation import CONTROL_CHARACTERS, control_characters_message
 from .errors import error_response, register_error_handlers
 
 log = logging.getLogger(__name__)
-
-# C0 controls and DEL and C1 controls, but not tab, line feed, carriage return:
-# they cannot be typed, break CSV/PDF/e-mail output and NUL is refused by PostgreSQL.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -118,11 +114,6 @@ def register_web(app):
     app.jinja_env.filters["local_dt"] = lambda v: clock.to_local(v).strftime("%Y-%m-%d %H:%M") if v else ""
     app.jinja_env.filters["status_label"] = labels.status
     app.jinja_env.filters["level_label"] = labels.level
-
-
-def control_characters_message():
-    return _("The text contains control characters (invisible characters other than line breaks and tabs). "
-             "Remove them and try again.")
 
 
 def check_route_policies(app):

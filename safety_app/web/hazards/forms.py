@@ -5,6 +5,7 @@ from wtforms import DateField, DecimalField, HiddenField, MultipleFileField, Str
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ...lifecycle import MAX_TEXT
+from ...validation import DateInWindow
 
 
 class VersionedForm(FlaskForm):
@@ -25,7 +26,7 @@ class CommentForm(VersionedForm):
 
 
 class ExtensionForm(VersionedForm):
-    new_deadline = DateField(_l("New deadline"), validators=[InputRequired()])
+    new_deadline = DateField(_l("New deadline"), validators=[InputRequired(), DateInWindow()])
     reason = TextAreaField(_l("Reason for the extension"), validators=[DataRequired(), Length(max=MAX_TEXT)])
 
 
@@ -51,10 +52,10 @@ class MeasureForm(VersionedForm):
     description = TextAreaField(_l("What will be done"), validators=[DataRequired(), Length(max=MAX_TEXT)])
     responsible_person = StringField(_l("Responsible person"), validators=[Optional(), Length(max=100)])
     funds = DecimalField(_l("Funds (yuan)"), places=2, validators=[Optional(), NumberRange(min=0)])
-    deadline = DateField(_l("Deadline"), validators=[Optional()])
+    deadline = DateField(_l("Deadline"), validators=[Optional(), DateInWindow()])
     interim_precautions = TextAreaField(_l("Interim safety precautions"),
                                         validators=[Optional(), Length(max=MAX_TEXT)])
-    done_on = DateField(_l("Done on (leave empty while not done)"), validators=[Optional()])
+    done_on = DateField(_l("Done on (leave empty while not done)"), validators=[Optional(), DateInWindow()])
     evidence_note = TextAreaField(_l("Evidence / remarks"), validators=[Optional(), Length(max=MAX_TEXT)])
 
     FIELDS = ("description", "responsible_person", "funds", "deadline", "interim_precautions", "done_on",

@@ -15,6 +15,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ... import reference
 from ...lifecycle import MAX_TEXT
+from ...validation import DateInWindow
 
 
 class CheckboxesField(SelectMultipleField):
@@ -25,7 +26,7 @@ class CheckboxesField(SelectMultipleField):
 class InspectionForm(FlaskForm):
     enterprise_id = SelectField(_l("Enterprise"), coerce=int, validators=[InputRequired()])
     inspection_type = SelectField(_l("Type of inspection"), validators=[InputRequired()])
-    inspected_on = DateField(_l("Inspection date"), validators=[InputRequired()])
+    inspected_on = DateField(_l("Inspection date"), validators=[InputRequired(), DateInWindow()])
     inspectors = CheckboxesField(_l("Inspectors"), coerce=int, validators=[Optional()])
     checklist = CheckboxesField(_l("Checklist sections to look at"), validators=[Optional()])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=MAX_TEXT)])
@@ -61,7 +62,7 @@ class HazardForm(FlaskForm):
     photos = MultipleFileField(_l("Photos"))
     deadline_preset = RadioField(_l("Deadline"), choices=DEADLINE_PRESETS, default="7",
                                  validators=[InputRequired()])
-    deadline = DateField(_l("Deadline date"), validators=[Optional()])
+    deadline = DateField(_l("Deadline date"), validators=[Optional(), DateInWindow()])
     legal_basis = TextAreaField(_l("Legal basis"), validators=[Optional(), Length(max=MAX_TEXT)])
     responsible_person = StringField(_l("Responsible person at the enterprise"),
                                      validators=[Optional(), Length(max=100)])

@@ -6,6 +6,7 @@ from wtforms import HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from ...documents.service import DocumentError, month_as_of, quarter_as_of
+from ...validation import date_out_of_window
 
 KINDS = [("monthly", _l("Monthly safety report")), ("quarterly", _l("Quarterly statistics table"))]
 KEY_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
@@ -33,9 +34,12 @@ class BuildReportForm(FlaskForm):
                 raise ValidationError(_l("Give the month as YYYY-MM, e.g. 2026-10."))
             check = month_as_of
         try:
-            check(value)
+            start, _end, _as_of = check(value)
         except DocumentError as exc:
             raise ValidationError(exc.message) from None
+        out_of_window = date_out_of_window(start)
+        if out_of_window is not None:
+            raise ValidationError(out_of_window)
 
 
 class ActionForm(FlaskForm):
