@@ -79,7 +79,7 @@ def _person(rng):
 def _credit_code(rng, used):
     alphabet = credit_code.ALPHABET
     while True:
-        code = credit_code.make("91120116" + "".join(rng.choice(alphabet) for _ in range(9)))
+        code = credit_code.compose("".join(rng.choice(alphabet) for _ in range(8)))
         if code not in used:
             used.add(code)
             return code

@@ -487,7 +487,7 @@ def import_file(filename, data, actor):
 
 EXAMPLE = {
     "name": "天津示例石油化工有限公司",
-    "credit_code": credit_code.make("91120116MA05T8KJ3"),
+    "credit_code": credit_code.compose("MA05T8KJ"),
     "address": "天津市滨海新区大港石化产业园区示例路1号",
     "zone": "石化产业园区",
     "industry": "石油化工",

@@ -139,9 +139,8 @@ def runner(app):
 
 
 def make_credit_code(n):
-    """A valid unified social credit code, different for each n."""
-    body = f"91120116{n:09d}"
-    return credit_code.make(body)
+    """A valid unified social credit code (91, Binhai New Area, organisation code from n), different for each n."""
+    return credit_code.compose(f"{n:08d}")
 
 
 class Park(SimpleNamespace):

@@ -1,6 +1,6 @@
 """Dates outside the accepted window (2000-01-01 to 31 December five years ahead) answer 422 and
 write nothing, whichever date it is: deadlines, inspection days, measures, extensions."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from safety_app import clock
 from safety_app.models import ExtensionRequest, Hazard, Inspection, Measure

@@ -56,7 +56,7 @@ import sys
 from wsgi import app
 from safety_app import credit_code, registry
 with app.app_context():
-    e = registry.create({"name": sys.argv[1], "credit_code": credit_code.make("91120116MA07E2E0X"),
+    e = registry.create({"name": sys.argv[1], "credit_code": credit_code.compose("MA07E2E0"),
                          "address": "天津市滨海新区大港石化产业园区港塘路 1 号", "contact_name": "青岭",
                          "contact_phone": "13800000000"}, None)
     print(e.credit_code)

@@ -107,3 +107,15 @@ def test_bad_phone_and_email_on_the_form(client, park):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "11位" in page and "不是有效的电子邮箱" in page
+
+
+def test_enterprise_form_names_the_wrong_part_of_the_credit_code_in_chinese(client, park):
+    from safety_app import credit_code
+
+    login(client, park.admin)
+    # Right overall check character, wrong organisation check character (position 17).
+    code = credit_code.make(make_credit_code(51)[:16] + ("1" if make_credit_code(51)[16] != "1" else "2"))
+    response = client.post("/enterprises/new", data={**GOOD, "credit_code": code})
+    assert response.status_code == 422
+    assert "组织机构代码" in response.get_data(as_text=True)
+    assert db.session.query(Enterprise).filter_by(credit_code=code).count() == 0
