@@ -6,6 +6,7 @@ a 4xx from the webhook) or not (server down, timeout) — the outbox gives
 up on permanent failures only after several attempts and never on a
 server that is merely unreachable.
 """
+import http.client
 import json
 import smtplib
 import urllib.error
@@ -13,7 +14,7 @@ import urllib.request
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from . import settings
+from . import settings, webhook_target
 
 WEBHOOK_TIMEOUT = 5  # seconds: a hung robot endpoint must not stall the outbox
 SMTP_TIMEOUT = 10
@@ -92,14 +93,62 @@ class SmtpSession:
             self._smtp = None
 
 
+def _guarded(connection_class, allow_internal):
+    def make(host, **kwargs):
+        connection = connection_class(host, **kwargs)
+        connection._create_connection = webhook_target.guarded_connection(allow_internal)
+        return connection
+
+    return make
+
+
+class _GuardedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, allow_internal):
+        super().__init__()
+        self.allow_internal = allow_internal
+
+    def http_open(self, req):
+        return self.do_open(_guarded(http.client.HTTPConnection, self.allow_internal), req)
+
+
+class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, allow_internal):
+        super().__init__()
+        self.allow_internal = allow_internal
+
+    def https_open(self, req):
+        return self.do_open(_guarded(http.client.HTTPSConnection, self.allow_internal), req,
+                            context=self._context)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # a robot does not redirect; a 3xx is an error
+        return None
+
+
+def webhook_opener(allow_internal):
+    """An opener that connects only to checked addresses (``webhook_target``), directly (no
+    proxy from the environment) and without following redirects."""
+    return urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect(),
+                                       _GuardedHTTPHandler(allow_internal), _GuardedHTTPSHandler(allow_internal))
+
+
 def post_webhook(url, text):
-    """POST ``{"msgtype":"text","text":{"content":...}}`` (WeCom / DingTalk group robots)."""
+    """POST ``{"msgtype":"text","text":{"content":...}}`` (WeCom / DingTalk group robots).
+
+    The target is checked again here (DNS can change after the setting was saved): an internal
+    address is refused for good unless the admin allows internal targets."""
+    allow_internal = bool(settings.get("webhook_allow_internal"))
     payload = json.dumps({"msgtype": "text", "text": {"content": text}}, ensure_ascii=False).encode("utf-8")
-    request = urllib.request.Request(url, data=payload, method="POST",
-                                     headers={"Content-Type": "application/json; charset=utf-8"})
     try:
-        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310 (admin-set URL)
+        webhook_target.split(url)
+        request = urllib.request.Request(url, data=payload, method="POST",
+                                         headers={"Content-Type": "application/json; charset=utf-8"})
+        with webhook_opener(allow_internal).open(request, timeout=WEBHOOK_TIMEOUT) as response:
             raw = response.read(65536)
+    except webhook_target.TargetRefused as exc:
+        raise DeliveryError(f"webhook target refused: {exc}", permanent=not exc.transient,
+                            server_down=exc.transient) from exc
     except urllib.error.HTTPError as exc:
         raise DeliveryError(f"webhook HTTP {exc.code}", permanent=400 <= exc.code < 500 and exc.code != 429) from exc
     except (TimeoutError, urllib.error.URLError, OSError) as exc:

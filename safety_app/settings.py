@@ -22,10 +22,11 @@ DEFAULTS = {
     "smtp_password": "",
     "smtp_sender": "park-safety@localhost",
     "webhook_url": "",
+    "webhook_allow_internal": False,  # let the webhook reach loopback/private/link-local addresses
 }
 
 INT_KEYS = {"due_soon_days", "escalation_days", "smtp_port"}
-BOOL_KEYS = {"smtp_tls"}
+BOOL_KEYS = {"smtp_tls", "webhook_allow_internal"}
 
 
 def _env_default(key):

@@ -141,7 +141,8 @@ def robot():
 
 
 def test_overdue_digest_is_posted_to_the_group_robot_as_wecom_text(robot, park, at):
-    settings.set_many({"webhook_url": f"http://127.0.0.1:{robot.server_port}/cgi-bin/webhook/send?key=abc"})
+    settings.set_many({"webhook_url": f"http://127.0.0.1:{robot.server_port}/cgi-bin/webhook/send?key=abc",
+                       "webhook_allow_internal": True})  # the robot of this test listens on loopback
     at("2026-11-10 10:00")
     hazard = filed_before(park, date(2026, 11, 20))
     at("2026-11-21 08:00")

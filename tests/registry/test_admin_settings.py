@@ -1,5 +1,7 @@
 """Admin: office settings, validated; a refused form writes nothing."""
-from safety_app import settings
+import pytest
+
+from safety_app import settings, webhook_target
 from safety_app.extensions import db
 from safety_app.models import Setting
 from tests.conftest import login
@@ -8,6 +10,14 @@ GOOD = {"office_name": "大港街道应急办", "park_name": "大港石化产业
         "due_soon_days": "5", "escalation_days": "10", "smtp_host": "smtp.example.com", "smtp_port": "587",
         "smtp_tls": "y", "smtp_user": "mailer", "smtp_password": "s3cret", "smtp_sender": "safety@example.com",
         "webhook_url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc"}
+
+
+@pytest.fixture(autouse=True)
+def robot_host_resolves_to_a_public_address(monkeypatch):
+    """No DNS in the tests: the robot's host name resolves to a public address."""
+    real = webhook_target.resolve
+    monkeypatch.setattr(webhook_target, "resolve", lambda host, port: ["101.32.0.10"]
+                        if host == "qyapi.weixin.qq.com" else real(host, port))
 
 
 def test_settings_are_saved(client, park):

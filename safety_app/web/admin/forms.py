@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
 
-from ... import registry
+from ... import registry, webhook_target
 from ...accounts import MIN_PASSWORD_LENGTH
 from ...labels import ROLE
 
@@ -119,9 +119,23 @@ class SettingsForm(FlaskForm):
     clear_smtp_password = BooleanField(_l("Remove the stored SMTP password"))
     smtp_sender = StringField(_l("Sender e-mail address"), validators=[DataRequired(), Length(max=200), _sender])
     webhook_url = StringField(_l("Webhook URL"), validators=[Optional(), Length(max=500), _http_url])
+    webhook_allow_internal = BooleanField(_l("Allow a webhook inside the internal network (loopback, private "
+                                             "or link-local addresses)"))
 
     KEYS = ("office_name", "park_name", "notice_prefix", "due_soon_days", "escalation_days", "smtp_host",
-            "smtp_port", "smtp_tls", "smtp_user", "smtp_password", "smtp_sender", "webhook_url")
+            "smtp_port", "smtp_tls", "smtp_user", "smtp_password", "smtp_sender", "webhook_url",
+            "webhook_allow_internal")
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        url = (self.webhook_url.data or "").strip()
+        if url and not self.webhook_url.errors:
+            try:
+                webhook_target.check_url(url, allow_internal=bool(self.webhook_allow_internal.data))
+            except webhook_target.TargetRefused as exc:
+                self.webhook_url.errors = list(self.webhook_url.errors) + [exc.message]
+                ok = False
+        return ok
 
     def values(self):
         out = {}
@@ -129,4 +143,5 @@ class SettingsForm(FlaskForm):
             value = getattr(self, key).data
             out[key] = value.strip() if isinstance(value, str) and key != "smtp_password" else value
         out["smtp_tls"] = bool(out["smtp_tls"])
+        out["webhook_allow_internal"] = bool(out["webhook_allow_internal"])
         return out
