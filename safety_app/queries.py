@@ -113,6 +113,15 @@ def _int(value, low, high):
     return number if low <= number <= high else None
 
 
+def page_number(value):
+    """A page number from a query string (1 to MAX_PAGE), or None: shared by the web lists, the
+    ledgers and the API."""
+    text = value.strip() if isinstance(value, str) else value
+    if not isinstance(text, str) or not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_PAGE)):
+        return None
+    return _int(text, 1, MAX_PAGE)
+
+
 def _bool(value):
     return {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}.get(
         str(value).strip().lower())
@@ -175,7 +184,7 @@ def parse_filters(args, *, measures=False):
         else:
             errors["sort"] = _l("Unknown sort order.")
     if one("page"):
-        f.page = _int(one("page"), 1, MAX_PAGE) or 1
+        f.page = page_number(one("page")) or 1
         if str(f.page) != str(one("page")):
             errors["page"] = _l("Unknown page.")
     if one("per_page"):

@@ -24,9 +24,11 @@ CSP = (
 
 
 def register_web(app):
+    from . import paging
     from .auth import bp as auth_bp
     from .main import bp as main_bp
 
+    paging.install(app)  # bounded <int:...> ids, before any route is added
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     for name in ("dashboard", "hazards", "inspections", "enterprises", "portal", "admin", "notifications",

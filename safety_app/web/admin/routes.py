@@ -8,6 +8,7 @@ from ... import accounts, audit, settings
 from ...extensions import db
 from ...models import Enterprise, User
 from ...permissions import can
+from ..paging import page_arg
 from . import bp
 from .actions import AdminError, reset_password, save_settings, update_user
 from .forms import EditUserForm, NewUserForm, ResetPasswordForm, SettingsForm
@@ -45,7 +46,7 @@ def users():
     else:
         role = ""
     page = db.paginate(stmt.order_by(User.active.desc(), User.role, User.username),
-                       page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False,
+                       page=page_arg(), per_page=PER_PAGE, error_out=False,
                        max_per_page=PER_PAGE)
     return render_template("admin/users.html", page=page, q=q, role=role)
 

@@ -9,6 +9,7 @@ from ... import lifecycle, registry
 from ...extensions import db
 from ...models import FINAL_STATUSES, Enterprise, Hazard, User
 from ...permissions import can, get_visible, scope
+from ..paging import page_arg
 from . import bp
 from .forms import EnterpriseForm, ImportForm
 
@@ -45,7 +46,7 @@ def index():
         stmt = stmt.where(Enterprise.active.is_(False))
     else:
         state = "all"
-    page = db.paginate(stmt.order_by(Enterprise.name, Enterprise.id), page=request.args.get("page", 1, type=int),
+    page = db.paginate(stmt.order_by(Enterprise.name, Enterprise.id), page=page_arg(),
                        per_page=PER_PAGE, error_out=False, max_per_page=PER_PAGE)
     return render_template("enterprises/index.html", page=page, q=q, state=state,
                            counts=_hazard_counts([e.id for e in page.items]))

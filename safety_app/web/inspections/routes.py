@@ -11,6 +11,7 @@ from ...extensions import db
 from ...models import AttachmentKind, Enterprise, Hazard, Inspection, Role, User
 from ...permissions import scope
 from ..hazards.routes import load_or_404, require
+from ..paging import page_arg
 from . import bp
 from .forms import ChecklistForm, HazardForm, InspectionForm
 
@@ -21,7 +22,7 @@ PAGE_SIZE = 30
 @login_required
 def index():
     require("inspection.view")
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_arg()
     stmt = scope(Inspection, current_user).options(joinedload(Inspection.enterprise)).order_by(
         Inspection.inspected_on.desc(), Inspection.id.desc()
     )

@@ -9,6 +9,7 @@ from ... import notifications
 from ...extensions import db
 from ...models import Notification
 from ...permissions import get_visible, scope
+from ..paging import page_arg
 from . import bp
 
 PER_PAGE = 20
@@ -36,7 +37,7 @@ def index():
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
     page = db.paginate(stmt.order_by(Notification.created_at.desc(), Notification.id.desc()),
-                       per_page=PER_PAGE, error_out=False)
+                       page=page_arg(), per_page=PER_PAGE, error_out=False)
     return render_template("notifications/index.html", page=page, unread_only=unread_only,
                            unread=notifications.unread_count(current_user), local_path=_local_path)
 

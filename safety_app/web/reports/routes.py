@@ -12,6 +12,7 @@ from ...documents import service
 from ...extensions import db
 from ...models import Document, DocumentKind, Enterprise, Hazard, Inspection
 from ...permissions import can, get_visible, scope
+from ..paging import page_arg
 from ..urls import safe_next
 from . import bp
 from .forms import ActionForm, BuildReportForm
@@ -40,7 +41,7 @@ def _build_form():
 
 
 def _report_list():
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     stmt = scope(Document, current_user).where(Document.kind.in_(REPORT_KINDS))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     documents = db.session.scalars(
