@@ -71,3 +71,25 @@ def test_webhook_other_than_http_is_refused(client, park, url):
     login(client, park.admin)
     assert _save(client, url, webhook_allow_internal="y").status_code == 422
     assert db.session.get(Setting, "webhook_url") is None
+
+
+def test_webhook_host_that_does_not_resolve_is_refused_when_new(client, park, monkeypatch):
+    def no_dns(host, port):
+        raise webhook_target.TargetRefused("no dns", transient=True)
+
+    login(client, park.admin)
+    monkeypatch.setattr(webhook_target, "resolve", no_dns)
+    assert _save(client, "https://robot.example.com/send").status_code == 422
+    assert db.session.get(Setting, "webhook_url") is None
+
+
+def test_unchanged_webhook_does_not_block_other_settings_while_dns_is_down(client, park, monkeypatch):
+    login(client, park.admin)
+    assert _save(client, "https://robot.example.com/send").status_code == 302
+
+    def no_dns(host, port):
+        raise webhook_target.TargetRefused("no dns", transient=True)
+
+    monkeypatch.setattr(webhook_target, "resolve", no_dns)
+    assert _save(client, "https://robot.example.com/send", office_name="新名称").status_code == 302
+    assert settings.get("office_name") == "新名称"

@@ -133,8 +133,11 @@ class SettingsForm(FlaskForm):
             try:
                 webhook_target.check_url(url, allow_internal=bool(self.webhook_allow_internal.data))
             except webhook_target.TargetRefused as exc:
-                self.webhook_url.errors = list(self.webhook_url.errors) + [exc.message]
-                ok = False
+                # A name that does not resolve just now must not block saving the other settings
+                # when the address itself is unchanged (delivery checks it again anyway).
+                if not (exc.transient and url == (self.webhook_url.object_data or "").strip()):
+                    self.webhook_url.errors = list(self.webhook_url.errors) + [exc.message]
+                    ok = False
         return ok
 
     def values(self):
