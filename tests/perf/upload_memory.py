@@ -20,70 +20,22 @@ import io
 import json
 import os
 import resource
-import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import zipfile
-import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.payloads import flat_png, sparse_xlsx  # noqa: E402
+
 LIMIT_MB = 300
 
 
-def flat_png(width, height, color_type=0, bit_depth=1):
-    """A single-colour PNG built with zlib (no Pillow, no pixel buffer): tiny file, huge image."""
-    channels = {0: 1, 2: 3, 4: 2, 6: 4}[color_type]
-    row = b"\x00" + bytes((width * channels * bit_depth + 7) // 8)
-    compressor = zlib.compressobj(9)
-    body = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", width, height, bit_depth, color_type, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
-
-
-def sparse_xlsx(row_number=3_000_000):
-    """A minimal valid XLSX whose only cell sits at ``row_number`` (a few KB)."""
-    files = {
-        "[Content_Types].xml": (
-            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
-            'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
-            'officedocument.spreadsheetml.worksheet+xml"/></Types>'),
-        "_rels/.rels": (
-            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-            '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
-            '2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
-        "xl/workbook.xml": (
-            '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
-            'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'),
-        "xl/_rels/workbook.xml.rels": (
-            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-            '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
-            '2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'),
-        "xl/worksheets/sheet1.xml": (
-            '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-            f'spreadsheetml/2006/main"><dimension ref="A1:A{row_number}"/><sheetData><row r="{row_number}">'
-            f'<c r="A{row_number}" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>'),
-    }
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in files.items():
-            archive.writestr(name, text)
-    return out.getvalue()
-
-
 def _app(tmp):
-    sys.path.insert(0, str(ROOT))
     from flask_migrate import upgrade
 
     from safety_app import create_app
