@@ -11,6 +11,7 @@ holds a processing slot before calling ``reencode``.
   (colours are converted to sRGB first), and anything after the image data.
 """
 import io
+import math
 
 from PIL import Image
 
@@ -20,6 +21,8 @@ ORIENTATION_TAG = 0x0112
 TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
              5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
              8: Image.Transpose.ROTATE_90}
+STRIP_ROWS = 256  # target rows resized at a time
+LANCZOS_SUPPORT = 3  # source pixels on each side that one target pixel depends on (at scale 1)
 KEEP_INFO = ("transparency",)  # the only image.info entry passed to the encoder: pixels, not metadata
 
 
@@ -47,15 +50,44 @@ def decode(data):
 
 
 def process(image, fmt):
-    """Resize, turn upright, drop every metadata block; return (stored bytes, thumbnail bytes)."""
+    """Resize, turn upright, drop every metadata block; return (stored bytes, thumbnail bytes, size)."""
     orientation = image.getexif().get(ORIENTATION_TAG)
-    if max(image.size) > MAX_EDGE:
-        image.thumbnail((MAX_EDGE, MAX_EDGE), Image.Resampling.LANCZOS)  # in place: the original is freed
+    image = resize(image, fit(image.size, MAX_EDGE))  # the decoded original is freed here
     if orientation in TRANSPOSE:
         image = image.transpose(TRANSPOSE[orientation])
     image = _to_srgb(image)
     image.info = {k: v for k, v in image.info.items() if k in KEEP_INFO}
     return encode(image, fmt), thumbnail(image), image.size
+
+
+def resize(image, size):
+    """``image`` resized (Lanczos) to ``size``, strip by strip, without a full-size intermediate.
+
+    ``Image.resize`` makes full-size temporaries (an RGBA image is first
+    premultiplied as a whole, then resized horizontally at full height): for a
+    40-megapixel image that is several hundred MB. Here each strip of target
+    rows is computed from a crop of the source rows it needs (with the filter's
+    support as margin), so at most the source, the target and one strip exist.
+    """
+    if size == image.size:
+        return image
+    width, height = image.size
+    target_width, target_height = size
+    scale = height / target_height
+    margin = math.ceil(LANCZOS_SUPPORT * max(scale, 1.0)) + 1
+    target = Image.new(image.mode, size)
+    if image.mode == "P":
+        target.putpalette(image.getpalette())
+    for top in range(0, target_height, STRIP_ROWS):
+        bottom = min(target_height, top + STRIP_ROWS)
+        source_top, source_bottom = top * scale, bottom * scale
+        crop_top = max(0, math.floor(source_top) - margin)
+        crop_bottom = min(height, math.ceil(source_bottom) + margin)
+        strip = image.crop((0, crop_top, width, crop_bottom))
+        target.paste(strip.resize((target_width, bottom - top), Image.Resampling.LANCZOS,
+                                  box=(0, source_top - crop_top, width, source_bottom - crop_top)), (0, top))
+    target.info = image.info
+    return target
 
 
 def _to_srgb(image):
@@ -89,8 +121,7 @@ def encode(image, fmt):
 
 
 def thumbnail(image):
-    thumb = image.copy()
-    thumb.thumbnail((THUMB_EDGE, THUMB_EDGE), Image.Resampling.LANCZOS)
+    thumb = resize(image, fit(image.size, THUMB_EDGE))
     if thumb.mode in ("RGBA", "LA", "P"):
         thumb = thumb.convert("RGBA")
         background = Image.new("RGB", thumb.size, (255, 255, 255))
@@ -98,6 +129,8 @@ def thumbnail(image):
         thumb = background
     elif thumb.mode != "RGB":
         thumb = thumb.convert("RGB")
+    if thumb is image:
+        thumb = image.copy()
     thumb.info = {}
     out = io.BytesIO()
     thumb.save(out, "JPEG", quality=80)
