@@ -319,3 +319,26 @@ def _pdf_with_object_stream():
     out += b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at
     assert b"JavaScript" not in out
     return bytes(out)
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA", "L"])
+def test_a_photo_resized_strip_by_strip_looks_like_one_resized_at_once(mode):
+    from PIL import ImageChops
+
+    from safety_app import images
+
+    gradient = Image.linear_gradient("L").resize((1800, 1300))
+    photo = Image.merge("RGB", [gradient, gradient.rotate(90), Image.effect_noise((1800, 1300), 40)])
+    if mode == "RGBA":
+        photo.putalpha(gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT))
+    photo = photo.convert(mode)
+    size = images.fit(photo.size, 1000)
+
+    def seen(image):  # as shown on a white page: colours of (nearly) transparent pixels do not matter
+        if image.mode != "RGBA":
+            return image.convert("RGB")
+        return Image.alpha_composite(Image.new("RGBA", image.size, "white"), image).convert("RGB")
+
+    difference = ImageChops.difference(seen(images.resize(photo, size)),
+                                       seen(photo.resize(size, Image.Resampling.LANCZOS)))
+    assert max(high for _low, high in difference.getextrema()) <= 2
