@@ -41,6 +41,13 @@ class Config:
         self.MAX_UPLOAD_BYTES = _int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
         # Several photos per request, each up to MAX_UPLOAD_BYTES.
         self.MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 6 * self.MAX_UPLOAD_BYTES)
+        # Bounded work per request: pixels of one image (read from its header, before decoding),
+        # images/PDFs decoded at once per worker process, how long a request waits for its turn,
+        # and rows of an imported spreadsheet (declared dimension and rows read).
+        self.UPLOAD_MAX_PIXELS = _int("UPLOAD_MAX_PIXELS", 40_000_000)
+        self.UPLOAD_CONCURRENCY = _int("UPLOAD_CONCURRENCY", 2)
+        self.UPLOAD_SLOT_WAIT_SECONDS = _int("UPLOAD_SLOT_WAIT_SECONDS", 30)
+        self.IMPORT_MAX_SHEET_ROWS = _int("IMPORT_MAX_SHEET_ROWS", 20_000)
         self.PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH") or None
         self.BABEL_DEFAULT_LOCALE = "zh_CN"
         self.BABEL_DEFAULT_TIMEZONE = self.TIMEZONE

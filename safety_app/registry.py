@@ -12,14 +12,13 @@ import csv
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from . import audit, credit_code
+from . import audit, credit_code, spreadsheets
 from .extensions import db
 from .labels import MAJOR_HAZARD_INSTALLATION
 from .models import Enterprise, MajorHazardInstallation
@@ -27,7 +26,6 @@ from .models import Enterprise, MajorHazardInstallation
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 2000
 MAX_COLUMNS = 50
-MAX_XLSX_UNPACKED = 40 * 1024 * 1024  # a zip bomb is refused before it is opened
 
 
 @dataclass(frozen=True)
@@ -291,31 +289,18 @@ def read_rows(filename, data):
 
 
 def _xlsx_rows(data):
-    from openpyxl import load_workbook
-
+    """Streamed in read-only mode; a sheet longer than the import's row limit is refused before reading."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNPACKED:
-                raise ImportFileError(_l("The file is too large (at most %(mb)d MB).",
-                                         mb=MAX_IMPORT_BYTES // (1024 * 1024)))
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except ImportFileError:
-        raise
-    except Exception:  # noqa: BLE001 - a damaged or non-Excel zip (e.g. .docx) raises many kinds
-        raise _not_a_spreadsheet() from None
-    try:
-        rows, filled = [], 0
-        for number, row in enumerate(book.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS),
-                                     start=1):
-            rows.append((number, list(row)))
-            filled += not _blank(row)
-            if filled > MAX_IMPORT_ROWS + 1:
-                break  # enough to know it is too long
-        return rows
-    except Exception:  # noqa: BLE001
-        raise _not_a_spreadsheet() from None
-    finally:
-        book.close()
+        with spreadsheets.xlsx_rows(data, max_columns=MAX_COLUMNS) as numbered:
+            rows, filled = [], 0
+            for number, row in numbered:
+                rows.append((number, row))
+                filled += not _blank(row)
+                if filled > MAX_IMPORT_ROWS + 1:
+                    break  # enough to know it is too long
+            return rows
+    except spreadsheets.SpreadsheetError as exc:
+        raise ImportFileError(exc.message) from None
 
 
 def decode_text(data):
@@ -347,7 +332,7 @@ def _csv_rows(data):
     except csv.Error:
         dialect = csv.excel
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        reader = spreadsheets.limit_rows(csv.reader(io.StringIO(text, newline=""), dialect))
         rows, filled = [], 0
         for row in reader:
             rows.append(row[:MAX_COLUMNS])
@@ -356,6 +341,8 @@ def _csv_rows(data):
                 break  # enough to know it is too long
     except csv.Error:
         raise _not_a_spreadsheet() from None
+    except spreadsheets.SpreadsheetError as exc:
+        raise ImportFileError(exc.message) from None
     # Numbered by record, as Excel numbers rows (a quoted cell may span several lines).
     return list(enumerate(rows, start=1))
 

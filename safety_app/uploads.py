@@ -1,15 +1,21 @@
 """Uploaded photos and evidence files: check, store, thumbnail, serve.
 
-Nothing about an upload is trusted:
+Nothing about an upload is trusted, and the work an upload may cause is bounded:
 
 - the size is counted while reading (at most ``MAX_UPLOAD_BYTES``);
 - the type comes from the content, never from the name or the browser:
   images must open and fully decode with Pillow as JPEG, PNG or WebP; a PDF
-  must start with ``%PDF-`` and end with an ``%%EOF`` marker (a truncated
-  PDF is refused);
-- images are re-encoded after applying the EXIF orientation, which also
-  drops the metadata (GPS position, camera serial) and anything hidden after
-  the image data; a thumbnail is made for each;
+  must start with ``%PDF-``, end with an ``%%EOF`` marker (a truncated PDF is
+  refused), parse, and carry no JavaScript, launch or automatic actions
+  (``pdf_check``);
+- an image's width × height is read from its header and refused above
+  ``UPLOAD_MAX_PIXELS`` before a single pixel is decoded; decoding and PDF
+  inspection hold one of ``UPLOAD_CONCURRENCY`` slots per worker process
+  (``processing_slot``), so concurrent uploads cannot add up;
+- images are re-encoded (``images``): upright after the EXIF orientation,
+  resized, every metadata block dropped (EXIF, XMP, comments, text chunks,
+  ICC profiles) and anything hidden after the image data; a thumbnail is
+  made for each;
 - the original file name is only kept as a label; names with a path
   (``../../etc/passwd.jpg``) or control characters are refused;
 - files are stored under random names in ``UPLOAD_DIR`` (written to a
@@ -23,23 +29,26 @@ import hashlib
 import io
 import os
 import secrets
+import threading
 import unicodedata
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
+from . import images, pdf_check
 from .lifecycle import LifecycleError
 from .models import Attachment
 
 IMAGE_FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"), "WEBP": ("image/webp", ".webp")}
 PDF = ("application/pdf", ".pdf")
-MAX_PIXELS = 50_000_000  # a 50-megapixel photo; more is refused (decompression bombs)
-MAX_EDGE = 4096  # longer edge of the stored image; phone photos are smaller or equal
-THUMB_EDGE = 360
+DEFAULT_MAX_PIXELS = 40_000_000  # UPLOAD_MAX_PIXELS: checked in the header, before decoding
+DEFAULT_CONCURRENCY = 2  # UPLOAD_CONCURRENCY: images/PDFs processed at once per worker process
+DEFAULT_SLOT_WAIT_SECONDS = 30  # UPLOAD_SLOT_WAIT_SECONDS: then 503 "busy, try again"
 MAX_FILES = 10  # per request
 
 
@@ -53,6 +62,35 @@ class UploadError(LifecycleError):
 class UploadTooLarge(UploadError):
     status = 413
     code = "too_large"
+
+
+class UploadBusy(UploadError):
+    status = 503
+    code = "busy"
+
+
+_slots_lock = threading.Lock()
+_slots = {}  # limit -> semaphore, per worker process
+
+
+@contextmanager
+def processing_slot():
+    """Hold one of the ``UPLOAD_CONCURRENCY`` slots of this process while decoding a file.
+
+    Decoding a large photo needs up to ~200 MB; the slots bound what concurrent
+    requests of one worker can take together. A request that waits longer than
+    ``UPLOAD_SLOT_WAIT_SECONDS`` is answered 503 and stores nothing.
+    """
+    limit = max(1, int(current_app.config.get("UPLOAD_CONCURRENCY", DEFAULT_CONCURRENCY)))
+    wait = float(current_app.config.get("UPLOAD_SLOT_WAIT_SECONDS", DEFAULT_SLOT_WAIT_SECONDS))
+    with _slots_lock:
+        slots = _slots.setdefault(limit, threading.BoundedSemaphore(limit))
+    if not slots.acquire(timeout=wait):
+        raise UploadBusy(_l("The server is busy processing other uploads. Please try again in a minute."))
+    try:
+        yield
+    finally:
+        slots.release()
 
 
 @dataclass
@@ -124,8 +162,21 @@ def check(storage, *, allow_pdf=False):
             raise UploadError(_l("%(name)s is not a photo. Use a JPEG, PNG or WebP image.", name=name))
         if b"%%EOF" not in data[-2048:]:
             raise UploadError(_l("%(name)s is not a complete PDF file (it may be damaged or cut off).", name=name))
+        _check_pdf(name, data)
         return CheckedUpload(name, PDF[0], PDF[1], data)
     return _check_image(name, data, allow_pdf)
+
+
+def _check_pdf(name, data):
+    with processing_slot():
+        problem = pdf_check.problem(data)
+    if problem == pdf_check.ACTIVE:
+        raise UploadError(_l("%(name)s contains JavaScript or an action that starts a program; such PDF files "
+                             "are not accepted. Print it to a new PDF or scan the paper and upload that.", name=name))
+    if problem == pdf_check.ENCRYPTED:
+        raise UploadError(_l("%(name)s is protected by a password; upload a copy without a password.", name=name))
+    if problem is not None:  # unreadable, or too complex to check
+        raise UploadError(_l("%(name)s is not a complete PDF file (it may be damaged or cut off).", name=name))
 
 
 def _not_an_image(name, allow_pdf):
@@ -138,15 +189,14 @@ def _check_image(name, data, allow_pdf):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            probe = Image.open(io.BytesIO(data))
-            if probe.format not in IMAGE_FORMATS:
-                raise _not_an_image(name, allow_pdf)
-            if probe.width * probe.height > MAX_PIXELS:
-                raise UploadError(_l("%(name)s has too many pixels.", name=name))
-            probe.verify()  # structure and checksums
-            image = Image.open(io.BytesIO(data))
+            image = Image.open(io.BytesIO(data))  # reads the header only
             fmt = image.format
-            image.load()  # decodes every pixel: a cut-off file fails here
+            if fmt not in IMAGE_FORMATS:
+                raise _not_an_image(name, allow_pdf)
+            _check_pixels(name, image.size)  # before a single pixel is decoded
+            with processing_slot():
+                image.verify()  # structure and checksums, without decoding
+                stored, thumb, (width, height) = images.reencode(data, fmt)
     except UploadError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -157,44 +207,24 @@ def _check_image(name, data, allow_pdf):
                                  name=name)) from None
         raise _not_an_image(name, allow_pdf) from None
     content_type, extension = IMAGE_FORMATS[fmt]
-    image = ImageOps.exif_transpose(image)
-    if max(image.size) > MAX_EDGE:
-        image.thumbnail((MAX_EDGE, MAX_EDGE), Image.Resampling.LANCZOS)
-    stored = _encode(image, fmt)
-    return CheckedUpload(name, content_type, extension, stored, thumb=_thumbnail(image),
-                         width=image.width, height=image.height)
+    return CheckedUpload(name, content_type, extension, stored, thumb=thumb, width=width, height=height)
+
+
+def max_pixels():
+    return int(current_app.config.get("UPLOAD_MAX_PIXELS", DEFAULT_MAX_PIXELS))
+
+
+def _check_pixels(name, size):
+    width, height = size
+    limit = max_pixels()
+    if width * height > limit:
+        raise UploadError(_l("%(name)s has too many pixels (%(width)d × %(height)d); at most %(mp)s megapixels. "
+                             "Reduce the resolution and upload again.",
+                             name=name, width=width, height=height, mp=f"{limit / 1_000_000:g}"))
 
 
 def _looks_like_image(data):
     return data.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
-
-
-def _encode(image, fmt):
-    out = io.BytesIO()
-    if fmt == "JPEG":
-        if image.mode not in ("RGB", "L"):
-            image = image.convert("RGB")
-        image.save(out, "JPEG", quality=88, optimize=True)
-    elif fmt == "PNG":
-        image.save(out, "PNG", optimize=True)
-    else:
-        image.save(out, "WEBP", quality=85)
-    return out.getvalue()
-
-
-def _thumbnail(image):
-    thumb = image.copy()
-    thumb.thumbnail((THUMB_EDGE, THUMB_EDGE), Image.Resampling.LANCZOS)
-    if thumb.mode in ("RGBA", "LA", "P"):
-        thumb = thumb.convert("RGBA")
-        background = Image.new("RGB", thumb.size, (255, 255, 255))
-        background.paste(thumb, mask=thumb.split()[-1])
-        thumb = background
-    elif thumb.mode != "RGB":
-        thumb = thumb.convert("RGB")
-    out = io.BytesIO()
-    thumb.save(out, "JPEG", quality=80)
-    return out.getvalue()
 
 
 def check_all(storages, *, allow_pdf=False, required=False):

@@ -25,9 +25,25 @@ def image_bytes(fmt="JPEG", size=(64, 48), color=(200, 30, 30), orientation=None
     return out.getvalue()
 
 
-def pdf_bytes():
-    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-            b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+def pdf_bytes(catalog_extra=b"", objects=()):
+    """A small, well-formed PDF (one blank page) with a correct cross-reference table.
+
+    ``catalog_extra`` is added to the document catalog; ``objects`` are more
+    objects, numbered from 4, for the catalog to refer to.
+    """
+    bodies = [b"<</Type/Catalog/Pages 2 0 R" + catalog_extra + b">>",
+              b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+              b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>", *objects]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(bodies, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(bodies) + 1, xref)
+    return bytes(out)
 
 
 def file_upload(data, name):
