@@ -22,9 +22,10 @@ DEFAULTS = {
     "smtp_password": "",
     "smtp_sender": "park-safety@localhost",
     "webhook_url": "",
+    "outbox_max_attempts": 8,  # failed deliveries before a message is set aside (dead letter) for the admin
 }
 
-INT_KEYS = {"due_soon_days", "escalation_days", "smtp_port"}
+INT_KEYS = {"due_soon_days", "escalation_days", "smtp_port", "outbox_max_attempts"}
 BOOL_KEYS = {"smtp_tls"}
 
 
