@@ -82,12 +82,13 @@ def _send(message, channel, smtp):
         raise mailer.DeliveryError(f"{type(exc).__name__}: {exc}", permanent=True) from exc
 
 
-def retry(message):
-    """Put a dead letter back in the queue for a fresh series of attempts (the admin's "retry"); commits."""
+def retry(message, *, commit=True):
+    """Put a dead letter back in the queue for a fresh series of attempts (the admin's "retry")."""
     if message.status != DEAD:
         return False
     message.status, message.attempts, message.next_attempt_at = PENDING, 0, utcnow()
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return True
 
 
