@@ -126,6 +126,9 @@ def _notify_rows(job, day, rows, make):
             db.session.commit()
             written += messages
             continue
+        except failures.TRANSIENT:
+            db.session.rollback()
+            raise
         except Exception:  # noqa: BLE001 — find the bad row(s) below
             db.session.rollback()
         for row in chunk:

@@ -1,21 +1,27 @@
 """One bad row never stops a job: process rows one by one, record a failing row with its error, carry on.
 
-``process(job, period, items, work, item_of)`` runs ``work(item)`` for each
-item in its own transaction: a success commits (and clears an earlier failure
+``attempt(job, period, item, work)`` runs ``work()`` for one item in its own
+transaction: a success commits (and clears an earlier failure
 of the same item); an exception rolls the item back, is recorded in
 ``job_failures`` (one record per job and item, counting occurrences) and the
-loop goes on. The admin's jobs page lists the records.
+loop goes on. A database that went away (``TRANSIENT``) is no bad row: it fails
+the whole run, which the ledger retries. The admin's jobs page lists the records.
 """
 import logging
 from datetime import date, datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy import exc as sa_exc
 
 from ..clock import utcnow
 from ..extensions import db
 from ..models import JobFailure
 
 log = logging.getLogger(__name__)
+
+# Not a bad row but a sick system (the database went away, a pool timeout): the whole run fails
+# and the ledger runs it again later, as for any failed run.
+TRANSIENT = (ConnectionError, sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
 
 ERROR_CHARS = 2000
 ITEM_CHARS = 100
@@ -70,6 +76,9 @@ def attempt(job, period, item, work):
         work()
         clear(job, item)
         db.session.commit()
+    except TRANSIENT:
+        db.session.rollback()
+        raise
     except Exception as exc:  # noqa: BLE001 — one bad row is recorded; the job goes on with the rest
         db.session.rollback()
         log.exception("job %s: %s failed", job, item)

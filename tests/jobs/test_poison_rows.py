@@ -68,7 +68,7 @@ def test_a_notice_that_fails_is_recorded_and_the_other_enterprises_still_get_the
 def test_a_recorded_notice_failure_is_cleared_once_the_notice_is_issued(park, at, monkeypatch):
     two_inspections(park, at)
     real = service.build_notice
-    monkeypatch.setattr(service, "build_notice", lambda *a, **kw: (_ for _ in ()).throw(OSError("disk full")))
+    monkeypatch.setattr(service, "build_notice", lambda *a, **kw: (_ for _ in ()).throw(RuntimeError("font missing")))
     run_notices(at, "10:15")
     assert len(job_failures("notices")) == 2
     monkeypatch.setattr(service, "build_notice", real)
