@@ -55,3 +55,17 @@ def test_admin_sees_the_rows_the_jobs_could_not_process(client, park):
     page = client.get("/admin/jobs").get_data(as_text=True)
     assert "hazards:41,42" in page
     assert "LayoutError: row too tall" in page
+
+
+def test_admin_sets_the_attempts_before_a_message_is_set_aside(client, park):
+    from safety_app import settings
+
+    login(client, park.admin)
+    form = {"office_name": "应急办", "park_name": "园区", "notice_prefix": "大港应急", "due_soon_days": "3",
+            "escalation_days": "7", "smtp_host": "", "smtp_port": "25", "smtp_sender": "park@example.com",
+            "webhook_url": "", "outbox_max_attempts": "3"}
+    assert client.post("/admin/settings", data=form).status_code == 302
+    assert settings.get("outbox_max_attempts") == 3
+    form["outbox_max_attempts"] = "0"
+    assert client.post("/admin/settings", data=form).status_code == 422
+    assert settings.get("outbox_max_attempts") == 3

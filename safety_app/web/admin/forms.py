@@ -119,6 +119,8 @@ class SettingsForm(FlaskForm):
     clear_smtp_password = BooleanField(_l("Remove the stored SMTP password"))
     smtp_sender = StringField(_l("Sender e-mail address"), validators=[DataRequired(), Length(max=200), _sender])
     webhook_url = StringField(_l("Webhook URL"), validators=[Optional(), Length(max=500), _http_url])
+    outbox_max_attempts = IntegerField(_l("Set a message aside after this many failed attempts"),
+                                       validators=[Optional(), NumberRange(min=1, max=100)])
 
     KEYS = ("office_name", "park_name", "notice_prefix", "due_soon_days", "escalation_days", "smtp_host",
             "smtp_port", "smtp_tls", "smtp_user", "smtp_password", "smtp_sender", "webhook_url")
@@ -129,4 +131,6 @@ class SettingsForm(FlaskForm):
             value = getattr(self, key).data
             out[key] = value.strip() if isinstance(value, str) and key != "smtp_password" else value
         out["smtp_tls"] = bool(out["smtp_tls"])
+        if self.outbox_max_attempts.data is not None:  # left empty: keep the current value
+            out["outbox_max_attempts"] = self.outbox_max_attempts.data
         return out
