@@ -69,17 +69,20 @@ def issue_missing_notices(slot, now):
     ordered = sorted(groups.items(), key=lambda kv: failures.item_name("hazards", *kv[1]) in failing)
 
     for group, ids in ordered[:MAX_NOTICES_PER_RUN]:
-        def issue(group=group, ids=ids):
+        outcome = ["failed"]
+
+        def issue(group=group, ids=ids, outcome=outcome):
             hazards = db.session.execute(select(Hazard).where(Hazard.id.in_(ids)).order_by(Hazard.id)).scalars().all()
             inspection = db.session.get(Inspection, group[1]) if group[1] is not None else None
             try:
                 service.issue_notice(hazards, None, inspection=inspection, idempotency_key=group_key(group, ids))
-                counts["issued"] += 1
+                outcome[0] = "issued"
             except service.DocumentError:
                 # e.g. an inspector issued it by hand a moment ago: nothing left to do for this group.
                 db.session.rollback()
-                counts["refused"] += 1
+                outcome[0] = "refused"
 
         if not failures.attempt(JOB, slot, failures.item_name("hazards", *ids), issue):
-            counts["failed"] += 1
+            outcome[0] = "failed"
+        counts[outcome[0]] += 1
     return counts
