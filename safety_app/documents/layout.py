@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib import textsplit as _rl_textsplit
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -115,14 +116,17 @@ class _SplitTallRows:
     """
 
     def split(self, availWidth, availHeight):  # noqa: N803 (reportlab's signature)
+        # Table.split with one more first choice; _calc measures every row, so it runs once here.
         self._calc(availWidth, availHeight)
+        if not rl_config.allowTableBoundsErrors and self._width > availWidth:
+            return []
         n = self._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans=1)
         used = sum(self._rowHeights[:n])
         if n < len(self._rowHeights) and self._rowHeights[n] > TALL_ROW and availHeight - used > SPLIT_IN_ROW:
             result = self._splitRows(availHeight, doInRowSplit=1)
             if result:
                 return result
-        return super().split(availWidth, availHeight)
+        return self._splitRows(availHeight, doInRowSplit=0) or self._splitRows(availHeight, doInRowSplit=1)
 
 
 class SplittableTable(_SplitTallRows, Table):
