@@ -69,3 +69,13 @@ def test_admin_sets_the_attempts_before_a_message_is_set_aside(client, park):
     form["outbox_max_attempts"] = "0"
     assert client.post("/admin/settings", data=form).status_code == 422
     assert settings.get("outbox_max_attempts") == 3
+
+
+def test_admin_sees_the_recent_runs_with_their_counts(client, park):
+    from safety_app.jobs import ledger
+
+    ledger.run("outbox")
+    login(client, park.admin)
+    page = client.get("/admin/jobs").get_data(as_text=True)
+    assert "outbox" in page
+    assert "sent 0" in page
