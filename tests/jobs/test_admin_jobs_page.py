@@ -79,3 +79,13 @@ def test_admin_sees_the_recent_runs_with_their_counts(client, park):
     page = client.get("/admin/jobs").get_data(as_text=True)
     assert "outbox" in page
     assert "sent 0" in page
+
+
+def test_a_row_that_has_not_failed_for_a_month_leaves_the_jobs_page(client, park, time_machine):
+    time_machine.move_to("2026-10-01 08:00:00+08:00", tick=False)
+    failures.record("overdue-scan", "hazard:77", clock.today(), ValueError("old trouble"))
+    time_machine.move_to("2026-11-21 08:00:00+08:00", tick=False)
+    failures.record("overdue-scan", "hazard:78", clock.today(), ValueError("new trouble"))
+    login(client, park.admin)
+    page = client.get("/admin/jobs").get_data(as_text=True)
+    assert "new trouble" in page and "old trouble" not in page

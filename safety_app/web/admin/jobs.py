@@ -1,10 +1,13 @@
 """The admin's jobs page: recent runs of the ledger, rows the jobs could not process, dead letters (retry)."""
+from datetime import timedelta
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ... import audit
+from ...clock import utcnow
 from ...extensions import db
 from ...jobs import outbox
 from ...models import JobFailure, JobRun, OutboxMessage, OutboxStatus
@@ -13,6 +16,7 @@ from . import bp
 
 RECENT_RUNS = 50
 SHOWN = 200
+FAILURE_DAYS = 30  # a row that has not failed for a month (e.g. a hazard no longer alerted) is not shown
 
 
 @bp.route("/jobs")
@@ -22,7 +26,9 @@ def jobs():
         abort(403)
     runs = db.session.scalars(select(JobRun).order_by(JobRun.started_at.desc(), JobRun.id.desc())
                               .limit(RECENT_RUNS)).all()
-    failures = db.session.scalars(select(JobFailure).order_by(JobFailure.last_failed_at.desc(), JobFailure.id.desc())
+    since = utcnow() - timedelta(days=FAILURE_DAYS)
+    failures = db.session.scalars(select(JobFailure).where(JobFailure.last_failed_at >= since)
+                                  .order_by(JobFailure.last_failed_at.desc(), JobFailure.id.desc())
                                   .limit(SHOWN)).all()
     dead = db.session.scalars(select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.DEAD.value)
                               .order_by(OutboxMessage.id.desc()).limit(SHOWN)).all()
