@@ -8,6 +8,7 @@ server that is merely unreachable.
 """
 import http.client
 import json
+import re
 import smtplib
 import urllib.error
 import urllib.request
@@ -31,11 +32,27 @@ def smtp_configured():
     return bool((settings.get("smtp_host") or "").strip())
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+
+
+def header_text(text, limit=300):
+    """``text`` on one line for a mail header: line breaks and control characters become one space."""
+    return " ".join(_CONTROL.sub(" ", str(text)).split())[:limit]
+
+
+def _address(address):
+    # An address is never "repaired": one with a line break is refused for good (header injection).
+    if _CONTROL.search(address or "") or not (address or "").strip():
+        raise DeliveryError(f"invalid address {address!r}", permanent=True)
+    return address.strip()
+
+
 def build_email(sender, recipient, subject, body):
+    """The message, its headers on one line each (a title with a line break must never break a header)."""
     message = EmailMessage()
-    message["From"] = sender
-    message["To"] = recipient
-    message["Subject"] = subject  # non-ASCII is encoded (RFC 2047) by the email package
+    message["From"] = _address(sender)
+    message["To"] = _address(recipient)
+    message["Subject"] = header_text(subject)  # non-ASCII is encoded (RFC 2047) by the email package
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1] or "localhost")
     message.set_content(body, charset="utf-8")
@@ -69,9 +86,9 @@ class SmtpSession:
         self._smtp = smtp
 
     def send(self, recipient, subject, body):
+        message = build_email(self.sender, recipient, subject, body)  # refuses a bad address before connecting
         if self._smtp is None:
             self._connect()
-        message = build_email(self.sender, recipient, subject, body)
         try:
             self._smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:

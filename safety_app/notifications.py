@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from .clock import utcnow
 from .extensions import db
+from .mailer import header_text
 from .models import Notification, OutboxChannel, OutboxMessage, OutboxStatus, Role, User
 from .sequences import insert_ignore
 
@@ -55,8 +56,13 @@ def _email_body(body, link):
     return f"{body}\n\n{link}".strip()
 
 
+def one_line(text, limit=300):
+    """A subject for the outbox: line breaks and control characters become a space (mail headers are one line)."""
+    return header_text(text, limit)
+
+
 def _outbox_values(channel, recipient, subject, body, key, now):
-    return {"channel": str(channel), "recipient": recipient, "subject": subject[:300], "body": body,
+    return {"channel": str(channel), "recipient": recipient, "subject": one_line(subject), "body": body,
             "idempotency_key": key, "status": OutboxStatus.PENDING.value, "attempts": 0,
             "next_attempt_at": now - timedelta(seconds=1), "created_at": now, "last_error": ""}
 

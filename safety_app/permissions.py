@@ -214,6 +214,8 @@ ROUTE_POLICIES = {
     "admin.user_edit": _role("user.manage"),
     "admin.user_reset_password": _role("user.manage"),
     "admin.settings": _role("settings.manage"),
+    "admin.jobs": _role("jobs.view"),
+    "admin.outbox_retry": _role("jobs.view"),
     # notifications: only the user's own (``scope(Notification, user)``)
     "notifications.index": ANYONE,
     "notifications.mark_all_read": ANYONE,

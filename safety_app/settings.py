@@ -23,9 +23,10 @@ DEFAULTS = {
     "smtp_sender": "park-safety@localhost",
     "webhook_url": "",
     "webhook_allow_internal": False,  # let the webhook reach loopback/private/link-local addresses
+    "outbox_max_attempts": 8,  # failed deliveries before a message is set aside (dead letter) for the admin
 }
 
-INT_KEYS = {"due_soon_days", "escalation_days", "smtp_port"}
+INT_KEYS = {"due_soon_days", "escalation_days", "smtp_port", "outbox_max_attempts"}
 BOOL_KEYS = {"smtp_tls", "webhook_allow_internal"}
 
 

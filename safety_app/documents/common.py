@@ -9,7 +9,7 @@ from typing import NamedTuple
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
-from .layout import Styles, para
+from .layout import Styles, para, splittable_table
 from .text import cn_date
 
 RECEIPT_LINE = "被检查单位负责人签收：__________________ 日期：______________"
@@ -47,7 +47,7 @@ def heading_block(office_name: str, title: str, number: str, st: Styles) -> list
 def issuer_block(office_name: str, on: date, st: Styles, left: object = "") -> Table:
     """Issuing office with seal note and date on the right; ``left`` goes beside it (the QR code)."""
     right = [para(office_name, st.right), para("（印章）", st.right), para(cn_date(on), st.right)]
-    table = Table([[left, right]], colWidths=[40 * mm, None])
+    table = splittable_table([[left, right]], long=False, colWidths=[40 * mm, None])
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),

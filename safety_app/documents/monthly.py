@@ -14,7 +14,7 @@ from safety_app import charts
 
 from .atomic import WrittenFile
 from .fonts import register_cjk_font
-from .layout import Styles, data_table, frame_width, grid_style, make_styles, para, write_pdf
+from .layout import Styles, data_table, frame_width, grid_style, make_styles, para, splittable_table, write_pdf
 from .text import cn_date, cn_month, parse_month, percent, ratio
 
 TITLE = "月度安全生产报告"
@@ -169,7 +169,7 @@ def _figures_table(data: MonthlyReportData, st: Styles) -> Table:
         ("其中逾期", f"{data.overdue_total} 项"),
     ]
     rows = [[para(label, st.cell), para(value, st.cell)] for label, value in pairs]
-    table = Table(rows, colWidths=[45 * mm, frame_width() - 45 * mm])
+    table = splittable_table(rows, long=False, colWidths=[45 * mm, frame_width() - 45 * mm])
     table.setStyle(TableStyle(grid_style(st.font, header_rows=0, stripes=False)
                               + [("BACKGROUND", (0, 0), (0, -1), "#E8EEF5")]))
     return table

@@ -13,7 +13,7 @@ from reportlab.platypus import KeepTogether, LongTable, Spacer, TableStyle
 
 from .atomic import WrittenFile
 from .fonts import register_cjk_font
-from .layout import Styles, frame_width, grid_style, make_styles, para, write_pdf
+from .layout import Styles, frame_width, grid_style, make_styles, para, splittable_table, tall_rows, write_pdf
 from .text import EMPTY_MARK, cn_date, cn_quarter, parse_quarter, percent, ratio
 
 TITLE = "隐患排查治理情况季度统计表"
@@ -139,14 +139,14 @@ def _table(data: QuarterlyData, st: Styles) -> LongTable:
     numeric = 16 * mm
     widths = [11 * mm, None] + [numeric] * 10 + [20 * mm]
     widths[1] = frame_width(PAGESIZE) - sum(w for w in widths if w)
-    table = LongTable(header + body, colWidths=widths, repeatRows=2)
+    table = splittable_table(header + body, colWidths=widths, repeatRows=2)
     spans = [("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (1, 1)), ("SPAN", (2, 0), (4, 0)),
              ("SPAN", (5, 0), (9, 0)), ("SPAN", (10, 0), (10, 1)), ("SPAN", (11, 0), (11, 1)),
              ("SPAN", (12, 0), (12, 1))]
     table.setStyle(TableStyle(grid_style(st.font, header_rows=2, total_row=True) + spans + [
         ("ALIGN", (0, 2), (0, -1), "CENTER"),
         ("ALIGN", (2, 2), (-1, -1), "RIGHT"),
-    ]))
+    ] + [("VALIGN", (0, r), (-1, r), "TOP") for r in tall_rows(header + body, widths)]))
     return table
 
 

@@ -14,6 +14,9 @@ setting ``escalation_days``):
 - ``d == N + 1`` (overdue *more than* N days): the same people and the
   admins (escalation).
 
+One bad row never stops a run: a chunk that fails is retried row by row, and
+a row that still fails is recorded (``jobs/failures``) while the rest are written.
+
 Only these two days: a park with thousands of long-overdue hazards must not
 bury the office in the same reminders every day; the dashboard and the
 ledger's overdue filter show the whole backlog.
@@ -29,6 +32,7 @@ from sqlalchemy import select
 from .. import lifecycle, notifications, settings
 from ..extensions import db
 from ..models import Enterprise, Hazard, HazardLevel, Role, User
+from . import failures
 
 CHUNK = 500  # hazards per transaction
 WEBHOOK_LINES = 20
@@ -108,22 +112,52 @@ def _alert_deadlines(day, escalation_days):
     return sorted({day - timedelta(days=1), day - timedelta(days=escalation_days + 1)})
 
 
+def _notify_rows(job, day, rows, make):
+    """Write the notifications of ``rows`` chunk by chunk; when a chunk fails, row by row.
+
+    A row that fails on its own is recorded (``job_failures``) and the others
+    are written. Returns (notifications created, messages written, rows failed).
+    """
+    created, written, failed = 0, [], 0
+    for chunk in _chunks(rows):
+        try:
+            messages = [make(row) for row in chunk]
+            created += notifications.notify_many(messages)
+            db.session.commit()
+            written += messages
+            continue
+        except failures.TRANSIENT:
+            db.session.rollback()
+            raise
+        except Exception:  # noqa: BLE001 — find the bad row(s) below
+            db.session.rollback()
+        for row in chunk:
+            box = []
+
+            def one(row=row, box=box):
+                box.append(make(row))
+                box.append(notifications.notify_many(box[:1]))
+
+            if failures.attempt(job, day, failures.item_name("hazard", row.id), one):
+                created += box[1]
+                written.append(box[0])
+            else:
+                failed += 1
+    return created, written, failed
+
+
 def overdue_scan(day, now):
     """Alert the hazards overdue on ``day`` as described in the module docstring."""
     escalation_days = int(settings.get("escalation_days"))
     rows = _hazard_rows([lifecycle.overdue_clause(day), Hazard.deadline.in_(_alert_deadlines(day, escalation_days))])
     people = _people(rows)
-    created = 0
-    escalated = 0
-    for chunk in _chunks(rows):
-        messages = [overdue_alert(row, day, people, escalation_days) for row in chunk]
-        escalated += sum(1 for m in messages if m["kind"] == "escalation")
-        created += notifications.notify_many(messages)
-        db.session.commit()
+    created, messages, failed = _notify_rows(
+        "overdue-scan", day, rows, lambda row: overdue_alert(row, day, people, escalation_days))
+    escalated = sum(1 for m in messages if m["kind"] == "escalation")
     if rows:
-        _webhook_digest(day, rows, escalation_days)
-        db.session.commit()
-    return {"hazards": len(rows), "escalated": escalated, "notifications": created}
+        failures.attempt("overdue-scan", day, "webhook-digest",
+                         lambda: _webhook_digest(day, rows, escalation_days))
+    return {"hazards": len(rows), "escalated": escalated, "notifications": created, "failed": failed}
 
 
 def _webhook_digest(day, rows, escalation_days):
@@ -155,8 +189,6 @@ def due_soon(day, now):
     days_left = int(settings.get("due_soon_days"))
     rows = _hazard_rows([Hazard.deadline == day + timedelta(days=days_left)])
     people = _people(rows, inspectors=False)
-    created = 0
-    for chunk in _chunks(rows):
-        created += notifications.notify_many([due_soon_reminder(row, day, people, days_left) for row in chunk])
-        db.session.commit()
-    return {"hazards": len(rows), "notifications": created}
+    created, _messages, failed = _notify_rows(
+        "due-soon", day, rows, lambda row: due_soon_reminder(row, day, people, days_left))
+    return {"hazards": len(rows), "notifications": created, "failed": failed}

@@ -15,6 +15,9 @@ from sqlalchemy import exists, select
 
 from ..extensions import db
 from ..models import Document, DocumentKind, Hazard, HazardStatus, Inspection, document_hazards
+from . import failures
+
+JOB = "notices"
 
 LOOKBACK_DAYS = 7  # older hazards without a notice are left to the inspectors
 QUIET_MINUTES = 10
@@ -55,18 +58,31 @@ def group_key(group, ids):
 
 
 def issue_missing_notices(slot, now):
+    """One notice per quiet group; a group whose notice fails is recorded and the others are still issued."""
     from ..documents import service
 
-    issued = refused = 0
+    counts = {"groups": 0, "issued": 0, "refused": 0, "failed": 0}
     groups = pending_groups(slot.date(), now)
-    for group, ids in list(groups.items())[:MAX_NOTICES_PER_RUN]:
-        hazards = db.session.execute(select(Hazard).where(Hazard.id.in_(ids)).order_by(Hazard.id)).scalars().all()
-        inspection = db.session.get(Inspection, group[1]) if group[1] is not None else None
-        try:
-            service.issue_notice(hazards, None, inspection=inspection, idempotency_key=group_key(group, ids))
-            issued += 1
-        except service.DocumentError:
-            # e.g. an inspector issued it by hand a moment ago: nothing left to do for this group.
-            db.session.rollback()
-            refused += 1
-    return {"groups": len(groups), "issued": issued, "refused": refused}
+    counts["groups"] = len(groups)
+    # Groups that failed before go last, so a few bad ones never hold back the new hazards.
+    failing = failures.failing_items(JOB)
+    ordered = sorted(groups.items(), key=lambda kv: failures.item_name("hazards", *kv[1]) in failing)
+
+    for group, ids in ordered[:MAX_NOTICES_PER_RUN]:
+        outcome = ["failed"]
+
+        def issue(group=group, ids=ids, outcome=outcome):
+            hazards = db.session.execute(select(Hazard).where(Hazard.id.in_(ids)).order_by(Hazard.id)).scalars().all()
+            inspection = db.session.get(Inspection, group[1]) if group[1] is not None else None
+            try:
+                service.issue_notice(hazards, None, inspection=inspection, idempotency_key=group_key(group, ids))
+                outcome[0] = "issued"
+            except service.DocumentError:
+                # e.g. an inspector issued it by hand a moment ago: nothing left to do for this group.
+                db.session.rollback()
+                outcome[0] = "refused"
+
+        if not failures.attempt(JOB, slot, failures.item_name("hazards", *ids), issue):
+            outcome[0] = "failed"
+        counts[outcome[0]] += 1
+    return counts

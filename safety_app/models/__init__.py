@@ -23,6 +23,7 @@ from .hazards import (
     Measure,
     inspection_inspectors,
 )
+from .jobs import JobFailure
 from .notifications import Notification, OutboxMessage
 from .people import Enterprise, User
 from .system import ApiToken, JobRun, LoginAttempt, SchedulerLease, Setting
@@ -30,8 +31,8 @@ from .system import ApiToken, JobRun, LoginAttempt, SchedulerLease, Setting
 __all__ = [
     "FINAL_STATUSES", "ApiToken", "Attachment", "AttachmentKind", "AuditHead", "Counter",
     "Document", "DocumentKind", "Enterprise", "Event", "ExtensionRequest", "ExtensionStatus",
-    "GovernancePlan", "Hazard", "HazardLevel", "HazardStatus", "Inspection", "JobOutcome",
-    "JobRun", "LoginAttempt", "MajorHazardInstallation", "Measure", "Notification",
+    "GovernancePlan", "Hazard", "HazardLevel", "HazardStatus", "Inspection", "JobFailure",
+    "JobOutcome", "JobRun", "LoginAttempt", "MajorHazardInstallation", "Measure", "Notification",
     "OutboxChannel", "OutboxMessage", "OutboxStatus", "Role", "SchedulerLease", "Setting",
     "User", "document_hazards", "inspection_inspectors",
 ]

@@ -86,8 +86,8 @@ def test_failed_attempts_back_off_exponentially():
     assert outbox.backoff(30).total_seconds() == outbox.MAX_DELAY_SECONDS
 
 
-def test_a_refused_message_is_dead_after_max_attempts(smtp_server, app, at, monkeypatch):
-    monkeypatch.setattr(outbox, "MAX_ATTEMPTS", 3)
+def test_a_refused_message_is_dead_after_max_attempts(smtp_server, app, at):
+    settings.set_many({"outbox_max_attempts": 3})
     smtp_server.inbox.refuse = True
     smtp_server.start()
     at("2026-11-21 08:00")
@@ -101,8 +101,8 @@ def test_a_refused_message_is_dead_after_max_attempts(smtp_server, app, at, monk
     assert "550" in message.last_error
 
 
-def test_a_server_that_stays_down_never_kills_a_message(smtp_server, app, at, monkeypatch):
-    monkeypatch.setattr(outbox, "MAX_ATTEMPTS", 2)
+def test_a_server_that_stays_down_never_kills_a_message(smtp_server, app, at):
+    settings.set_many({"outbox_max_attempts": 2})
     at("2026-11-21 08:00")
     notifications.enqueue(OutboxChannel.EMAIL, "ua@example.com", "测试", "正文", key="t:1")
     db.session.commit()

@@ -186,5 +186,5 @@ def test_between_the_first_day_and_the_escalation_nobody_is_reminded_again(park,
 
 def test_the_ledger_records_what_the_scan_did(park, due_20th, at):
     at("2026-11-21 08:00")
-    assert scan(NOV(21)).counts == {"hazards": 1, "escalated": 0, "notifications": 2}
+    assert scan(NOV(21)).counts == {"hazards": 1, "escalated": 0, "notifications": 2, "failed": 0}
     assert ledger.run("overdue-scan", NOV(21), force=True).counts["notifications"] == 0

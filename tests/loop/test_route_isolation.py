@@ -89,6 +89,8 @@ ROUTES = {
     "admin.user_edit": (ROLE, lambda f: {"user_id": f.user}, None),
     "admin.user_reset_password": (ROLE, lambda f: {"user_id": f.user}, None),
     "admin.settings": (ROLE, _no_values, None),
+    "admin.jobs": (ROLE, _no_values, None),
+    "admin.outbox_retry": (ROLE, lambda f: {"message_id": 1}, None),
     # notifications
     "notifications.index": (OWN, _no_values, None),
     "notifications.mark_all_read": (OWN, _no_values, None),

@@ -121,6 +121,8 @@ class SettingsForm(FlaskForm):
     webhook_url = StringField(_l("Webhook URL"), validators=[Optional(), Length(max=500), _http_url])
     webhook_allow_internal = BooleanField(_l("Allow a webhook inside the internal network (loopback, private "
                                              "or link-local addresses)"))
+    outbox_max_attempts = IntegerField(_l("Set a message aside after this many failed attempts"),
+                                       validators=[Optional(), NumberRange(min=1, max=100)])
 
     KEYS = ("office_name", "park_name", "notice_prefix", "due_soon_days", "escalation_days", "smtp_host",
             "smtp_port", "smtp_tls", "smtp_user", "smtp_password", "smtp_sender", "webhook_url",
@@ -147,4 +149,6 @@ class SettingsForm(FlaskForm):
             out[key] = value.strip() if isinstance(value, str) and key != "smtp_password" else value
         out["smtp_tls"] = bool(out["smtp_tls"])
         out["webhook_allow_internal"] = bool(out["webhook_allow_internal"])
+        if self.outbox_max_attempts.data is not None:  # left empty: keep the current value
+            out["outbox_max_attempts"] = self.outbox_max_attempts.data
         return out
