@@ -22,9 +22,12 @@ DEFAULTS = {
     "smtp_password": "",
     "smtp_sender": "park-safety@localhost",
     "webhook_url": "",
+    # API tokens end after this many days without use, and this many days after issue at the latest.
+    "token_idle_days": 30,
+    "token_max_days": 90,
 }
 
-INT_KEYS = {"due_soon_days", "escalation_days", "smtp_port"}
+INT_KEYS = {"due_soon_days", "escalation_days", "smtp_port", "token_idle_days", "token_max_days"}
 BOOL_KEYS = {"smtp_tls"}
 
 
@@ -44,6 +47,15 @@ def get(key):
         raise KeyError(key)
     row = db.session.get(Setting, key)
     return _env_default(key) if row is None else row.value
+
+
+def get_many(*keys):
+    """Several settings in one query."""
+    for key in keys:
+        if key not in DEFAULTS:
+            raise KeyError(key)
+    stored = {row.key: row.value for row in db.session.query(Setting).filter(Setting.key.in_(keys))}
+    return {key: stored[key] if key in stored else _env_default(key) for key in keys}
 
 
 def all_settings():

@@ -119,9 +119,14 @@ class SettingsForm(FlaskForm):
     clear_smtp_password = BooleanField(_l("Remove the stored SMTP password"))
     smtp_sender = StringField(_l("Sender e-mail address"), validators=[DataRequired(), Length(max=200), _sender])
     webhook_url = StringField(_l("Webhook URL"), validators=[Optional(), Length(max=500), _http_url])
+    token_idle_days = IntegerField(_l("API tokens end after this many days without use"),
+                                   validators=[Optional(), NumberRange(min=1, max=365)])
+    token_max_days = IntegerField(_l("API tokens end this many days after issue at the latest"),
+                                  validators=[Optional(), NumberRange(min=1, max=3650)])
 
     KEYS = ("office_name", "park_name", "notice_prefix", "due_soon_days", "escalation_days", "smtp_host",
-            "smtp_port", "smtp_tls", "smtp_user", "smtp_password", "smtp_sender", "webhook_url")
+            "smtp_port", "smtp_tls", "smtp_user", "smtp_password", "smtp_sender", "webhook_url",
+            "token_idle_days", "token_max_days")
 
     def values(self):
         out = {}
@@ -129,4 +134,7 @@ class SettingsForm(FlaskForm):
             value = getattr(self, key).data
             out[key] = value.strip() if isinstance(value, str) and key != "smtp_password" else value
         out["smtp_tls"] = bool(out["smtp_tls"])
+        for key in ("token_idle_days", "token_max_days"):  # left empty: unchanged
+            if out[key] is None:
+                del out[key]
         return out
