@@ -91,7 +91,7 @@ ROUTES = {
     "admin.user_edit": (ROLE, lambda f: {"user_id": f.user}, None),
     "admin.user_reset_password": (ROLE, lambda f: {"user_id": f.user}, None),
     "admin.user_devices": (ROLE, lambda f: {"user_id": f.user}, None),
-    "admin.user_revoke_device": (ROLE, lambda f: {"user_id": f.user, "kind": "token", "item_id": f.session},
+    "admin.user_revoke_device": (ROLE, lambda f: {"user_id": f.user, "kind": "session", "item_id": f.session},
                                  None),
     "admin.settings": (ROLE, _no_values, None),
     # notifications
