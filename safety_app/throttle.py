@@ -69,8 +69,13 @@ def retry_after(username, address, device=None):
                _delay(*_count(LoginAttempt.address == address, untrusted), FREE_PER_ADDRESS))
 
 
+PRUNE_ONE_IN = 100  # failures older than a day are deleted now and then (they no longer count)
+
+
 def record_failure(username, address, device=None):
     db.session.add(LoginAttempt(username=username[:64], address=address[:64], device=device or ""))
+    if secrets.randbelow(PRUNE_ONE_IN) == 0:
+        db.session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < utcnow() - timedelta(days=1)))
     db.session.commit()
 
 

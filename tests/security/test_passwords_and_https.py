@@ -71,3 +71,11 @@ def test_http_public_url_sends_no_hsts_and_plain_cookies(database, tmp_path, par
     response = app.test_client().post("/login", data={"username": "admin", "password": PASSWORD})
     assert "Strict-Transport-Security" not in response.headers
     assert not any("Secure" in c for c in response.headers.getlist("Set-Cookie"))
+
+
+def test_a_very_long_password_is_checked_without_failing(client, park):
+    login(client, park.inspector)
+    long_password = "lantern-orchard-42-" * 10  # 190 characters, more than the strength check reads
+    response = client.post("/password", data={"current_password": PASSWORD, "new_password": long_password,
+                                              "confirm": long_password})
+    assert response.status_code == 302

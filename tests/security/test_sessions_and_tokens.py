@@ -200,3 +200,12 @@ def test_deactivating_an_enterprise_on_its_page_ends_its_users_sessions_and_toke
     assert db.session.scalars(select(UserSession).where(UserSession.user_id == park.user_a.id,
                                                         UserSession.revoked_at.is_(None))).all() == []
     assert db.session.scalars(select(ApiToken).where(ApiToken.revoked_at.is_(None))).all() == []
+
+
+def test_admin_sets_the_token_limits_in_the_settings(client, park):
+    from tests.registry.test_admin_settings import GOOD
+
+    login(client, park.admin)
+    response = client.post("/admin/settings", data={**GOOD, "token_idle_days": "7", "token_max_days": "30"})
+    assert response.status_code == 302
+    assert settings.get("token_idle_days") == 7 and settings.get("token_max_days") == 30
