@@ -58,8 +58,13 @@ class Config:
         self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
-        self.SESSION_COOKIE_SECURE = self.PREFERRED_URL_SCHEME == "https"
         self.REMEMBER_COOKIE_HTTPONLY = True
+        # Cookies are marked Secure and HSTS is sent when the public URL is https (or
+        # PREFERRED_URL_SCHEME=https): ``apply_https_settings`` once the app's config is final.
+        self.HSTS_SECONDS = _int("HSTS_SECONDS", 365 * 24 * 3600)
+        # Reverse proxies in front of the app that set X-Forwarded-For/-Proto (0: none, the
+        # client address is the connection's; see README "Production").
+        self.PROXY_COUNT = _int("PROXY_COUNT", 0)
         self.DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-password")
         self.SCHEDULER_ENABLED = _bool("SCHEDULER_ENABLED")
         self.REDIS_URL = os.environ.get("REDIS_URL") or None
@@ -67,3 +72,16 @@ class Config:
 
     def is_development(self):
         return self.DEBUG or self.ENV_NAME in {"development", "testing"}
+
+
+def apply_https_settings(config):
+    """Secure cookies (session, remember, login device) and HSTS when the app is served over https:
+    ``PUBLIC_BASE_URL`` starts with https:// or ``PREFERRED_URL_SCHEME`` is https."""
+    https = (str(config.get("PUBLIC_BASE_URL") or "").lower().startswith("https://")
+             or config.get("PREFERRED_URL_SCHEME") == "https")
+    if https:
+        config["PREFERRED_URL_SCHEME"] = "https"
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+    else:
+        config["HSTS_SECONDS"] = 0

@@ -7,7 +7,7 @@ from flask import Flask
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 
-from config import INSTANCE_DIR, Config
+from config import INSTANCE_DIR, Config, apply_https_settings
 
 from .extensions import babel, csrf, db, login_manager, migrate
 from .i18n import install_template_gettext, locale_code
@@ -35,6 +35,8 @@ def create_app(config=None):
     elif config is not None:
         app.config.from_object(config)
     _check_secret_key(app)
+    apply_https_settings(app.config)
+    _trust_proxies(app)
     _sqlite_options(app)
     for key in ("REPORTS_DIR", "UPLOAD_DIR"):
         os.makedirs(app.config[key], exist_ok=True)
@@ -88,6 +90,17 @@ def _check_secret_key(app):
         "`python -c 'import secrets; print(secrets.token_hex(32))'`. "
         "For local development set FLASK_DEBUG=1 or APP_ENV=development."
     )
+
+
+def _trust_proxies(app):
+    """Behind ``PROXY_COUNT`` reverse proxies, take the client address and scheme from their
+    X-Forwarded-For / X-Forwarded-Proto (the last PROXY_COUNT hops, which they set); with 0,
+    those headers are ignored, since anyone can send them."""
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def _sqlite_options(app):

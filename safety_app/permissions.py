@@ -177,6 +177,8 @@ ROUTE_POLICIES = {
     "auth.login": PUBLIC,
     "auth.logout": PUBLIC,                       # ends a session if there is one
     "auth.change_password": ANYONE,
+    "auth.devices_page": ANYONE,                 # the user's own sessions and tokens
+    "auth.revoke_device": ANYONE,                # only the user's own (404 otherwise)
     "main.set_language": PUBLIC,
     "main.healthz": PUBLIC,
     "main.index": ANYONE,
@@ -213,6 +215,8 @@ ROUTE_POLICIES = {
     "admin.user_new": _role("user.manage"),
     "admin.user_edit": _role("user.manage"),
     "admin.user_reset_password": _role("user.manage"),
+    "admin.user_devices": _role("user.manage"),
+    "admin.user_revoke_device": _role("user.manage"),
     "admin.settings": _role("settings.manage"),
     "admin.jobs": _role("jobs.view"),
     "admin.outbox_retry": _role("jobs.view"),

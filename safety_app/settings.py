@@ -24,9 +24,13 @@ DEFAULTS = {
     "webhook_url": "",
     "webhook_allow_internal": False,  # let the webhook reach loopback/private/link-local addresses
     "outbox_max_attempts": 8,  # failed deliveries before a message is set aside (dead letter) for the admin
+    # API tokens end after this many days without use, and this many days after issue at the latest.
+    "token_idle_days": 30,
+    "token_max_days": 90,
 }
 
-INT_KEYS = {"due_soon_days", "escalation_days", "smtp_port", "outbox_max_attempts"}
+INT_KEYS = {"due_soon_days", "escalation_days", "smtp_port", "outbox_max_attempts", "token_idle_days",
+            "token_max_days"}
 BOOL_KEYS = {"smtp_tls", "webhook_allow_internal"}
 
 
@@ -46,6 +50,15 @@ def get(key):
         raise KeyError(key)
     row = db.session.get(Setting, key)
     return _env_default(key) if row is None else row.value
+
+
+def get_many(*keys):
+    """Several settings in one query."""
+    for key in keys:
+        if key not in DEFAULTS:
+            raise KeyError(key)
+    stored = {row.key: row.value for row in db.session.query(Setting).filter(Setting.key.in_(keys))}
+    return {key: stored[key] if key in stored else _env_default(key) for key in keys}
 
 
 def all_settings():

@@ -53,7 +53,8 @@ def test_five_failed_logins_block_the_sixth_even_with_the_right_password(client,
         client.post("/login", data={"username": "admin", "password": "wrong-password"})
     response = client.post("/login", data={"username": "admin", "password": PASSWORD})
     assert response.status_code == 429
-    assert "15" in response.get_data(as_text=True)
+    seconds = response.headers["Retry-After"]
+    assert int(seconds) > 0 and f"{seconds} 秒后再试" in response.get_data(as_text=True)
 
 
 def test_password_change_enforces_the_rules(client, park):
@@ -90,13 +91,14 @@ def test_session_cookie_is_httponly_and_samesite_lax(client, park):
     assert "Secure" not in cookie
 
 
-def test_secure_cookie_follows_preferred_scheme(monkeypatch):
-    from config import Config
+def test_secure_cookie_follows_preferred_scheme():
+    from config import apply_https_settings
 
-    monkeypatch.setenv("PREFERRED_URL_SCHEME", "https")
-    assert Config().SESSION_COOKIE_SECURE is True
-    monkeypatch.setenv("PREFERRED_URL_SCHEME", "http")
-    assert Config().SESSION_COOKIE_SECURE is False
+    for scheme, secure in (("https", True), ("http", False)):
+        config = {"PREFERRED_URL_SCHEME": scheme, "PUBLIC_BASE_URL": "http://park.test",
+                  "SESSION_COOKIE_SECURE": False}
+        apply_https_settings(config)
+        assert config["SESSION_COOKIE_SECURE"] is secure
 
 
 def test_login_starts_a_new_session(client, park):

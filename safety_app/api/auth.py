@@ -1,26 +1,18 @@
 """Bearer tokens: issued for a username and password (with the web login's throttling),
-stored only as a SHA-256 hash, revocable."""
-import hashlib
-import secrets
-from datetime import timedelta
-
-from flask import g, request
+stored only as a SHA-256 hash, revocable, expiring (``safety_app.devices``)."""
+from flask import g, make_response, request
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from .. import accounts
+from .. import accounts, devices, throttle
 from ..clock import utcnow
 from ..extensions import db
-from ..models import ApiToken
 from . import serialize
 from .common import ApiError, error_response, user
 from .spec import PUBLIC_ENDPOINTS, operation
 
-TOUCH_EVERY = timedelta(minutes=5)
-
 
 def token_hash(token):
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+    return devices.key_hash(token)
 
 
 def _bearer():
@@ -32,25 +24,19 @@ def _bearer():
 
 
 def authenticate():
-    """Every operation but the public ones needs a valid, unrevoked token of an active user.
+    """Every operation but the public ones needs a valid, unrevoked, unexpired token of a user who
+    may log in (active, of an active enterprise).
 
     Called for every API request by the route-policy hook (``safety_app.web``), which then
     checks the role declared in ``permissions.ROUTE_POLICIES``."""
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    token = _bearer()
-    row = None
-    if token and len(token) <= 200:
-        row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token),
-                                                       ApiToken.revoked_at.is_(None)))
-    if row is None or not row.user.active:
-        return error_response(401, "unauthorized", _("Send a valid bearer token (POST /api/v1/tokens)."),
-                              headers={"WWW-Authenticate": "Bearer"})
-    now = utcnow()
-    if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:
-        row.last_used_at = now
-        db.session.commit()
-    g.api_user = row.user
+    account, row = devices.token_user(_bearer(), throttle.client_address())
+    if account is None:
+        message = (_("The token has expired. Request a new one (POST /api/v1/tokens).") if row == "expired"
+                   else _("Send a valid bearer token (POST /api/v1/tokens)."))
+        return error_response(401, "unauthorized", message, headers={"WWW-Authenticate": "Bearer"})
+    g.api_user = account
     g.api_token = row
     return None
 
@@ -69,19 +55,17 @@ TOKEN_REQUEST = {
            ok=201, response="Token", body=TOKEN_REQUEST, public=True, errors=(429,))
 def issue_token(data):
     username = data["username"].strip()
-    address = request.remote_addr or "unknown"
-    if accounts.is_throttled(username, address):
-        raise ApiError(429, "too_many_requests",
-                       _("Too many failed attempts. Login for this user is blocked for 15 minutes."))
-    account = accounts.authenticate(username, data["password"])
-    if account is None:
-        accounts.record_failure(username, address)
+    result = accounts.attempt_login(username, data["password"])
+    if result.retry_after:
+        return error_response(429, "too_many_requests",
+                              _("Too many failed attempts. Try again in %(seconds)d s.", seconds=result.retry_after),
+                              headers={"Retry-After": str(result.retry_after)})
+    if result.user is None:
         raise ApiError(401, "unauthorized", _("Wrong username or password."))
-    accounts.clear_failures(username, address)
-    token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=account.id, token_hash=token_hash(token), name=data.get("name", "").strip()))
+    token = devices.issue_token(result.user, data.get("name", ""), throttle.client_address())
     db.session.commit()
-    return {"token": token, "token_type": "Bearer", "user": serialize.user(account)}, 201
+    response = make_response({"token": token, "token_type": "Bearer", "user": serialize.user(result.user)}, 201)
+    return throttle.remember_device(response, result.user.username, result.device)
 
 
 @operation("/tokens/current", "DELETE", summary="Revoke the token used for this request", tag="tokens", ok=204)

@@ -26,7 +26,7 @@ from .hazards import (
 from .jobs import JobFailure
 from .notifications import Notification, OutboxMessage
 from .people import Enterprise, User
-from .system import ApiToken, JobRun, LoginAttempt, SchedulerLease, Setting
+from .system import ApiToken, JobRun, LoginAttempt, SchedulerLease, Setting, UserSession
 
 __all__ = [
     "FINAL_STATUSES", "ApiToken", "Attachment", "AttachmentKind", "AuditHead", "Counter",
@@ -34,5 +34,5 @@ __all__ = [
     "GovernancePlan", "Hazard", "HazardLevel", "HazardStatus", "Inspection", "JobFailure",
     "JobOutcome", "JobRun", "LoginAttempt", "MajorHazardInstallation", "Measure", "Notification",
     "OutboxChannel", "OutboxMessage", "OutboxStatus", "Role", "SchedulerLease", "Setting",
-    "User", "document_hazards", "inspection_inspectors",
+    "User", "UserSession", "document_hazards", "inspection_inspectors",
 ]

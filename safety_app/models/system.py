@@ -1,4 +1,4 @@
-"""Operational tables: settings, job runs, scheduler lease, login throttling, API tokens."""
+"""Operational tables: settings, job runs, scheduler lease, login throttling, web sessions, API tokens."""
 from ..extensions import db
 from .base import created_at_column
 
@@ -41,16 +41,43 @@ class SchedulerLease(db.Model):
 
 
 class LoginAttempt(db.Model):
-    """Failed logins, kept in the database so throttling holds across workers."""
+    """Failed logins, kept in the database so throttling holds across workers.
+
+    ``device`` is the id of the signed device cookie the attempt came with (a device
+    that logged in successfully before), empty otherwise."""
 
     __tablename__ = "login_attempts"
 
     id = db.Column(db.Integer, primary_key=True)
     username = db.Column(db.String(64), nullable=False)
     address = db.Column(db.String(64), nullable=False)
+    device = db.Column(db.String(32), nullable=False, default="", server_default="")
     created_at = created_at_column()
 
-    __table_args__ = (db.Index("ix_login_attempts_lookup", "username", "address", "created_at"),)
+    __table_args__ = (
+        db.Index("ix_login_attempts_lookup", "username", "address", "created_at"),
+        db.Index("ix_login_attempts_address", "address", "created_at"),
+        db.Index("ix_login_attempts_device", "device", "created_at"),
+    )
+
+
+class UserSession(db.Model):
+    """One web login (a browser): listed on "my sessions and devices", revocable one by one.
+
+    The session cookie carries a random key; only its SHA-256 hash is stored."""
+
+    __tablename__ = "user_sessions"
+
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
+    key_hash = db.Column(db.String(64), nullable=False, unique=True)
+    user_agent = db.Column(db.String(200), nullable=False, default="")
+    address = db.Column(db.String(64), nullable=False, default="")
+    created_at = created_at_column()
+    last_seen_at = db.Column(db.DateTime)
+    revoked_at = db.Column(db.DateTime)
+
+    user = db.relationship("User")
 
 
 class ApiToken(db.Model):
@@ -64,6 +91,7 @@ class ApiToken(db.Model):
     name = db.Column(db.String(100), nullable=False, default="")
     created_at = created_at_column()
     last_used_at = db.Column(db.DateTime)
+    last_address = db.Column(db.String(64), nullable=False, default="", server_default="")
     revoked_at = db.Column(db.DateTime)
 
     user = db.relationship("User")

@@ -2,14 +2,13 @@
 the one hook that enforces every route's declared policy (``permissions.ROUTE_POLICIES``)."""
 import logging
 
-from flask import abort, g, request
+from flask import abort, g, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import clock, labels, reference
+from .. import clock, devices, labels, reference
 from ..extensions import db, login_manager
 from ..i18n import locale_code
-from ..models import User
 from ..permissions import can, route_policy, undeclared_endpoints
 from ..validation import CONTROL_CHARACTERS, control_characters_message
 from .errors import error_response, register_error_handlers
@@ -41,14 +40,16 @@ def register_web(app):
 
     @login_manager.user_loader
     def load_user(user_id):
+        """The user of a live session: its row (``user_sessions``) unrevoked, the user's nonce unchanged
+        (password change, deactivation), the user and their enterprise active."""
         try:
             ident, nonce = user_id.split(":", 1)
-            user = db.session.get(User, int(ident))
+            ident = int(ident)
         except (ValueError, AttributeError):
             return None
-        if user is None or not user.active or user.session_nonce != nonce:
-            return None
-        return user
+        from .auth.routes import SESSION_KEY
+
+        return devices.session_user(ident, nonce, session.get(SESSION_KEY), request.remote_addr)
 
     @app.before_request
     def enforce_route_policy():
@@ -97,6 +98,8 @@ def register_web(app):
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"
+        if app.config.get("HSTS_SECONDS"):
+            response.headers["Strict-Transport-Security"] = f"max-age={app.config['HSTS_SECONDS']}"
         if request.endpoint and not request.endpoint.startswith("static"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -16,7 +16,7 @@ test_every_route_is_declared_in_the_isolation_map fails and names it. An entry i
 
 url values and body are functions of ``f``, the ids of A's objects (hazard, major,
 measure, photo, evidence, inspection, document, notification, enterprise, user,
-extension).
+extension, session: a web session row of A's user).
 """
 import io
 from types import SimpleNamespace
@@ -27,7 +27,7 @@ from werkzeug.routing import RequestRedirect
 
 from safety_app import clock, lifecycle, uploads
 from safety_app.extensions import db
-from safety_app.models import AttachmentKind, Document, Notification
+from safety_app.models import AttachmentKind, Document, Notification, UserSession
 
 from .conftest import PLAN, image_bytes, pdf_bytes
 
@@ -52,6 +52,8 @@ ROUTES = {
     "auth.login": (PUBLIC, None, None),
     "auth.logout": (PUBLIC, None, None),
     "auth.change_password": (PUBLIC, None, None),
+    "auth.devices_page": (OWN, _no_values, None),
+    "auth.revoke_device": (FOREIGN, lambda f: {"kind": "session", "item_id": f.session}, None),
     "main.set_language": (PUBLIC, None, None),
     "main.healthz": (PUBLIC, None, None),
     "main.index": (OWN, _no_values, None),
@@ -88,6 +90,9 @@ ROUTES = {
     "admin.user_new": (ROLE, _no_values, None),
     "admin.user_edit": (ROLE, lambda f: {"user_id": f.user}, None),
     "admin.user_reset_password": (ROLE, lambda f: {"user_id": f.user}, None),
+    "admin.user_devices": (ROLE, lambda f: {"user_id": f.user}, None),
+    "admin.user_revoke_device": (ROLE, lambda f: {"user_id": f.user, "kind": "session", "item_id": f.session},
+                                 None),
     "admin.settings": (ROLE, _no_values, None),
     "admin.jobs": (ROLE, _no_values, None),
     "admin.outbox_retry": (ROLE, lambda f: {"message_id": 1}, None),
@@ -172,7 +177,11 @@ def foreign(app, park, drive):
     db.session.add(notification)
     db.session.commit()
     park.hazard(enterprise=park.b, title="乙企业自己的隐患")
+    a_session = UserSession(user_id=park.user_a.id, key_hash="a" * 64, user_agent="甲的浏览器")
+    db.session.add(a_session)
+    db.session.commit()
     return SimpleNamespace(
+        session=a_session.id,
         hazard=hazard.id, major=major.id, measure=hazard.measures[0].id, photo=photo[0].id,
         evidence=evidence[0].id, inspection=inspection.id, document=document.id, notification=notification.id,
         enterprise=park.a.id, user=park.user_a.id, extension=hazard.extension_requests[0].id,

@@ -1,5 +1,6 @@
 """Fixtures of the security tests: the same objects in both enterprises, a bearer token per
 user, and the loop's helpers (``login_as``, ``drive``)."""
+import hashlib
 from types import SimpleNamespace
 
 import pytest
@@ -7,7 +8,7 @@ import pytest
 from safety_app import clock, lifecycle, uploads
 from safety_app.documents import service
 from safety_app.extensions import db
-from safety_app.models import AttachmentKind, Document, Notification
+from safety_app.models import AttachmentKind, Document, Notification, UserSession
 
 from ..conftest import PASSWORD
 from ..loop.conftest import PLAN, drive, image_bytes, login_as, pdf_bytes  # noqa: F401  (fixtures)
@@ -45,7 +46,12 @@ def objects_of(park, enterprise, owner, tag):
     path = service.file_path(document)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(pdf_bytes())
+    web_session = UserSession(user_id=owner.id, key_hash=hashlib.sha256(tag.encode()).hexdigest(),
+                              user_agent=f"{tag}的浏览器")
+    db.session.add(web_session)
+    db.session.commit()
     return SimpleNamespace(
+        session=web_session.id,
         hazard=hazard.id, major=major.id, measure=hazard.measures[0].id, photo=photo[0].id,
         evidence=evidence[0].id, inspection=inspection.id, document=document.id, enterprise=enterprise.id,
         user=owner.id, extension=hazard.extension_requests[0].id, notification=None,

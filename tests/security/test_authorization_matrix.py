@@ -28,7 +28,9 @@ from ..loop.test_route_isolation import ROUTES
 USER_SCOPED = {"notifications.mark_read", "api.read_notification"}
 # GET pages that show a form only while the lifecycle lets this user edit (403 otherwise).
 STATE_DEPENDENT_FORMS = {"hazards.measure_new", "hazards.measure_edit", "hazards.plan"}
-NOT_WALKED = {"api.revoke_token"}  # would end the walk's own token: see its own test
+# Would end the walk's own token, or revokes only the caller's own sessions (404 for anyone else's,
+# whatever the role): see their own tests (tests/security/test_sessions_and_tokens.py).
+NOT_WALKED = {"api.revoke_token", "auth.revoke_device"}
 
 
 def _walk(app, client, ids, *, token=None, notification=None):

@@ -3,12 +3,8 @@
 Each function writes the change and an audit event and commits; passwords and
 the SMTP password never go into the audit trail.
 """
-from sqlalchemy import update
-
-from ... import accounts, audit, settings
-from ...clock import utcnow
+from ... import accounts, audit, devices, settings
 from ...extensions import db
-from ...models import ApiToken
 
 
 class AdminError(ValueError):
@@ -51,11 +47,12 @@ def update_user(user, values, actor):
     return changed
 
 
-def reset_password(user, password, actor):
-    """Set a new password chosen by the admin; the user's sessions and API tokens end."""
-    accounts.check_password_rules(user.username, password)
+def reset_password(user, password, actor, keep_session_key=None):
+    """Set a new password chosen by the admin; the user's sessions and API tokens end (but the
+    admin's own session ``keep_session_key`` when they reset their own password)."""
+    accounts.check_password_rules(user.username, password, user.display_name, user.email)
     user.set_password(password)  # also rotates the session nonce
-    _end_sessions(user)
+    devices.end_all(user, keep_session_key=keep_session_key)
     audit.append_event(action="user.password_reset", actor=actor,
                        data={"user_id": user.id, "username": user.username})
     db.session.commit()
@@ -63,8 +60,17 @@ def reset_password(user, password, actor):
 
 def _end_sessions(user):
     user.rotate_session()
-    db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-                       .values(revoked_at=utcnow()))
+    devices.end_all(user)
+
+
+def revoke_device(user, kind, item_id, actor):
+    """End one web session or API token of ``user``; ``False`` if there is no such live one."""
+    if not devices.revoke(user, kind, item_id):
+        return False
+    audit.append_event(action="user.revoke_device", actor=actor,
+                       data={"user_id": user.id, "username": user.username, "kind": kind, "id": item_id})
+    db.session.commit()
+    return True
 
 
 def save_settings(values, actor, clear_smtp_password=False):

@@ -123,10 +123,14 @@ class SettingsForm(FlaskForm):
                                              "or link-local addresses)"))
     outbox_max_attempts = IntegerField(_l("Set a message aside after this many failed attempts"),
                                        validators=[Optional(), NumberRange(min=1, max=100)])
+    token_idle_days = IntegerField(_l("API tokens end after this many days without use"),
+                                   validators=[Optional(), NumberRange(min=1, max=365)])
+    token_max_days = IntegerField(_l("API tokens end this many days after issue at the latest"),
+                                  validators=[Optional(), NumberRange(min=1, max=3650)])
 
     KEYS = ("office_name", "park_name", "notice_prefix", "due_soon_days", "escalation_days", "smtp_host",
             "smtp_port", "smtp_tls", "smtp_user", "smtp_password", "smtp_sender", "webhook_url",
-            "webhook_allow_internal")
+            "webhook_allow_internal", "token_idle_days", "token_max_days")
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
@@ -151,4 +155,7 @@ class SettingsForm(FlaskForm):
         out["webhook_allow_internal"] = bool(out["webhook_allow_internal"])
         if self.outbox_max_attempts.data is not None:  # left empty: keep the current value
             out["outbox_max_attempts"] = self.outbox_max_attempts.data
+        for key in ("token_idle_days", "token_max_days"):  # left empty: unchanged
+            if out[key] is None:
+                del out[key]
         return out

@@ -1,16 +1,16 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from ... import accounts, audit, settings
+from ... import accounts, audit, devices, settings
 from ...extensions import db
 from ...models import Enterprise, User
 from ...permissions import can
 from ..paging import page_arg
 from . import bp
-from .actions import AdminError, reset_password, save_settings, update_user
+from .actions import AdminError, reset_password, revoke_device, save_settings, update_user
 from .forms import EditUserForm, NewUserForm, ResetPasswordForm, SettingsForm
 
 PER_PAGE = 30
@@ -114,7 +114,8 @@ def user_reset_password(user_id):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            reset_password(user, form.password.data, current_user)
+            reset_password(user, form.password.data, current_user,
+                           keep_session_key=session.get("sid") if user.id == current_user.id else None)
         except accounts.AccountError as exc:
             db.session.rollback()
             form.password.errors.append(exc.message)
@@ -126,6 +127,28 @@ def user_reset_password(user_id):
             return redirect(url_for(".user_edit", user_id=user.id))
     status = 422 if request.method == "POST" else 200
     return render_template("admin/user_password.html", form=form, user=user), status
+
+
+@bp.route("/users/<int:user_id>/devices")
+@login_required
+def user_devices(user_id):
+    _require("user.manage")
+    user = _user_or_404(user_id)
+    return render_template("auth/devices.html", owner=user, sessions=devices.live_sessions(user),
+                           tokens=devices.live_tokens(user), current_key=session.get("sid"),
+                           key_hash=devices.key_hash, revoke_url=lambda kind, item_id: url_for(
+                               ".user_revoke_device", user_id=user.id, kind=kind, item_id=item_id))
+
+
+@bp.route("/users/<int:user_id>/devices/<any(session, token):kind>/<int:item_id>/revoke", methods=["POST"])
+@login_required
+def user_revoke_device(user_id, kind, item_id):
+    _require("user.manage")
+    user = _user_or_404(user_id)
+    if not revoke_device(user, kind, item_id, current_user):
+        abort(404)
+    flash(_("Ended."), "success")
+    return redirect(url_for(".user_devices", user_id=user.id))
 
 
 @bp.route("/settings", endpoint="settings", methods=["GET", "POST"])

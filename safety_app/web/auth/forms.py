@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from ...accounts import MIN_PASSWORD_LENGTH
+from ...accounts import MIN_PASSWORD_LENGTH, password_problem
 
 
 class LoginForm(FlaskForm):
@@ -23,10 +23,11 @@ class ChangePasswordForm(FlaskForm):
     )
     submit = SubmitField(_l("Change password"))
 
-    def __init__(self, username, *args, **kwargs):
+    def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._username = username
+        self._user = user
 
     def validate_new_password(self, field):
-        if field.data.strip().lower() == self._username.lower():
-            raise ValidationError(_l("The password must not be the username."))
+        problem = password_problem(self._user.username, field.data, self._user.display_name, self._user.email)
+        if problem is not None:
+            raise ValidationError(problem)

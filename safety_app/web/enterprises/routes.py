@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import case, func, or_, select
 
-from ... import lifecycle, registry
+from ... import devices, lifecycle, registry
 from ...extensions import db
 from ...models import FINAL_STATUSES, Enterprise, Hazard, User
 from ...permissions import can, get_visible, scope
@@ -105,11 +105,17 @@ def edit(enterprise_id):
         abort(404)
     form = EnterpriseForm(obj=enterprise, enterprise=enterprise)
     if form.validate_on_submit():
+        was_active = enterprise.active
         try:
             registry.update(enterprise, form.values, current_user)
         except registry.RegistryError as exc:
             _attach(form, exc.errors)
         else:
+            if was_active and not enterprise.active:
+                # Its users are refused at once anyway (devices.may_log_in); ending their sessions and
+                # tokens keeps them ended if the enterprise is reactivated.
+                devices.end_enterprise(enterprise)
+                db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for(".detail", enterprise_id=enterprise.id))
     status = 422 if request.method == "POST" else 200
