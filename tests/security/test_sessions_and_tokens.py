@@ -202,8 +202,10 @@ def test_deactivating_an_enterprise_on_its_page_ends_its_users_sessions_and_toke
     assert db.session.scalars(select(ApiToken).where(ApiToken.revoked_at.is_(None))).all() == []
 
 
-def test_admin_sets_the_token_limits_in_the_settings(client, park):
-    from tests.registry.test_admin_settings import GOOD
+def test_admin_sets_the_token_limits_in_the_settings(client, park, monkeypatch):
+    from tests.registry.test_admin_settings import GOOD, robot_host_resolves_to_a_public_address
+
+    robot_host_resolves_to_a_public_address.__wrapped__(monkeypatch)
 
     login(client, park.admin)
     response = client.post("/admin/settings", data={**GOOD, "token_idle_days": "7", "token_max_days": "30"})
