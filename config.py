@@ -41,6 +41,8 @@ class Config:
         self.MAX_UPLOAD_BYTES = _int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
         # Several photos per request, each up to MAX_UPLOAD_BYTES.
         self.MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 6 * self.MAX_UPLOAD_BYTES)
+        # Longer request targets (path and query) answer 414; gunicorn.conf.py lets lines up to 8190 through.
+        self.MAX_URL_LENGTH = _int("MAX_URL_LENGTH", 4094)
         self.PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH") or None
         self.BABEL_DEFAULT_LOCALE = "zh_CN"
         self.BABEL_DEFAULT_TIMEZONE = self.TIMEZONE

@@ -47,6 +47,7 @@ MESSAGES = {
     405: ("method_not_allowed", lambda: _("This method is not allowed here.")),
     409: ("conflict", lambda: _("This was changed by someone else.")),
     413: ("too_large", lambda: _("The upload is too large.")),
+    414: ("uri_too_long", lambda: _("The address is too long.")),
     422: ("invalid", lambda: _("The data is not valid.")),
     429: ("too_many_requests", lambda: _("Too many attempts. Please wait and try again.")),
     500: ("server_error", lambda: _("Something went wrong on our side. Nothing was saved; please try again.")),
@@ -75,7 +76,13 @@ def register_error_handlers(app):
         code, message = MESSAGES.get(exc.code, ("error", lambda: exc.description))
         if exc.code == 400 and "CSRF" in (exc.description or ""):
             message = lambda: _("The form expired or was sent from elsewhere. Reload the page and try again.")  # noqa: E731
-        return error_response(exc.code, code, message())
+        response, status = error_response(exc.code, code, message())
+        response = current_app.make_response((response, status))
+        # e.g. Allow on 405 (RFC 9110), WWW-Authenticate, Retry-After: the exception's own headers
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
