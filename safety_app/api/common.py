@@ -151,6 +151,8 @@ def json_body(schema):
             message = _("This value is not valid.")
         raise invalid(message, field)
     for name, prop in schema.get("properties", {}).items():
+        if name in data:
+            data[name] = _as_integers(data[name], prop)
         if data.get(name) is not None and is_date(prop):
             try:
                 data[name] = date.fromisoformat(data[name])
@@ -158,6 +160,15 @@ def json_body(schema):
                 raise invalid(_("Give the date as YYYY-MM-DD."), name) from None
             check_date_window(data[name], name)
     return data
+
+
+def _as_integers(value, prop):
+    """JSON Schema counts 12.0 as an integer; the cores get 12."""
+    if prop.get("type") == "integer" and isinstance(value, float):
+        return int(value)
+    if prop.get("type") == "array" and isinstance(value, list):
+        return [_as_integers(v, prop.get("items", {})) for v in value]
+    return value
 
 
 def is_date(prop):
@@ -206,6 +217,14 @@ def page_dict(items, total, page, per_page):
             "pages": max(1, ceil(total / per_page))}
 
 
+RANGE_ENDS = ("found_to", "deadline_to", "closed_to")
+
+
 def bad_filters(errors):
+    """The first filter error; ``None`` when there is none. An end before its start is no error
+    here (the OpenAPI cannot say it): such a range simply matches nothing."""
+    errors = {name: message for name, message in errors.items() if name not in RANGE_ENDS}
+    if not errors:
+        return None
     name, message = next(iter(errors.items()))
     return ApiError(400, "bad_request", message, name)

@@ -72,8 +72,8 @@ def detail(hazard):
            response="HazardPage", query=ledger_params())
 def list_hazards():
     filters = queries.parse_filters(request.args)
-    if filters.errors:
-        raise bad_filters(filters.errors)
+    if (error := bad_filters(filters.errors)) is not None:
+        raise error
     page = queries.hazard_page(user(), filters)
     return page_dict([serialize.hazard(h) for h in page.items], page.total, page.page, page.per_page)
 

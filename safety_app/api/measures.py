@@ -47,8 +47,8 @@ def _fields(data):
            response="LedgerMeasurePage", query=ledger_params(measures=True))
 def list_measures():
     filters = queries.parse_filters(request.args, measures=True)
-    if filters.errors:
-        raise bad_filters(filters.errors)
+    if (error := bad_filters(filters.errors)) is not None:
+        raise error
     page = queries.measure_page(user(), filters)
     return page_dict([serialize.ledger_measure(m) for m in page.items], page.total, page.page, page.per_page)
 

@@ -215,3 +215,25 @@ def test_gunicorn_lets_long_request_lines_reach_the_app(app):
 
     settings = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
     assert settings["limit_request_line"] > app.config["MAX_URL_LENGTH"] + len("GET  HTTP/1.1")
+
+
+def test_an_inverted_date_range_matches_nothing(api, park):
+    park.hazard()
+    response = api(park.admin).get("/hazards?found_from=2026-12-31&found_to=2026-01-01")
+    assert response.status_code == 200 and response.get_json()["total"] == 0
+
+
+def test_an_integer_written_as_12_0_is_an_integer(api, park):
+    response = api(park.admin).post("/hazards", json={"enterprise_id": park.a.id, "title": "t", "category": "fire",
+                                                       "deadline": "2030-01-01", "criterion": 12.0})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["criterion"] == 12
+
+
+def test_an_upload_with_an_unknown_form_field_is_422_naming_it(api, park):
+    import io
+
+    hazard = park.hazard()
+    response = api(park.admin).post(f"/hazards/{hazard.id}/attachments", data={
+        "file": (io.BytesIO(b"x"), "a.png"), "colour": "red"}, content_type="multipart/form-data")
+    assert assert_error(response, 422)["field"] == "colour"
