@@ -9,16 +9,29 @@ from jsonschema import Draft202012Validator, FormatChecker
 from .common import ApiError
 
 INTEGER = re.compile(r"-?[0-9]{1,30}\Z")
+# A yes/no query parameter: true/false, and the spellings the web ledger's links use.
+FLAG_WORDS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+FLAG = {"anyOf": [{"type": "boolean"}, {"type": "string", "enum": ["1", "0", "yes", "no"]}],
+        "description": "true or false (also 1/0, yes/no)."}
+
+
+def _types(schema):
+    return {schema.get("type"), *(branch.get("type") for branch in schema.get("anyOf", ()))}
 
 
 def _convert(raw, schema):
     """The query string's text as the JSON value the schema speaks of (left as text if it is none)."""
-    kind = schema.get("type")
-    if kind == "integer" and INTEGER.match(raw):
+    kinds = _types(schema)
+    if "integer" in kinds and INTEGER.match(raw):
         return int(raw)
-    if kind == "boolean":
-        return {"true": True, "false": False}.get(raw, raw)
+    if "boolean" in kinds and raw in ("true", "false"):
+        return raw == "true"
     return raw
+
+
+def flag(name):
+    """A FLAG query parameter as True/False; None when absent (check_query refused anything else)."""
+    return FLAG_WORDS.get(request.args.get(name, ""))
 
 
 def _message(error, schema):

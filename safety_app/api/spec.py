@@ -10,7 +10,7 @@ from ..models import AttachmentKind, HazardLevel, HazardStatus, MajorHazardInsta
 from ..queries import HAZARD_SORTS, MAX_ID, MAX_PAGE, MAX_PER_PAGE, MAX_TEXT, MEASURE_SORTS, PER_PAGE, STATUS_VALUES
 from . import bp
 from .common import is_date, json_body
-from .params import check_query
+from .params import FLAG, check_query
 
 OPERATIONS = []
 PUBLIC_ENDPOINTS = set()
@@ -148,14 +148,14 @@ def ledger_params(measures=False):
           style="form", explode=True),
         q("level", {"type": "string", "enum": [v.value for v in HazardLevel]}),
         q("category", {"type": "string", "enum": reference.category_codes()}),
-        q("overdue", {"type": "boolean"}, "Only overdue (true) or only not overdue (false) hazards."),
+        q("overdue", FLAG, "Only overdue (true) or only not overdue (false) hazards."),
         q("inspector", ID, "Id of the user who found the hazard."),
     ]
     for name in ("found_from", "found_to", "deadline_from", "deadline_to", "closed_from", "closed_to"):
         params.append(q(name, DATE, "Inclusive bound (park date)."))
     params.append(q("q", {"type": "string", "maxLength": MAX_TEXT}, "Text in code, title or location."))
     if measures:
-        params.append(q("done", {"type": "boolean"}, "Only done (true) or only open (false) measures."))
+        params.append(q("done", FLAG, "Only done (true) or only open (false) measures."))
     params.append(q("sort", {"type": "string", "enum": _sort_enum(MEASURE_SORTS if measures else HAZARD_SORTS)},
                     "Sort key; a leading '-' sorts descending."))
     return params + list(PAGING)

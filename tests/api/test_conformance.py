@@ -57,9 +57,12 @@ def test_an_empty_date_filter_is_400(api, park):
     assert assert_error(api(park.admin).get("/hazards?found_from="), 400)["field"] == "found_from"
 
 
-def test_a_boolean_filter_is_true_or_false(api, park):
-    assert api(park.admin).get("/enterprises?active=true").status_code == 200
-    assert assert_error(api(park.admin).get("/enterprises?active=yes"), 400)["field"] == "active"
+def test_a_yes_no_filter_takes_only_the_documented_spellings(api, park):
+    for word in ("true", "1", "yes", "false", "0", "no"):
+        assert api(park.admin).get(f"/enterprises?active={word}").status_code == 200
+        assert api(park.admin).get(f"/hazards?overdue={word}").status_code == 200
+    assert assert_error(api(park.admin).get("/enterprises?active=maybe"), 400)["field"] == "active"
+    assert park.a.active and api(park.admin).get("/enterprises?active=no").get_json()["total"] == 0
 
 
 def test_a_single_parameter_given_twice_is_400(api, park):
