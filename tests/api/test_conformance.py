@@ -20,9 +20,20 @@ def _openapi(client):
 
 # --- ids, pages, nesting (issue 12, item 6) ----------------------------------------------------------
 
-def test_api_20_digit_id_is_404_json(api, park):
-    assert_error(api(park.admin).get("/hazards/99999999999999999999"), 404, "not_found")
-    assert_error(api(park.admin).get("/hazards/1/measures"), 404)  # nothing there yet: still JSON
+BIG = "99999999999999999999"
+
+
+@pytest.mark.parametrize("method, path", [
+    ("get", f"/hazards/{BIG}"), ("patch", f"/hazards/{BIG}"), ("post", f"/hazards/{BIG}/transitions"),
+    ("get", f"/hazards/{BIG}/measures"), ("patch", "/hazards/{hazard}/measures/" + BIG),
+    ("get", f"/hazards/{BIG}/attachments"), ("get", f"/attachments/{BIG}"), ("get", f"/enterprises/{BIG}"),
+    ("get", f"/inspections/{BIG}"), ("post", f"/notifications/{BIG}/read"),
+])
+def test_api_20_digit_id_is_404_json(api, park, method, path):
+    hazard = park.hazard()
+    body = {"version": 1, "action": "verify"} if path.endswith("transitions") else {"version": 1}
+    response = getattr(api(park.admin), method)(path.format(hazard=hazard.id), json=body)
+    assert_error(response, 404, "not_found")
 
 
 def test_api_page_beyond_64_bit_is_400_json(api, park):
