@@ -4,6 +4,7 @@ import logging
 from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, PendingRollbackError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
@@ -94,7 +95,7 @@ def register_error_handlers(app):
 
     @app.errorhandler(Exception)
     def unexpected(exc):
-        if isinstance(exc, PendingRollbackError | DBAPIError) and _connection_problem(exc):
+        if isinstance(exc, PendingRollbackError | DBAPIError | PoolTimeout) and _connection_problem(exc):
             return database_down(exc)
         log.exception("unhandled error")
         _rollback_quietly()
@@ -103,5 +104,6 @@ def register_error_handlers(app):
 
 
 def _connection_problem(exc):
-    """True for errors that mean "the database is unreachable", not a bug."""
-    return isinstance(exc, PendingRollbackError) or getattr(exc, "connection_invalidated", False)
+    """True for errors that mean "the database is unreachable", not a bug: also a connection pool that
+    stays exhausted while the database restarts (every connection waiting on it)."""
+    return isinstance(exc, PendingRollbackError | PoolTimeout) or getattr(exc, "connection_invalidated", False)
