@@ -79,3 +79,22 @@ def test_api_answers_json_503_when_the_connection_pool_stays_exhausted(client, p
     response = client.get("/api/v1/hazards", headers={"Authorization": "Bearer x"})
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "unavailable"
+
+
+def test_a_csv_export_answers_503_when_the_database_fails_before_the_first_chunk(client, park, monkeypatch):
+    """Streaming starts only after the first chunk is made: a database that went away during the
+    export's query gives the clean 503 page, not a bare 500 from the server."""
+    from safety_app import exports
+
+    def failing_export(kind, fmt, user, filters):
+        def chunks():
+            raise OperationalError("SELECT", {}, Exception("server closed the connection unexpectedly"))
+            yield b""  # pragma: no cover
+
+        return "ledger", chunks()
+
+    login(client, park.admin)
+    monkeypatch.setattr(exports, "export", failing_export)
+    response = client.get("/ledgers/hazards/export.csv")
+    assert response.status_code == 503
+    assert "服务暂时不可用" in response.get_data(as_text=True)

@@ -224,7 +224,7 @@ def main():
     from safety_app.reference import category_codes
 
     log = open(tmp / "gunicorn.log", "w")
-    server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-w", "2", "--threads", "8", "-b",
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "8", "-b",
                                f"127.0.0.1:{port}", "--timeout", "60", "--keep-alive", "30", "wsgi:app"],
                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     result = {}
