@@ -48,6 +48,8 @@ class Config:
         self.UPLOAD_CONCURRENCY = _int("UPLOAD_CONCURRENCY", 2)
         self.UPLOAD_SLOT_WAIT_SECONDS = _int("UPLOAD_SLOT_WAIT_SECONDS", 30)
         self.IMPORT_MAX_SHEET_ROWS = _int("IMPORT_MAX_SHEET_ROWS", 20_000)
+        # Longer request targets (path and query) answer 414; gunicorn.conf.py lets lines up to 8190 through.
+        self.MAX_URL_LENGTH = _int("MAX_URL_LENGTH", 4094)
         self.PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH") or None
         self.BABEL_DEFAULT_LOCALE = "zh_CN"
         self.BABEL_DEFAULT_TIMEZONE = self.TIMEZONE

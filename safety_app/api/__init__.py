@@ -29,3 +29,16 @@ def register_api(app):
 
     app.register_blueprint(bp)
     csrf.exempt(bp)
+    # First of all before-request hooks: before the login/role check and any database work.
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_long_urls)
+
+
+def _refuse_long_urls():
+    """414 (JSON under /api/) for a request target longer than MAX_URL_LENGTH, before any routing
+    or database work. gunicorn.conf.py lets such lines reach the app instead of answering HTML."""
+    from flask import current_app, request
+    from werkzeug.exceptions import RequestURITooLarge
+
+    target = len(request.environ.get("RAW_URI") or request.full_path)
+    if target > current_app.config.get("MAX_URL_LENGTH", 4094):
+        raise RequestURITooLarge()

@@ -14,7 +14,7 @@ from .hazards import load
 from .spec import operation
 
 UPLOAD_FORM = {
-    "type": "object", "required": ["file"],
+    "type": "object", "required": ["file"], "additionalProperties": False,
     "properties": {
         "file": {"type": "string", "format": "binary",
                  "description": "JPEG, PNG or WebP photo (evidence may also be a PDF); repeat for several."},
@@ -32,9 +32,14 @@ def hazard_attachments(hazard_id):
 
 
 @operation("/hazards/<int:hazard_id>/attachments", "POST", summary="Upload photos or evidence (multipart)",
-           tag="attachments", ok=201, response="AttachmentList", multipart=UPLOAD_FORM, errors=(413,))
+           tag="attachments", ok=201, response="AttachmentList", multipart=UPLOAD_FORM, errors=(413,),
+           rules={"file": "by its content a JPEG, PNG or WebP photo (evidence: or a PDF) within the size and "
+                          "pixel limits, with an allowed file name; at most the allowed number of files"})
 def upload_attachments(hazard_id):
     hazard = load(hazard_id)
+    unknown = sorted((set(request.form) | set(request.files)) - set(UPLOAD_FORM["properties"]))
+    if unknown:
+        raise invalid(_("This field is not known here."), unknown[0])
     actor = user()
     default = AttachmentKind.EVIDENCE if actor.role == Role.ENTERPRISE else AttachmentKind.PHOTO
     kind = request.form.get("kind") or default.value

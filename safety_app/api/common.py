@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 from sqlalchemy import func, select
 
-from .. import lifecycle
+from .. import lifecycle, validation
 from ..extensions import db
 from ..permissions import get_visible
 from ..queries import MAX_ID, MAX_PAGE, MAX_PER_PAGE, PER_PAGE
@@ -39,9 +39,18 @@ def _api_error(exc):
     return error_response(exc.status, exc.code, exc.message, exc.field)
 
 
+# The cores name some fields differently from the API's request bodies.
+API_FIELDS = {"inspectors": "inspector_ids", "inspection": "inspection_id"}
+
+
 @bp.errorhandler(lifecycle.LifecycleError)
 def _lifecycle_error(exc):
-    return error_response(exc.status, exc.code, exc.message, exc.field)
+    from ..uploads import UploadError
+
+    field = API_FIELDS.get(exc.field, exc.field)
+    if field is None and isinstance(exc, UploadError):
+        field = "file"
+    return error_response(exc.status, exc.code, exc.message, field)
 
 
 def user():
@@ -95,10 +104,35 @@ def _field_of(error):
     return path[0] if path else None
 
 
+MAX_JSON_DEPTH = 8
+
+
+def _depth(value, limit):
+    """How deeply ``value`` nests (a scalar is 0), counting no further than ``limit`` + 1."""
+    if limit < 0 or not isinstance(value, dict | list):
+        return 0
+    children = value.values() if isinstance(value, dict) else value
+    return 1 + max((_depth(v, limit - 1) for v in children), default=0)
+
+
+def _parsed_json():
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nesting deep enough to exhaust the parser
+        data = None
+        too_deep = True
+    else:
+        too_deep = _depth(data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH
+    if too_deep:
+        raise ApiError(400, "bad_request", _("The JSON is nested too deeply (at most %(n)d levels).",
+                                             n=MAX_JSON_DEPTH))
+    return data
+
+
 def json_body(schema):
     """The request's JSON object, checked against ``schema`` (the same one the OpenAPI
     description shows); date fields come back as ``date``. 400 / 422 otherwise."""
-    data = request.get_json(silent=True)
+    data = _parsed_json()
     if not isinstance(data, dict):
         raise ApiError(400, "bad_request", _("Send a JSON object (Content-Type: application/json)."))
     if _bad_text(data):
@@ -117,16 +151,37 @@ def json_body(schema):
             message = _("This value is not valid.")
         raise invalid(message, field)
     for name, prop in schema.get("properties", {}).items():
-        if data.get(name) is not None and _is_date(prop):
+        if name in data:
+            data[name] = _as_integers(data[name], prop)
+        if data.get(name) is not None and is_date(prop):
             try:
                 data[name] = date.fromisoformat(data[name])
             except ValueError:
                 raise invalid(_("Give the date as YYYY-MM-DD."), name) from None
+            check_date_window(data[name], name)
     return data
 
 
-def _is_date(prop):
-    return prop.get("format") == "date"
+def _as_integers(value, prop):
+    """JSON Schema counts 12.0 as an integer; the cores get 12."""
+    if prop.get("type") == "integer" and isinstance(value, float):
+        return int(value)
+    if prop.get("type") == "array" and isinstance(value, list):
+        return [_as_integers(v, prop.get("items", {})) for v in value]
+    return value
+
+
+def is_date(prop):
+    """A date field: ``format: date``, possibly as one of several alternatives (date or null)."""
+    return prop.get("format") == "date" or any(is_date(p) for p in prop.get("oneOf", ()))
+
+
+def check_date_window(value, name):
+    """Dates are plausible: within ``validation.date_window()`` (422 otherwise)."""
+    first, last = validation.date_window()
+    if not first <= value <= last:
+        raise invalid(_("Give a date between %(first)s and %(last)s.", first=first.isoformat(),
+                        last=last.isoformat()), name)
 
 
 def page_args():
@@ -162,6 +217,14 @@ def page_dict(items, total, page, per_page):
             "pages": max(1, ceil(total / per_page))}
 
 
+RANGE_ENDS = ("found_to", "deadline_to", "closed_to")
+
+
 def bad_filters(errors):
+    """The first filter error; ``None`` when there is none. An end before its start is no error
+    here (the OpenAPI cannot say it): such a range simply matches nothing."""
+    errors = {name: message for name, message in errors.items() if name not in RANGE_ENDS}
+    if not errors:
+        return None
     name, message = next(iter(errors.items()))
     return ApiError(400, "bad_request", message, name)

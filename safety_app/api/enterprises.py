@@ -7,13 +7,14 @@ from ..permissions import scope
 from ..queries import _like
 from . import serialize
 from .common import paged, user, visible_or_404
+from .params import FLAG, flag
 from .spec import PAGING, operation, q
 
 
 @operation("/enterprises", "GET", summary="List the enterprises the caller may see", tag="enterprises",
            response="EnterprisePage", query=(
                q("q", {"type": "string", "maxLength": 100}, "Text in the name or credit code."),
-               q("active", {"type": "boolean"}), *PAGING))
+               q("active", FLAG), *PAGING))
 def list_enterprises():
     stmt = scope(Enterprise, user())
     text = request.args.get("q", "").strip().replace("\x00", "")[:100]
@@ -21,9 +22,8 @@ def list_enterprises():
         pattern = _like(text)
         stmt = stmt.where(or_(Enterprise.name.ilike(pattern, escape="\\"),
                               Enterprise.credit_code.ilike(pattern, escape="\\")))
-    active = request.args.get("active", "").lower()
-    if active in ("true", "1", "false", "0"):
-        stmt = stmt.where(Enterprise.active.is_(active in ("true", "1")))
+    if (active := flag("active")) is not None:
+        stmt = stmt.where(Enterprise.active.is_(active))
     return paged(stmt.order_by(Enterprise.name, Enterprise.id), serialize.enterprise)
 
 

@@ -72,14 +72,36 @@ def detail(hazard):
            response="HazardPage", query=ledger_params())
 def list_hazards():
     filters = queries.parse_filters(request.args)
-    if filters.errors:
-        raise bad_filters(filters.errors)
+    if (error := bad_filters(filters.errors)) is not None:
+        raise error
     page = queries.hazard_page(user(), filters)
     return page_dict([serialize.hazard(h) for h in page.items], page.total, page.page, page.per_page)
 
 
+def _required_texts():
+    needs = {}
+    for action, transition in lifecycle.TRANSITIONS.items():
+        for name in transition.requires:
+            needs.setdefault(name, []).append(action)
+    return {name: f"not blank for {', '.join(actions)}" for name, actions in needs.items() if name != "new_deadline"}
+
+
+CREATE_RULES = {
+    "enterprise_id": "an enterprise the caller can see",
+    "inspection_id": "an inspection the caller can see, of the same enterprise",
+    "deadline": "not before found_on (default: today)",
+}
+TRANSITION_RULES = {
+    **_required_texts(),
+    "new_deadline": "request_extension: required, after the current deadline and not in the past",
+    "measures": "submit: at least one measure, every measure done",
+    "evidence": "submit: at least one evidence file",
+    "plan": "acknowledge of a major hazard: its governance plan complete",
+}
+
+
 @operation("/hazards", "POST", summary="File a hazard (staff)", tag="hazards", ok=201, response="HazardDetail",
-           body=HAZARD_REQUEST)
+           body=HAZARD_REQUEST, rules=CREATE_RULES)
 def create_hazard(data):
     enterprise = get_visible(Enterprise, data["enterprise_id"], user())
     if enterprise is None:
@@ -115,7 +137,8 @@ def patch_hazard(hazard_id, data):
 @operation("/hazards/<int:hazard_id>/transitions", "POST", summary="Apply a lifecycle action",
            tag="hazards", response="HazardDetail", body=TRANSITION_REQUEST,
            description="acknowledge, submit, reject, verify, close, withdraw, request_extension, "
-                       "approve_extension, refuse_extension; checked by role, enterprise, state and version.")
+                       "approve_extension, refuse_extension; checked by role, enterprise, state and version.",
+           rules=TRANSITION_RULES)
 def transition(hazard_id, data):
     hazard = load(hazard_id)
     action, version = data.pop("action"), data.pop("version")

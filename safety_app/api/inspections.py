@@ -23,7 +23,8 @@ INSPECTION_REQUEST = {
         "inspected_on": {**DATE, "description": "Default: today (park time); not in the future."},
         "inspector_ids": {"type": "array", "maxItems": 20, "items": ID,
                           "description": "Further inspectors; the caller is always one."},
-        "checklist": {"type": "array", "maxItems": 100, "items": {"type": "string", "maxLength": 40},
+        "checklist": {"type": "array", "maxItems": 100, "items": {"type": "string", "enum": [
+            *reference.category_codes(), *(f"criterion:{c.code}" for c in reference.criteria())]},
                       "description": "Category codes or 'criterion:N' looked at."},
         "summary": {"type": "string", "maxLength": lifecycle.MAX_TEXT},
     },
@@ -59,7 +60,10 @@ def list_inspections():
 
 
 @operation("/inspections", "POST", summary="Start an inspection (staff)", tag="inspections", ok=201,
-           response="Inspection", body=INSPECTION_REQUEST)
+           response="Inspection", body=INSPECTION_REQUEST, rules={
+               "enterprise_id": "an active enterprise the caller can see",
+               "inspected_on": "not in the future (park time)",
+               "inspector_ids": "ids of active inspectors or administrators"})
 def create_inspection(data):
     enterprise = get_visible(Enterprise, data["enterprise_id"], user())
     if enterprise is None:

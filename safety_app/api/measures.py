@@ -23,6 +23,7 @@ FIELDS = {
     "evidence_note": {"type": "string", "maxLength": TEXT},
     "version": {"type": "integer", "description": "The hazard version the client saw; checked when given."},
 }
+RULES = {"done_on": "not in the future (park time)"}
 CREATE_REQUEST = {"type": "object", "additionalProperties": False, "required": ["description"],
                   "properties": FIELDS}
 PATCH_REQUEST = {"type": "object", "additionalProperties": False, "properties": FIELDS}
@@ -46,8 +47,8 @@ def _fields(data):
            response="LedgerMeasurePage", query=ledger_params(measures=True))
 def list_measures():
     filters = queries.parse_filters(request.args, measures=True)
-    if filters.errors:
-        raise bad_filters(filters.errors)
+    if (error := bad_filters(filters.errors)) is not None:
+        raise error
     page = queries.measure_page(user(), filters)
     return page_dict([serialize.ledger_measure(m) for m in page.items], page.total, page.page, page.per_page)
 
@@ -59,7 +60,7 @@ def hazard_measures(hazard_id):
 
 
 @operation("/hazards/<int:hazard_id>/measures", "POST", summary="Add a measure (enterprise, admin)",
-           tag="measures", ok=201, response="Measure", body=CREATE_REQUEST)
+           tag="measures", ok=201, response="Measure", body=CREATE_REQUEST, rules=RULES)
 def create_measure(hazard_id, data):
     hazard = load(hazard_id)
     version = data.pop("version", None)
@@ -69,7 +70,7 @@ def create_measure(hazard_id, data):
 
 @operation("/hazards/<int:hazard_id>/measures/<int:measure_id>", "PATCH",
            summary="Update a measure; done_on marks it done", tag="measures", response="Measure",
-           body=PATCH_REQUEST)
+           body=PATCH_REQUEST, rules=RULES)
 def patch_measure(hazard_id, measure_id, data):
     hazard = load(hazard_id)
     measure = next((m for m in hazard.measures if m.id == measure_id), None)

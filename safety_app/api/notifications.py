@@ -1,23 +1,19 @@
 """The caller's in-app notifications: list, mark read."""
-from flask import request
-from flask_babel import gettext as _
 
 from .. import notifications
 from ..models import Notification
 from ..permissions import scope
 from . import serialize
-from .common import ApiError, paged, user, visible_or_404
+from .common import paged, user, visible_or_404
+from .params import FLAG, flag
 from .spec import PAGING, operation, q
 
 
 @operation("/notifications", "GET", summary="The caller's notifications, newest first", tag="notifications",
-           response="NotificationPage", query=(q("unread", {"type": "boolean"}, "Only unread ones."), *PAGING))
+           response="NotificationPage", query=(q("unread", FLAG, "Only unread ones."), *PAGING))
 def list_notifications():
     stmt = scope(Notification, user())
-    unread = request.args.get("unread", "").lower()
-    if unread not in ("", "true", "false", "1", "0"):
-        raise ApiError(400, "bad_request", _("Choose yes or no."), "unread")
-    if unread in ("true", "1"):
+    if flag("unread"):
         stmt = stmt.where(Notification.read_at.is_(None))
     return paged(stmt.order_by(Notification.created_at.desc(), Notification.id.desc()), serialize.notification)
 

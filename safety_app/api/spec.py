@@ -1,14 +1,16 @@
 """Declaring API operations: one decorator registers the Flask route and records its
 OpenAPI 3.1 description (path, parameters, body schema, responses), and the same
 body schema validates the request. ``build()`` assembles ``openapi.json``."""
+import copy
 import re
 from functools import wraps
 
-from .. import lifecycle, reference
+from .. import lifecycle, reference, validation
 from ..models import AttachmentKind, HazardLevel, HazardStatus, MajorHazardInstallation, Role
 from ..queries import HAZARD_SORTS, MAX_ID, MAX_PAGE, MAX_PER_PAGE, MAX_TEXT, MEASURE_SORTS, PER_PAGE, STATUS_VALUES
 from . import bp
-from .common import json_body
+from .common import is_date, json_body
+from .params import FLAG, check_query
 
 OPERATIONS = []
 PUBLIC_ENDPOINTS = set()
@@ -16,18 +18,26 @@ ERROR_STATUSES = (400, 401, 403, 404, 409, 422)
 
 
 def operation(rule, method, *, summary, tag, ok=200, response=None, body=None, query=(), public=False,
-              multipart=None, binary=False, description=None, errors=()):
+              multipart=None, binary=False, description=None, errors=(), rules=None):
     """Register ``rule``/``method`` on the API blueprint and describe it.
 
     ``response``: component schema name of the success body (None: no body);
     ``body``: JSON schema of the request body (validated, passed as ``data``);
-    ``query``: OpenAPI parameter objects; ``multipart``: schema of a form upload.
+    ``query``: OpenAPI parameter objects (validated before the view); ``multipart``: schema of a form
+    upload; ``rules``: field → the rules on it that depend on stored data or today's date (they cannot
+    be said in JSON Schema; refused with 422 naming the field), stated as ``x-data-rules``.
+    Every text field of ``body``/``query`` gets the pattern the server enforces (no control characters).
     """
+    body = with_text_rules(body)
+    query = [{**p, "schema": with_text_rules(p["schema"])} for p in query]
+
     def decorator(fn):
         endpoint = fn.__name__
 
         @wraps(fn)
         def view(**kwargs):
+            if query:
+                check_query(query)
             if body is not None:
                 kwargs["data"] = json_body(body)
             return fn(**kwargs)
@@ -39,10 +49,73 @@ def operation(rule, method, *, summary, tag, ok=200, response=None, body=None, q
             "rule": rule, "method": method.lower(), "endpoint": endpoint, "summary": summary, "tag": tag,
             "ok": ok, "response": response, "body": body, "query": list(query), "public": public,
             "multipart": multipart, "binary": binary, "description": description, "errors": errors,
+            "rules": dict(rules or {}),
         })
         return fn
 
     return decorator
+
+
+# --- the text and date rules every request field follows ----------------------------------------
+
+# What ``validation.CONTROL_CHARACTERS`` and ``api.common.json_body`` refuse: C0 controls but tab, line feed
+# and carriage return; DEL; C1 controls. (NUL and lone surrogates are among them or not text at all.)
+NO_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+TEXT_PATTERN = f"^[^{NO_CONTROL}]*$"
+# A required text is not blank: at least one character that is neither a control nor white space.
+_VISIBLE = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+NONBLANK_PATTERN = f"^[^{NO_CONTROL}]*{_VISIBLE}[^{NO_CONTROL}]*$"
+
+
+def with_text_rules(schema):
+    """A copy of ``schema`` where each free text (a string without enum, const, format or pattern)
+    states the pattern the server enforces; a text with ``minLength`` must not be blank either."""
+    if schema is None:
+        return None
+    schema = copy.deepcopy(schema)
+
+    def visit(node):
+        if isinstance(node, dict):
+            if node.get("type") == "string" and not {"enum", "const", "format", "pattern"} & set(node):
+                node["pattern"] = NONBLANK_PATTERN if node.get("minLength") else TEXT_PATTERN
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(schema)
+    return schema
+
+
+def date_window_pattern(window=None):
+    """A ``pattern`` for dates inside ``validation.date_window()``: the years spelt out, so that a
+    generator (and a reader) sees the window without a custom format."""
+    first, last = window or validation.date_window()
+    years = "|".join(str(y) for y in range(first.year, last.year + 1))
+    return f"^(?:{years})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
+
+
+def with_date_window(schema):
+    """A copy of a request schema whose date fields state the window the server enforces (422)."""
+    schema = copy.deepcopy(schema)
+    first, last = validation.date_window()
+    pattern = date_window_pattern((first, last))
+
+    def visit(node):
+        if isinstance(node, dict):
+            if node.get("format") == "date":
+                node["pattern"] = pattern
+                node["description"] = (node.get("description", "") + f" From {first} through {last}.").strip()
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    if isinstance(schema, dict) and any(is_date(p) for p in schema.get("properties", {}).values()):
+        visit(schema)
+    return schema
 
 
 # --- parameter helpers -----------------------------------------------------------------------------
@@ -75,14 +148,14 @@ def ledger_params(measures=False):
           style="form", explode=True),
         q("level", {"type": "string", "enum": [v.value for v in HazardLevel]}),
         q("category", {"type": "string", "enum": reference.category_codes()}),
-        q("overdue", {"type": "boolean"}, "Only overdue (true) or only not overdue (false) hazards."),
+        q("overdue", FLAG, "Only overdue (true) or only not overdue (false) hazards."),
         q("inspector", ID, "Id of the user who found the hazard."),
     ]
     for name in ("found_from", "found_to", "deadline_from", "deadline_to", "closed_from", "closed_to"):
         params.append(q(name, DATE, "Inclusive bound (park date)."))
     params.append(q("q", {"type": "string", "maxLength": MAX_TEXT}, "Text in code, title or location."))
     if measures:
-        params.append(q("done", {"type": "boolean"}, "Only done (true) or only open (false) measures."))
+        params.append(q("done", FLAG, "Only done (true) or only open (false) measures."))
     params.append(q("sort", {"type": "string", "enum": _sort_enum(MEASURE_SORTS if measures else HAZARD_SORTS)},
                     "Sort key; a leading '-' sorts descending."))
     return params + list(PAGING)
@@ -234,8 +307,14 @@ def _operation(op):
            "parameters": params + op["query"], "responses": {}}
     if op["description"]:
         out["description"] = op["description"]
+    if op["rules"]:
+        out["x-data-rules"] = [{"field": field, "rule": rule} for field, rule in op["rules"].items()]
+        out["description"] = " ".join(filter(None, [out.get("description"), "Also refused with 422 (naming "
+                                      "the field) when: " + "; ".join(f"{f}: {r}" for f, r in op["rules"].items())
+                                      + "."]))
     if op["body"] is not None:
-        out["requestBody"] = {"required": True, "content": {"application/json": {"schema": op["body"]}}}
+        out["requestBody"] = {"required": True, "content": {"application/json": {
+            "schema": with_date_window(op["body"])}}}
     if op["multipart"] is not None:
         out["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": op["multipart"]}}}
     if op["binary"]:

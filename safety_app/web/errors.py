@@ -4,6 +4,7 @@ import logging
 from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, PendingRollbackError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
@@ -47,6 +48,7 @@ MESSAGES = {
     405: ("method_not_allowed", lambda: _("This method is not allowed here.")),
     409: ("conflict", lambda: _("This was changed by someone else.")),
     413: ("too_large", lambda: _("The upload is too large.")),
+    414: ("uri_too_long", lambda: _("The address is too long.")),
     422: ("invalid", lambda: _("The data is not valid.")),
     429: ("too_many_requests", lambda: _("Too many attempts. Please wait and try again.")),
     500: ("server_error", lambda: _("Something went wrong on our side. Nothing was saved; please try again.")),
@@ -75,7 +77,13 @@ def register_error_handlers(app):
         code, message = MESSAGES.get(exc.code, ("error", lambda: exc.description))
         if exc.code == 400 and "CSRF" in (exc.description or ""):
             message = lambda: _("The form expired or was sent from elsewhere. Reload the page and try again.")  # noqa: E731
-        return error_response(exc.code, code, message())
+        response, status = error_response(exc.code, code, message())
+        response = current_app.make_response((response, status))
+        # e.g. Allow on 405 (RFC 9110), WWW-Authenticate, Retry-After: the exception's own headers
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
@@ -87,7 +95,7 @@ def register_error_handlers(app):
 
     @app.errorhandler(Exception)
     def unexpected(exc):
-        if isinstance(exc, PendingRollbackError | DBAPIError) and _connection_problem(exc):
+        if isinstance(exc, PendingRollbackError | DBAPIError | PoolTimeout) and _connection_problem(exc):
             return database_down(exc)
         log.exception("unhandled error")
         _rollback_quietly()
@@ -96,5 +104,6 @@ def register_error_handlers(app):
 
 
 def _connection_problem(exc):
-    """True for errors that mean "the database is unreachable", not a bug."""
-    return isinstance(exc, PendingRollbackError) or getattr(exc, "connection_invalidated", False)
+    """True for errors that mean "the database is unreachable", not a bug: also a connection pool that
+    stays exhausted while the database restarts (every connection waiting on it)."""
+    return isinstance(exc, PendingRollbackError | PoolTimeout) or getattr(exc, "connection_invalidated", False)

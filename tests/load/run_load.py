@@ -1,14 +1,17 @@
 """Load run with nothing lost, and the fault drill (loopback only, bounded).
 
-    .venv/bin/python -m tests.load.run_load [--seconds 180] [--users 30] [--faults]
+    .venv/bin/python -m tests.load.run_load [--seconds 180] [--users 30] [--faults] [--pg-port 5432]
+        [--pg-cluster main]
 
 Serves the app with gunicorn (2 workers x 8 threads) on PostgreSQL (a fresh
-database ``loadtest`` on 127.0.0.1:5432), seeds a park, and runs mixed
+database ``loadtest`` on 127.0.0.1:5432, or ``--pg-port``), seeds a park, and runs mixed
 traffic from simulated users: ledger pages, hazard detail, API lists, filing
 hazards, transitions and CSV exports. Afterwards it checks that every write
 the server accepted is in the database and that the audit chain verifies.
 
-With ``--faults``: restarts PostgreSQL in the middle of the load (requests
+With ``--faults``: restarts the PostgreSQL cluster ``--pg-cluster`` (it must serve ``--pg-port``;
+on a shared machine use a cluster of your own, e.g. ``pg_createcluster 15 drill -p 5433 --
+--auth=trust``) in the middle of the load (requests
 must fail cleanly with 503 and recover), and kills a scheduled job with
 SIGKILL half-way, then reruns it and checks nothing was sent twice.
 Prints a summary and writes it as JSON (``--json``).
@@ -33,9 +36,17 @@ import requests
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DB_NAME = "loadtest"
-DB_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB_NAME}"
+PG_PORT = 5432  # --pg-port
+PG_CLUSTER = "main"  # --pg-cluster: the cluster the fault drill restarts
+
+
+def pg_admin_url():
+    return f"postgresql+psycopg://postgres@127.0.0.1:{PG_PORT}/postgres"
+
+
+def db_url():
+    return f"postgresql+psycopg://postgres@127.0.0.1:{PG_PORT}/{DB_NAME}"
 PASSWORD = "demo-password"
 MAX_REQUESTS = 200_000  # hard bound, whatever the duration
 
@@ -47,7 +58,7 @@ def free_port():
 
 
 def fresh_database():
-    engine = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    engine = create_engine(pg_admin_url(), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(text(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)"))
         conn.execute(text(f"CREATE DATABASE {DB_NAME}"))
@@ -55,7 +66,7 @@ def fresh_database():
 
 
 def env_for(base, tmp):
-    env = {**os.environ, "DATABASE_URL": DB_URL, "SECRET_KEY": "load-secret", "APP_ENV": "production",
+    env = {**os.environ, "DATABASE_URL": db_url(), "SECRET_KEY": "load-secret", "APP_ENV": "production",
            "REPORTS_DIR": str(tmp / "reports"), "UPLOAD_DIR": str(tmp / "uploads"), "PUBLIC_BASE_URL": base,
            "SCHEDULER_ENABLED": "0", "FLASK_APP": "wsgi:app", "DEMO_PASSWORD": PASSWORD}
     env.pop("FLASK_DEBUG", None)
@@ -179,18 +190,22 @@ def run_users(base, users, seconds, stats, hazard_ids, enterprises, categories):
 
 def pg_restart():
     version = sorted(os.listdir("/etc/postgresql"))[0]
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "stop", "-m", "fast"], check=True)
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, PG_CLUSTER, "stop", "-m", "fast"], check=True)
     time.sleep(4)
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"], check=True)
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, PG_CLUSTER, "start"], check=True)
 
 
 def main():
+    global PG_PORT, PG_CLUSTER
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=180)
     parser.add_argument("--users", type=int, default=30)
     parser.add_argument("--faults", action="store_true")
     parser.add_argument("--json", default="/tmp/load-result.json")
+    parser.add_argument("--pg-port", type=int, default=PG_PORT, help="port of the PostgreSQL cluster")
+    parser.add_argument("--pg-cluster", default=PG_CLUSTER, help="the cluster --faults restarts (pg_ctlcluster)")
     args = parser.parse_args()
+    PG_PORT, PG_CLUSTER = args.pg_port, args.pg_cluster
 
     import tempfile
 
@@ -201,7 +216,7 @@ def main():
     fresh_database()
     flask(env, "db", "upgrade")
     flask(env, "demo", "seed", "--enterprises", "60", "--hazards", "6000", "--seed", "5")
-    engine = create_engine(DB_URL, pool_pre_ping=True)
+    engine = create_engine(db_url(), pool_pre_ping=True)
     with engine.connect() as conn:
         hazard_ids = [r[0] for r in conn.execute(text("SELECT id FROM hazards"))]
         enterprises = [r[0] for r in conn.execute(text("SELECT id FROM enterprises"))]
@@ -209,7 +224,7 @@ def main():
     from safety_app.reference import category_codes
 
     log = open(tmp / "gunicorn.log", "w")
-    server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-w", "2", "--threads", "8", "-b",
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "8", "-b",
                                f"127.0.0.1:{port}", "--timeout", "60", "--keep-alive", "30", "wsgi:app"],
                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     result = {}
@@ -271,6 +286,8 @@ def main():
             "accepted_transitions": len(stats.transitions), "transitions_in_db": len(withdrawn),
             "lost_transitions": len({h for h, _ in stats.transitions} - withdrawn),
             "errors_5xx_total": len(stats.errors_5xx), "errors_5xx_outside_fault": len(five_xx_outside_fault),
+            "bare_500s": sum(1 for e in stats.errors_5xx if e[2] == 500),
+            "errors_by_status": dict(Counter(e[2] for e in stats.errors_5xx)),
             "five_xx_samples": [e[1:] for e in stats.errors_5xx[:5]],
             "audit_verify": audit.stdout.strip() or audit.stderr.strip(),
             "faults": fault_log,
@@ -296,7 +313,7 @@ def main():
 def scheduler_kill_drill(env, day="2027-03-02"):
     """Kill the overdue scan with SIGKILL half-way, rerun it, and count notifications per key."""
     due = (date.fromisoformat(day) - timedelta(days=1)).isoformat()
-    engine = create_engine(DB_URL, pool_pre_ping=True)
+    engine = create_engine(db_url(), pool_pre_ping=True)
     with engine.begin() as conn:
         # Drill data only: make every open hazard due the day before, so one scan has thousands to alert.
         conn.execute(text("UPDATE hazards SET deadline = :due WHERE status IN "

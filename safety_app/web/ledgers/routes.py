@@ -1,3 +1,4 @@
+import itertools
 from urllib.parse import quote
 
 from flask import Response, abort, render_template, request, stream_with_context
@@ -99,7 +100,11 @@ def export(kind, fmt):
     filters = queries.parse_filters(request.args, measures=kind == "measures")
     user = current_user._get_current_object()
     stem, chunks = exports.export(kind, fmt, user, filters)
-    response = Response(stream_with_context(chunks), content_type=CONTENT_TYPES[fmt])
+    # The first chunk (the query and its first rows) is made here, inside the request: a database that
+    # is down answers the clean 503 page. Once streaming has begun, the server could only send a bare 500.
+    chunks = iter(chunks)
+    first = next(chunks, b"")
+    response = Response(stream_with_context(itertools.chain([first], chunks)), content_type=CONTENT_TYPES[fmt])
     filename = f"{stem}.{fmt}"
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"{kind}.{fmt}\"; filename*=UTF-8''{quote(filename)}")
