@@ -7,7 +7,7 @@ from flask import abort, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import clock, labels, reference
+from .. import clock, criteria, labels, reference
 from ..extensions import db, login_manager
 from ..i18n import locale_code
 from ..models import User
@@ -109,6 +109,8 @@ def register_web(app):
             "can": lambda action, obj=None: can(current_user, action, obj),
             "labels": labels,
             "reference": reference,
+            "describe_criterion": criteria.describe_hazard,
+            "criteria_missing": lambda: criteria.missing_in_force(clock.today()),
             "current_locale": locale_code(),
             "today": clock.today(),
             "unread_count": _unread_count,
