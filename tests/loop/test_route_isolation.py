@@ -89,6 +89,9 @@ ROUTES = {
     "admin.user_edit": (ROLE, lambda f: {"user_id": f.user}, None),
     "admin.user_reset_password": (ROLE, lambda f: {"user_id": f.user}, None),
     "admin.settings": (ROLE, _no_values, None),
+    "admin.criteria": (ROLE, _no_values, None),
+    "admin.criteria_import": (ROLE, _no_values, None),
+    "admin.criteria_export": (ROLE, lambda f: {"code": "AQ3067-2026", "fmt": "csv"}, None),
     # notifications
     "notifications.index": (OWN, _no_values, None),
     "notifications.mark_all_read": (OWN, _no_values, None),
@@ -107,6 +110,7 @@ ROUTES = {
     "api.openapi_json": (PUBLIC, None, None),
     "api.me": (OWN, _no_values, None),
     "api.get_dashboard": (OWN, _no_values, None),
+    "api.list_criteria": (OWN, _no_values, None),
     "api.list_enterprises": (OWN, _no_values, None),
     "api.get_enterprise": (FOREIGN, lambda f: {"enterprise_id": f.enterprise}, None),
     "api.list_hazards": (OWN, _no_values, None),
