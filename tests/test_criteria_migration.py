@@ -4,12 +4,12 @@ A database is built at revision 0003 (today's schema), seeded with hazards
 that tick 2017 criteria and an inspection checklist with 'criterion:N', then
 upgraded to head.
 """
-import uuid
 from datetime import date, datetime
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from safety_app import create_app
 from safety_app.extensions import db
@@ -20,23 +20,23 @@ SET_2017 = "AJZG3-2017-121"
 
 @pytest.fixture
 def old_database(database, tmp_path):
-    """A fresh database (SQLite file, or a PostgreSQL schema of the test database) and its app."""
+    """A fresh, empty database (a SQLite file, or the PostgreSQL test database's "<name>_migration"
+    sibling, made like the per-worker databases of tests/conftest.py) and its app."""
     if database.kind == "sqlite":
-        config = _base_config(f"sqlite:///{tmp_path / 'old.db'}", tmp_path)
-        yield create_app(config)
+        yield create_app(_base_config(f"sqlite:///{tmp_path / 'old.db'}", tmp_path))
         return
-    schema = f"mig_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(database.url)
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    config = _base_config(database.url, tmp_path)
-    config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={schema},public"}}
+    base = make_url(database.url)
+    name = f"{base.database}_migration"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield create_app(config)
+        yield create_app(_base_config(base.set(database=name).render_as_string(hide_password=False), tmp_path))
     finally:
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def _insert(conn, table, **values):
