@@ -6,7 +6,7 @@ and inserted with executemany, the audit chain hashed in Python.
 """
 import random
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 from flask import current_app
@@ -37,6 +37,8 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "华"]
 UNITS = ["常减压装置", "催化裂化装置", "加氢装置", "罐区", "装卸站台", "仓库", "控制室", "配电室",
          "循环水场", "火炬系统", "污水处理站", "空压站", "反应釜区", "精馏塔区"]
+SET_2017 = "AJZG3-2017-121"  # the demo's criteria numbers are those of the 2017 list
+AQ3067_FROM = date(2026, 9, 30)
 PROBLEMS = [
     ("可燃气体检测报警器未定期标定", "equipment", 12),
     ("防爆电气设备防爆标志缺失", "equipment", 12),
@@ -173,6 +175,9 @@ def seed(enterprises=20, hazards=400, seed_value=1, password=None, today=None, e
         found_on = insp["inspected_on"]
         problem, category, crit = rng.choice(PROBLEMS)
         major = crit is not None and rng.random() < 0.15
+        # The demo knows the 2017 numbers only: AQ 3067-2026 clause texts are loaded by the office, so
+        # a demo hazard is never attributed to one of its clauses (hazards found from then stay general).
+        major = major and found_on < AQ3067_FROM
         deadline = found_on + timedelta(days=rng.choice(DEADLINE_DAYS) + (30 if major else 0))
         age = (today - found_on).days
         status = _pick_status(rng, age, major)
@@ -188,7 +193,8 @@ def seed(enterprises=20, hazards=400, seed_value=1, password=None, today=None, e
             "inspection_id": insp["id"], "title": f"{rng.choice(UNITS)}{problem}",
             "description": f"检查发现{problem}，存在安全风险。", "location": rng.choice(UNITS),
             "category": category, "level": "major" if major else "general",
-            "criterion": crit if major else None, "legal_basis": rng.choice(BASES), "found_on": found_on,
+            "criteria_set": SET_2017 if major else None, "criterion_clause": str(crit) if major else None,
+            "legal_basis": rng.choice(BASES), "found_on": found_on,
             "found_by_id": insp["created_by_id"], "original_deadline": deadline, "deadline": deadline,
             "status": status, "responsible_person": _person(rng), "rectification_note":
                 "已按要求完成整改" if status in ("submitted", "verified", "closed") else "",

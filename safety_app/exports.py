@@ -19,12 +19,13 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from sqlalchemy import and_
 from sqlalchemy.orm import aliased
 
-from . import labels, queries, reference
+from . import criteria, labels, queries, reference
 from .clock import today as park_today
 from .extensions import db
-from .models import FINAL_STATUSES, Enterprise, Hazard, Measure, User
+from .models import FINAL_STATUSES, CriteriaSet, Criterion, Enterprise, Hazard, Measure, User
 
 YIELD_PER = 2000
 CHUNK = 1 << 16
@@ -43,7 +44,7 @@ class Column:
 HAZARD_COLUMNS = (
     Column("隐患编号", 16), Column("企业名称", 30), Column("统一社会信用代码", 21), Column("隐患名称", 36),
     Column("隐患描述", 40), Column("部位", 16), Column("隐患类别", 22), Column("隐患等级", 14),
-    Column("重大隐患判定标准", 10, "int"), Column("依据", 30), Column("发现日期", 12, "date"),
+    Column("重大隐患判定标准", 40), Column("依据", 30), Column("发现日期", 12, "date"),
     Column("发现人", 12), Column("原定整改期限", 13, "date"), Column("整改期限", 12, "date"),
     Column("状态", 14), Column("逾期天数", 10, "int"), Column("企业责任人", 12),
     Column("销号日期", 12, "date"),
@@ -79,12 +80,17 @@ def hazard_rows(user, filters):
     on = park_today()
     stmt = queries.hazards(
         user, filters, Hazard.code, Enterprise.name, Enterprise.credit_code, Hazard.title, Hazard.description,
-        Hazard.location, Hazard.category, Hazard.level, Hazard.criterion, Hazard.legal_basis, Hazard.found_on,
+        Hazard.location, Hazard.category, Hazard.level, Hazard.criteria_set, Hazard.legal_basis, Hazard.found_on,
         Finder.display_name, Finder.username, Hazard.original_deadline, Hazard.deadline, Hazard.status,
-        Hazard.responsible_person, Hazard.closed_on,
-    ).outerjoin(Finder, Finder.id == Hazard.found_by_id)
+        Hazard.responsible_person, Hazard.closed_on, Hazard.criterion_clause, Criterion.text,
+        CriteriaSet.document_number,
+    ).outerjoin(Finder, Finder.id == Hazard.found_by_id).outerjoin(
+        Criterion, and_(Criterion.set_code == Hazard.criteria_set, Criterion.clause == Hazard.criterion_clause)
+    ).outerjoin(CriteriaSet, CriteriaSet.code == Hazard.criteria_set)
+    wordings = criteria.chinese_wordings()
     for r in db.session.execute(stmt.execution_options(yield_per=YIELD_PER)):
-        yield (r[0], r[1], r[2], r[3], r[4], r[5], _category(r[6]), labels.LEVEL_ZH.get(r[7], r[7]), r[8],
+        yield (r[0], r[1], r[2], r[3], r[4], r[5], _category(r[6]), labels.LEVEL_ZH.get(r[7], r[7]),
+               criteria.describe_row(r[8], r[18], r[19], r[20], wordings),
                r[9], r[10], r[11] or r[12], r[13], r[14], labels.STATUS_ZH.get(r[15], r[15]),
                _overdue_days(r[15], r[14], on), r[16], r[17])
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import audit, notifications, reference, sequences, validation
+from . import audit, criteria, notifications, reference, sequences, validation
 from .clock import today, utcnow
 from .extensions import db
 from .models import (
@@ -298,7 +298,9 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
                 commit=True):
     """Create a hazard (status open) with its code and 'file' event.
 
-    Ticking a major-hazard criterion makes the hazard major. With
+    Ticking a major-hazard criterion, ``criterion`` = (set code, clause) or
+    ``{"set": ..., "clause": ...}``, makes the hazard major; it must be a clause
+    of the set in force on ``found_on`` (criteria.set_in_force). With
     ``commit=False`` the caller commits (e.g. together with the photos).
     """
     if actor is None or actor.role not in STAFF:
@@ -312,10 +314,9 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
     legal_basis = _limit(legal_basis, "legal_basis", MAX_TEXT)
     if reference.category(category) is None:
         raise Invalid(_l("Choose a category from the list."), field="category")
-    if criterion not in (None, "") and reference.criterion(criterion) is None:
-        raise Invalid(_l("Choose a major-hazard criterion from the list."), field="criterion")
     found_on = found_on or today()
     _check_date(found_on, "found_on")
+    criterion = _criterion_in_force(criterion, found_on)
     if not isinstance(deadline, date):
         raise Invalid(_l("Give the deadline as a date."), field="deadline")
     _check_date(deadline, "deadline")
@@ -323,13 +324,13 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
         raise Invalid(_l("The deadline cannot be before the day the hazard was found."), field="deadline")
     if inspection is not None and inspection.enterprise_id != enterprise.id:
         raise Invalid(_l("The inspection belongs to another enterprise."), field="inspection")
-    criterion = int(criterion) if criterion not in (None, "") else None
     try:
         hazard = Hazard(
             code=sequences.hazard_code(today().year), enterprise=enterprise, inspection=inspection,
             title=title, description=description, location=location,
             category=category, level=HazardLevel.MAJOR if criterion else HazardLevel.GENERAL,
-            criterion=criterion, legal_basis=legal_basis, found_on=found_on,
+            criteria_set=criterion.set_code if criterion else None,
+            criterion_clause=criterion.clause if criterion else None, legal_basis=legal_basis, found_on=found_on,
             found_by_id=actor.id, original_deadline=deadline, deadline=deadline, status=S.OPEN,
             responsible_person=responsible_person,
         )
@@ -346,10 +347,35 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
         raise
 
 
+def _criterion_in_force(ref, found_on):
+    """The Criterion ``ref`` = (set, clause) names, checked against the set in force on ``found_on``."""
+    if ref in (None, "", ()):
+        return None
+    try:
+        set_code, clause = (ref.get("set"), ref.get("clause")) if isinstance(ref, dict) else tuple(ref)
+    except (TypeError, ValueError):
+        raise Invalid(_l("Choose a major-hazard criterion from the list."), field="criterion") from None
+    in_force = criteria.set_in_force(found_on)
+    if in_force is None:
+        raise Invalid(_l("No list of major-hazard criteria applies on %(day)s.", day=found_on.isoformat()),
+                      field="criterion")
+    if str(set_code or "") != in_force.code:
+        raise Invalid(_l("A hazard found on %(day)s is judged against %(set)s; choose one of its clauses.",
+                         day=found_on.isoformat(), set=in_force.label), field="criterion")
+    found = criteria.find(in_force.code, clause)
+    if found is None:
+        raise Invalid(_l("Choose a major-hazard criterion from the list."), field="criterion")
+    return found
+
+
+def _known_checklist_criterion(item):
+    ref = criteria.parse_checklist_code(item)
+    return ref is not None and criteria.find(*ref) is not None
+
+
 def _checklist(items):
-    known = set(reference.category_codes()) | {f"criterion:{c.code}" for c in reference.criteria()}
     items = list(dict.fromkeys(items or []))
-    unknown = [i for i in items if i not in known]
+    unknown = [i for i in items if i not in reference.category_codes() and not _known_checklist_criterion(i)]
     if unknown:
         raise Invalid(_l("Unknown checklist item."), field="checklist")
     return items

@@ -53,6 +53,7 @@ ROLE_ACTIONS = {
     "enterprise.import": ADMIN,
     "user.manage": ADMIN,
     "settings.manage": ADMIN,
+    "criteria.manage": ADMIN,
     "document.issue": STAFF,
     "report.park": STAFF,
     "report.enterprise": ALL,
@@ -220,6 +221,9 @@ ROUTE_POLICIES = {
     "admin.settings": _role("settings.manage"),
     "admin.jobs": _role("jobs.view"),
     "admin.outbox_retry": _role("jobs.view"),
+    "admin.criteria": _role("criteria.manage"),
+    "admin.criteria_import": _role("criteria.manage"),
+    "admin.criteria_export": _role("criteria.manage"),
     # notifications: only the user's own (``scope(Notification, user)``)
     "notifications.index": ANYONE,
     "notifications.mark_all_read": ANYONE,
@@ -238,6 +242,7 @@ ROUTE_POLICIES = {
     "api.revoke_token": ANYONE,
     "api.me": ANYONE,
     "api.get_dashboard": _role("dashboard.view"),
+    "api.list_criteria": ANYONE,                 # the published criteria, the same for everyone
     "api.list_enterprises": _role("enterprise.view"),
     "api.get_enterprise": SCOPED,
     "api.list_hazards": _role("ledger.view"),

@@ -123,6 +123,7 @@ def app(database, tmp_path):
 
     with app.app_context():
         _empty_all_tables(database.kind)
+        seed_criteria()
         yield app
         db.session.remove()
         db.engine.dispose()
@@ -136,6 +137,22 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+def seed_criteria():
+    """The criteria catalogue as migration 0006 seeds it (tables are emptied between tests)."""
+    from safety_app.criteria.seed import seed_reference_sets
+
+    seed_reference_sets()
+    db.session.commit()
+
+
+def major_criterion(found_on=None):
+    """A clause of the criteria set in force on ``found_on`` (default today), as (set, clause)."""
+    from datetime import date
+
+    day = found_on or clock.today()
+    return ("AQ3067-2026", "5.4.1") if day >= date(2026, 9, 30) else ("AJZG3-2017-121", "15")
 
 
 def make_credit_code(n):
@@ -152,7 +169,8 @@ class Park(SimpleNamespace):
 
         return lifecycle.file_hazard(
             inspector or self.inspector, enterprise=enterprise or self.a, title=title, category=category,
-            deadline=deadline or (clock.today() + timedelta(days=7)), criterion=15 if major else None,
+            deadline=deadline or (clock.today() + timedelta(days=7)),
+            criterion=major_criterion(found_on) if major else None,
             location="罐区", legal_basis="《安全生产法》", inspection=inspection, found_on=found_on,
         )
 

@@ -8,7 +8,7 @@ from ..models import Enterprise, ExtensionRequest, Hazard, Inspection
 from ..permissions import get_visible
 from . import serialize
 from .common import bad_filters, invalid, page_dict, user, visible_or_404
-from .spec import DATE, ID, ledger_params, operation
+from .spec import CRITERION_REF, DATE, ID, ledger_params, operation
 
 DETAIL_OPTIONS = (
     joinedload(Hazard.enterprise), joinedload(Hazard.found_by), joinedload(Hazard.plan),
@@ -29,8 +29,9 @@ HAZARD_REQUEST = {
         "found_on": {**DATE, "description": "Default: today (park time)."},
         "description": {"type": "string", "maxLength": TEXT},
         "location": {"type": "string", "maxLength": 200},
-        "criterion": {"type": "integer", "minimum": 1, "maximum": 20,
-                      "description": "Major-hazard criterion (1-20); makes the hazard major."},
+        "criterion": {**CRITERION_REF, "description": "Major-hazard criterion (set, clause); makes the hazard "
+                      "major. It must be a clause of the set in force on found_on (AQ3067-2026 from 2026-09-30, "
+                      "AJZG3-2017-121 before): GET /criteria?on=DATE lists it."},
         "legal_basis": {"type": "string", "maxLength": TEXT},
         "responsible_person": {"type": "string", "maxLength": 100},
     },

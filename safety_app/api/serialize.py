@@ -44,12 +44,16 @@ def inspection(i, *, detail=False):
     return data
 
 
+def criterion_ref(h):
+    return {"set": h.criteria_set, "clause": h.criterion_clause} if h.criteria_set else None
+
+
 def hazard(h):
     days = lifecycle.overdue_days(h)
     return {
         "id": h.id, "code": h.code, "enterprise": ref(h.enterprise), "inspection_id": h.inspection_id,
         "title": h.title, "description": h.description, "location": h.location, "category": h.category,
-        "level": h.level, "criterion": h.criterion, "legal_basis": h.legal_basis, "found_on": d(h.found_on),
+        "level": h.level, "criterion": criterion_ref(h), "legal_basis": h.legal_basis, "found_on": d(h.found_on),
         "found_by": ref(h.found_by), "original_deadline": d(h.original_deadline), "deadline": d(h.deadline),
         "status": h.status, "overdue": days > 0, "overdue_days": days, "responsible_person": h.responsible_person,
         "closed_on": d(h.closed_on), "created_at": dt(h.created_at), "updated_at": dt(h.updated_at),

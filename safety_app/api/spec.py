@@ -186,10 +186,19 @@ def page_of(name):
                            "per_page": INT, "pages": INT}}
 
 
+CRITERION_REF = {
+    "type": "object", "additionalProperties": False, "required": ["set", "clause"],
+    "description": "A major-hazard criterion as (criteria set code, clause), e.g. "
+                   "{\"set\": \"AQ3067-2026\", \"clause\": \"5.5.6\"}; see GET /criteria.",
+    "properties": {"set": {"type": "string", "minLength": 1, "maxLength": 40},
+                   "clause": {"type": "string", "minLength": 1, "maxLength": 20}},
+}
 HAZARD_PROPS = {
     "id": INT, "code": STR, "enterprise": ref("Ref"), "inspection_id": _nullable(INT), "title": STR,
     "description": STR, "location": STR, "category": STR, "level": {"type": "string", "enum": ["general", "major"]},
-    "criterion": _nullable(INT), "legal_basis": STR, "found_on": DATE, "found_by": {"oneOf": [ref("Ref"),
+    "criterion": {"oneOf": [ref("CriterionRef"), {"type": "null"}],
+                  "description": "The major-hazard criterion the hazard was judged against: (criteria set, clause)."},
+    "legal_basis": STR, "found_on": DATE, "found_by": {"oneOf": [ref("Ref"),
                                                                                           {"type": "null"}]},
     "original_deadline": DATE, "deadline": DATE,
     "status": {"type": "string", "enum": [s.value for s in HazardStatus]},
@@ -276,6 +285,19 @@ SCHEMAS = {
             "month": STR, "found": INT, "closed": INT}}},
     }},
 }
+SCHEMAS["CriterionRef"] = CRITERION_REF
+SCHEMAS["CriteriaSet"] = {
+    "type": "object", "required": ["set", "criteria"],
+    "description": "One list of major-hazard criteria and its clauses. A clause without text has "
+                   "text_imported false (\"条文未导入\"): the office has not loaded its text yet.",
+    "properties": {
+        "set": {"type": "object", "required": ["code", "title"], "properties": {
+            "code": STR, "title": STR, "issuer": STR, "document_number": STR,
+            "in_force_from": _nullable(DATE), "in_force_until": _nullable(DATE)}},
+        "criteria": {"type": "array", "items": {"type": "object", "required": ["clause", "text"], "properties": {
+            "clause": STR, "group": STR, "text": STR, "text_imported": {"type": "boolean"},
+            "description": STR}}},
+    }}
 SCHEMAS["OpenApi"] = {"type": "object", "required": ["openapi", "paths"]}
 for _name in ("Enterprise", "Inspection", "Hazard", "LedgerMeasure", "Notification"):
     SCHEMAS[f"{_name}Page"] = page_of(_name)

@@ -1,12 +1,13 @@
-"""Command-line interface: ``flask demo``, ``flask users``, ``flask audit`` and the others."""
+"""Command-line interface: ``flask demo``, ``flask users``, ``flask audit``, ``flask reference`` and the others."""
 
 
 def register_cli(app):
     from .audit import audit_cli
     from .demo import demo_cli
+    from .reference import reference_cli
     from .users import users_cli
 
-    for group in (demo_cli, users_cli, audit_cli):
+    for group in (demo_cli, users_cli, audit_cli, reference_cli):
         app.cli.add_command(group)
     for name in ("jobs", "documents", "backup"):
         _register_optional(app, name)

@@ -38,6 +38,7 @@ class NoticeHazard(NamedTuple):
     legal_basis: str
     level: str  # 'general' | 'major'
     deadline: date
+    criterion: str = ""  # criteria.describe_hazard: set + clause + text, or "条文未导入"
 
 
 @dataclass
@@ -128,7 +129,8 @@ def _hazard_table(data: NoticeData, st: Styles):
     widths[2] = frame_width() - fixed
     rows = []
     for n, h in enumerate(data.hazards, 1):
-        row = [str(n), h.code, _problem_cell(h, st), h.location, h.legal_basis]
+        basis = Paragraph(markup(h.legal_basis) + (f"<br/>{markup(h.criterion)}" if h.criterion else ""), st.cell)
+        row = [str(n), h.code, _problem_cell(h, st), h.location, basis]
         if per_hazard_deadline:
             row.append(cn_date(h.deadline))
         rows.append(row)

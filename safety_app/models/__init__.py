@@ -1,5 +1,6 @@
 """All models of the product; import from here."""
 from .audit import AuditHead, Event
+from .criteria import CriteriaSet, Criterion
 from .documents import Counter, Document, document_hazards
 from .enums import (
     FINAL_STATUSES,
@@ -29,7 +30,7 @@ from .people import Enterprise, User
 from .system import ApiToken, JobRun, LoginAttempt, SchedulerLease, Setting, UserSession
 
 __all__ = [
-    "FINAL_STATUSES", "ApiToken", "Attachment", "AttachmentKind", "AuditHead", "Counter",
+    "FINAL_STATUSES", "ApiToken", "Attachment", "AttachmentKind", "AuditHead", "Counter", "CriteriaSet", "Criterion",
     "Document", "DocumentKind", "Enterprise", "Event", "ExtensionRequest", "ExtensionStatus",
     "GovernancePlan", "Hazard", "HazardLevel", "HazardStatus", "Inspection", "JobFailure",
     "JobOutcome", "JobRun", "LoginAttempt", "MajorHazardInstallation", "Measure", "Notification",

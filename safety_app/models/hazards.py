@@ -46,7 +46,9 @@ class Hazard(db.Model):
     location = db.Column(db.String(200), nullable=False, default="")
     category = db.Column(db.String(40), nullable=False)
     level = db.Column(db.String(10), nullable=False)
-    criterion = db.Column(db.Integer)  # 1..20, regulations §3
+    # The major-hazard criterion as (set, clause), see models/criteria.py; both or neither.
+    criteria_set = db.Column(db.String(40))
+    criterion_clause = db.Column(db.String(20))
     legal_basis = db.Column(db.Text, nullable=False, default="")
     found_on = db.Column(db.Date, nullable=False)
     found_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
@@ -66,6 +68,7 @@ class Hazard(db.Model):
     enterprise = db.relationship("Enterprise")
     inspection = db.relationship("Inspection", back_populates="hazards")
     found_by = db.relationship("User", foreign_keys=[found_by_id])
+    criterion = db.relationship("Criterion", viewonly=True)
     measures = db.relationship(
         "Measure", back_populates="hazard", order_by="Measure.id", cascade="all, delete-orphan"
     )
@@ -84,8 +87,10 @@ class Hazard(db.Model):
             "status IN ('open','rectifying','submitted','verified','closed','withdrawn')",
             name="status_known",
         ),
-        db.CheckConstraint("criterion IS NULL OR (criterion BETWEEN 1 AND 20)", name="criterion_range"),
-        db.CheckConstraint("criterion IS NULL OR level = 'major'", name="criterion_major"),
+        db.CheckConstraint("(criteria_set IS NULL) = (criterion_clause IS NULL)", name="criterion_pair"),
+        db.CheckConstraint("criteria_set IS NULL OR level = 'major'", name="criterion_major"),
+        db.ForeignKeyConstraint(["criteria_set", "criterion_clause"], ["criteria.set_code", "criteria.clause"],
+                                name="fk_hazards_criterion_criteria"),
         db.Index("ix_hazards_enterprise_status_deadline", "enterprise_id", "status", "deadline"),
         db.Index("ix_hazards_status_deadline", "status", "deadline"),
         db.Index("ix_hazards_found_on", "found_on"),
@@ -103,6 +108,11 @@ class Hazard(db.Model):
     @property
     def is_major(self):
         return self.level == "major"
+
+    @property
+    def criterion_ref(self):
+        """(set code, clause) or None."""
+        return (self.criteria_set, self.criterion_clause) if self.criteria_set else None
 
 
 class GovernancePlan(db.Model):

@@ -1,5 +1,7 @@
-"""Reference data of the regulations (categories, the 20 major-hazard criteria,
-inspection types), loaded from the JSON files beside this module.
+"""Reference data of the regulations (categories, inspection types), loaded from
+the JSON files beside this module. The major-hazard criteria sets are data too
+(``data/criteria/*.json``, see ``data/README.md``) but live in the database
+once migrated, so the office can load their texts (``safety_app/criteria``).
 
 Labels come in Chinese and English; ``label()`` picks the current UI language.
 """
@@ -47,12 +49,6 @@ def inspection_types():
     return tuple(Item(r["code"], r["zh"], r["en"]) for r in _load("inspection_types.json"))
 
 
-@cache
-def criteria():
-    """The 20 criteria of 安监总管三〔2017〕121号; code is the number as a string."""
-    return tuple(Item(str(r["number"]), r["zh"], r["en"]) for r in _load("major_hazard_criteria.json"))
-
-
 def _index(items):
     return {item.code: item for item in items}
 
@@ -63,10 +59,6 @@ def category(code):
 
 def inspection_type(code):
     return _index(inspection_types()).get(code)
-
-
-def criterion(number):
-    return _index(criteria()).get(str(number)) if number is not None else None
 
 
 def category_codes():

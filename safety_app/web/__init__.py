@@ -6,7 +6,7 @@ from flask import abort, g, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import clock, devices, labels, reference
+from .. import clock, criteria, devices, labels, reference
 from ..extensions import db, login_manager
 from ..i18n import locale_code
 from ..permissions import can, route_policy, undeclared_endpoints
@@ -110,6 +110,8 @@ def register_web(app):
             "can": lambda action, obj=None: can(current_user, action, obj),
             "labels": labels,
             "reference": reference,
+            "describe_criterion": criteria.describe_hazard,
+            "criteria_missing": lambda: criteria.missing_in_force(clock.today()),
             "current_locale": locale_code(),
             "today": clock.today(),
             "unread_count": _unread_count,

@@ -15,10 +15,12 @@ def new_hazard(park, **values):
 
 
 def test_inspector_files_a_hazard(api, park):
-    response = api(park.inspector).post("/hazards", json=new_hazard(park, location="罐区", criterion=15))
+    response = api(park.inspector).post("/hazards", json=new_hazard(
+        park, location="罐区", found_on="2026-10-15", criterion={"set": "AQ3067-2026", "clause": "5.4.1"}))
     assert response.status_code == 201, response.get_json()
     data = response.get_json()
     assert data["status"] == "open" and data["level"] == "major" and data["code"].startswith("YH-")
+    assert data["criterion"] == {"set": "AQ3067-2026", "clause": "5.4.1"}
     assert data["found_by"]["id"] == park.inspector.id and data["version"] == 1
     assert Hazard.query.count() == 1
 

@@ -14,6 +14,7 @@ import pytest
 MAJOR_TITLE = "特种作业人员（电焊工）未持证上岗，二号罐区动火作业现场"
 GENERAL_TITLE = "消防通道被物料托盘占用"
 day = {}
+CRITERION_CODE = "criterion:AQ3067-2026:5.1.2"
 
 
 def park_today():
@@ -106,17 +107,17 @@ def test_inspector_files_a_major_and_a_general_hazard_and_downloads_the_notice(s
     assert park.enterprise_name in page.locator("main h1").inner_text()
     assert_no_horizontal_scroll(s)
 
-    # Tick major-hazard criterion 2 on the checklist, save, and file from its "+".
+    # Tick major-hazard criterion 5.1.2 (AQ 3067-2026, in force today) on the checklist, save, and file from its "+".
     page.locator("#checklist details > summary").click()
-    page.check("input[name=checklist][value='criterion:2']")
+    page.check(f"input[name=checklist][value='{CRITERION_CODE}']")
     submit(s, "#checklist form")
     expect_success(s)
-    assert page.is_checked("input[name=checklist][value='criterion:2']")
+    assert page.is_checked(f"input[name=checklist][value='{CRITERION_CODE}']")
     s.shot("checklist-criterion-ticked")
     assert_touch_targets(s, "#checklist .btn.add, #checklist input[type=checkbox]")
     with page.expect_navigation():
-        page.click(f"#checklist a[href$='/inspections/{inspection_id}/hazards/new?criterion=2']")
-    assert page.input_value("#criterion") == "2"
+        page.click(f"#checklist a[href$='/inspections/{inspection_id}/hazards/new?criterion=AQ3067-2026:5.1.2']")
+    assert page.is_checked("input[name=criterion][value='AQ3067-2026:5.1.2']")
     page.set_input_files("#photos", str(test_image))
     page.fill("#title", MAJOR_TITLE)
     page.select_option("#category", "training")
@@ -132,7 +133,7 @@ def test_inspector_files_a_major_and_a_general_hazard_and_downloads_the_notice(s
     page.fill("#title", GENERAL_TITLE)
     page.select_option("#category", "equipment")
     page.check("input[name=deadline_preset][value='7']")
-    assert page.input_value("#criterion") == ""
+    assert page.is_checked("input[name=criterion][value='']")
     submit(s)
     assert "一般" in expect_success(s)
     found = page.locator("#found").inner_text()

@@ -83,3 +83,15 @@ def test_overdue_days_are_exported(app, client, park, time_machine):
     login(client, park.admin)
     row = get_csv(client)[1]
     assert row[15] == "5"
+
+
+def test_the_export_describes_the_criterion_as_set_clause_and_text(app, client, park):
+    from safety_app import lifecycle
+
+    lifecycle.file_hazard(park.inspector, enterprise=park.a, title="罐区紧急切断阀未投用", category="equipment",
+                          deadline=date(2026, 10, 1), found_on=date(2026, 9, 1),
+                          criterion=("AJZG3-2017-121", "2"))
+    login(client, park.admin)
+    table = get_csv(client)
+    column = [c.title for c in exports.HAZARD_COLUMNS].index("重大隐患判定标准")
+    assert table[1][column] == "安监总管三〔2017〕121号 第2条：特种作业人员未持证上岗。"

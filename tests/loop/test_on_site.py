@@ -73,9 +73,9 @@ def test_choosing_date_without_a_date_is_refused_beside_the_field(client, on_sit
 
 
 def test_ticking_a_major_hazard_criterion_makes_the_hazard_major(client, on_site):
-    _file(client, on_site, criterion="12")
+    _file(client, on_site, criterion="AJZG3-2017-121:12")
     hazard = db.session.execute(select(Hazard)).scalar_one()
-    assert hazard.level == "major" and hazard.criterion == 12
+    assert hazard.level == "major" and hazard.criterion_ref == ("AJZG3-2017-121", "12")
 
 
 def test_several_hazards_per_inspection(client, on_site):
@@ -111,10 +111,10 @@ def test_the_filing_form_opens_the_phone_camera(client, on_site):
 
 def test_walking_the_checklist_records_what_was_looked_at(client, on_site):
     response = client.post(f"/inspections/{on_site.id}/checklist",
-                           data={"checklist": ["equipment", "criterion:12"], "summary": "重点检查罐区"})
+                           data={"checklist": ["equipment", "criterion:AJZG3-2017-121:12"], "summary": "重点检查罐区"})
     assert response.status_code == 302
     db.session.refresh(on_site)
-    assert on_site.checklist == ["equipment", "criterion:12"] and on_site.summary == "重点检查罐区"
+    assert on_site.checklist == ["equipment", "criterion:AJZG3-2017-121:12"] and on_site.summary == "重点检查罐区"
 
 
 def test_enterprise_user_cannot_file_hazards(client, park, on_site, login_as):

@@ -96,6 +96,9 @@ ROUTES = {
     "admin.settings": (ROLE, _no_values, None),
     "admin.jobs": (ROLE, _no_values, None),
     "admin.outbox_retry": (ROLE, lambda f: {"message_id": 1}, None),
+    "admin.criteria": (ROLE, _no_values, None),
+    "admin.criteria_import": (ROLE, _no_values, None),
+    "admin.criteria_export": (ROLE, lambda f: {"code": "AQ3067-2026", "fmt": "csv"}, None),
     # notifications
     "notifications.index": (OWN, _no_values, None),
     "notifications.mark_all_read": (OWN, _no_values, None),
@@ -114,6 +117,7 @@ ROUTES = {
     "api.openapi_json": (PUBLIC, None, None),
     "api.me": (OWN, _no_values, None),
     "api.get_dashboard": (OWN, _no_values, None),
+    "api.list_criteria": (OWN, _no_values, None),
     "api.list_enterprises": (OWN, _no_values, None),
     "api.get_enterprise": (FOREIGN, lambda f: {"enterprise_id": f.enterprise}, None),
     "api.list_hazards": (OWN, _no_values, None),

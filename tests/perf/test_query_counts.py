@@ -65,7 +65,8 @@ def add_hazards(park, n, *, start):
         major = i % 2 == 0
         hazard = Hazard(
             code=f"QC{i:06d}", enterprise_id=park.a.id, inspection=inspection, title=f"隐患 {i}",
-            category="equipment", level="major" if major else "general", criterion=15 if major else None,
+            category="equipment", level="major" if major else "general",
+            criteria_set="AJZG3-2017-121" if major else None, criterion_clause="15" if major else None,
             found_on=today - timedelta(days=20), found_by_id=park.inspector.id,
             original_deadline=today - timedelta(days=1 + i % 3), deadline=today - timedelta(days=1 + i % 3),
             status=status, responsible_person="王伟", location="罐区",

@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ... import reference
+from ... import criteria, reference
 from ...lifecycle import MAX_TEXT
 from ...validation import DateInWindow
 
@@ -42,9 +42,11 @@ class ChecklistForm(FlaskForm):
     checklist = CheckboxesField(_l("Looked at"), validators=[Optional()])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=MAX_TEXT)])
 
-    def fill_choices(self):
+    def fill_choices(self, criteria_set_code=None):
+        """Categories, and the criteria of the set in force on the inspection day (``criteria_set_code``)."""
         self.checklist.choices = [(c.code, c.label()) for c in reference.categories()] + [
-            (f"criterion:{c.code}", c.code) for c in reference.criteria()
+            (criteria.checklist_code(c.set_code, c.clause), c.clause)
+            for c in (criteria.clauses(criteria_set_code) if criteria_set_code else ())
         ]
 
 
@@ -55,8 +57,10 @@ DEADLINE_PRESETS = (("0", _l("Immediately")), ("7", _l("7 days")), ("15", _l("15
 class HazardForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     category = SelectField(_l("Category"), validators=[InputRequired()])
-    criterion = SelectField(_l("Major-hazard criterion (ticking one makes it a major hazard)"),
-                            validators=[Optional()])
+    # Rendered as a filterable radio list of the set in force (templates/inspections/_criterion_picker.html);
+    # the value is "SET:CLAUSE", checked by lifecycle.file_hazard against the set in force on found-on.
+    criterion = StringField(_l("Major-hazard criterion (ticking one makes it a major hazard)"),
+                            validators=[Optional(), Length(max=80)])
     location = StringField(_l("Location (unit / part)"), validators=[Optional(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=MAX_TEXT)])
     photos = MultipleFileField(_l("Photos"))
@@ -69,9 +73,6 @@ class HazardForm(FlaskForm):
 
     def fill_choices(self):
         self.category.choices = [("", _l("— choose —"))] + [(c.code, c.label()) for c in reference.categories()]
-        self.criterion.choices = [("", _l("None: a general hazard"))] + [
-            (c.code, f"{c.code}. {c.label()}") for c in reference.criteria()
-        ]
 
     def validate_category(self, field):
         if not field.data:

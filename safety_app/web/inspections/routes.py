@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ... import lifecycle, reference, uploads
+from ... import criteria, lifecycle, reference, uploads
 from ...clock import today
 from ...extensions import db
 from ...models import AttachmentKind, Enterprise, Hazard, Inspection, Role, User
@@ -14,6 +14,7 @@ from ..hazards.routes import load_or_404, require
 from ..paging import page_arg
 from . import bp
 from .forms import ChecklistForm, HazardForm, InspectionForm
+from .picker import criteria_picker
 
 PAGE_SIZE = 30
 
@@ -92,19 +93,22 @@ def _inspection(inspection_id):
 
 
 def _render_detail(inspection, form=None, status=200):
+    criteria_set = criteria.set_in_force(inspection.inspected_on)
     if form is None and current_user.role != Role.ENTERPRISE:
         form = ChecklistForm(formdata=None, data={"checklist": inspection.checklist or [],
                                                   "summary": inspection.summary})
-        form.fill_choices()
+        form.fill_choices(criteria_set.code if criteria_set else None)
     found = {}
     for h in inspection.hazards:
         found.setdefault(h.category, []).append(h)
-        if h.criterion:
-            found.setdefault(f"criterion:{h.criterion}", []).append(h)
+        if h.criteria_set:
+            found.setdefault(criteria.checklist_code(h.criteria_set, h.criterion_clause), []).append(h)
+    prefix = criteria.CHECKLIST_PREFIX
     return render_template("inspections/detail.html", inspection=inspection, form=form, found=found,
-                           looked_at=set(inspection.checklist or []),
-                           criteria_open=any(k.startswith("criterion:") for k in found)
-                           or any(str(k).startswith("criterion:") for k in inspection.checklist or []),
+                           looked_at=set(inspection.checklist or []), criteria_set=criteria_set,
+                           criteria_list=criteria.clauses(criteria_set.code) if criteria_set else [],
+                           criteria_open=any(k.startswith(prefix) for k in found)
+                           or any(str(k).startswith(prefix) for k in inspection.checklist or []),
                            overdue={h.id: lifecycle.overdue_days(h) for h in inspection.hazards}), status
 
 
@@ -120,7 +124,8 @@ def checklist(inspection_id):
     inspection = _inspection(inspection_id)
     require("inspection.create")
     form = ChecklistForm()
-    form.fill_choices()
+    criteria_set = criteria.set_in_force(inspection.inspected_on)
+    form.fill_choices(criteria_set.code if criteria_set else None)
     if not form.validate():
         return _render_detail(inspection, form, 422)
     try:
@@ -140,21 +145,28 @@ def file_hazard(inspection_id):
     require("hazard.file")
     form = HazardForm()
     form.fill_choices()
+    found_on = today()  # a hazard filed here is found today: the picker offers the set in force today
+
+    def page(status=200):
+        return render_template("inspections/file_hazard.html", inspection=inspection, form=form,
+                               picker=criteria_picker(found_on, form.criterion.data)), status
+
     if request.method == "GET":
         category = request.args.get("category")
-        criterion = request.args.get("criterion")
+        ref = criteria.parse_form_value(request.args.get("criterion"))
         if reference.category(category):
             form.category.data = category
-        if reference.criterion(criterion):
-            form.criterion.data = criterion
-        return render_template("inspections/file_hazard.html", inspection=inspection, form=form)
+        if ref and criteria.find(*ref):
+            form.criterion.data = criteria.form_value(*ref)
+        return page()
     if not form.validate():
-        return render_template("inspections/file_hazard.html", inspection=inspection, form=form), 422
+        return page(422)
     try:
         photos = uploads.check_all(request.files.getlist(form.photos.name))
         hazard = lifecycle.file_hazard(
             current_user, enterprise=inspection.enterprise, inspection=inspection, title=form.title.data,
-            category=form.category.data, criterion=form.criterion.data or None,
+            category=form.category.data, criterion=criteria.parse_form_value(form.criterion.data),
+            found_on=found_on,
             deadline=form.deadline_date(today()), description=form.description.data,
             location=form.location.data, legal_basis=form.legal_basis.data,
             responsible_person=form.responsible_person.data, commit=not photos,
@@ -169,7 +181,7 @@ def file_hazard(inspection_id):
             form.deadline.errors = list(form.deadline.errors) + [str(error.message)]
         else:
             _error_beside(form, error)
-        return render_template("inspections/file_hazard.html", inspection=inspection, form=form), error.status
+        return page(error.status)
     flash(_("Hazard %(code)s filed (%(level)s).", code=hazard.code, level=_level(hazard.level)), "success")
     return redirect(url_for("inspections.detail", inspection_id=inspection.id) + "#found")
 
