@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import lifecycle, reference
+from .. import criteria, lifecycle, reference
 from ..extensions import db
 from ..models import Enterprise, Inspection, User
 from ..permissions import get_visible, scope
@@ -24,8 +24,8 @@ INSPECTION_REQUEST = {
         "inspector_ids": {"type": "array", "maxItems": 20, "items": ID,
                           "description": "Further inspectors; the caller is always one."},
         "checklist": {"type": "array", "maxItems": 100, "items": {"type": "string", "enum": [
-            *reference.category_codes(), *(f"criterion:{c.code}" for c in reference.criteria())]},
-                      "description": "Category codes or 'criterion:N' looked at."},
+            *reference.category_codes(), *criteria.shipped_checklist_codes()]},
+                      "description": "Category codes or 'criterion:<set>:<clause>' looked at."},
         "summary": {"type": "string", "maxLength": lifecycle.MAX_TEXT},
     },
 }

@@ -99,6 +99,13 @@ def checklist_code(set_code, clause):
     return f"{CHECKLIST_PREFIX}{set_code}:{clause}"
 
 
+def shipped_checklist_codes():
+    """The checklist codes of every clause of the shipped sets (their numbering is fixed by the data)."""
+    from .seed import reference_sets
+
+    return [checklist_code(data["code"], item["clause"]) for data in reference_sets() for item in data["clauses"]]
+
+
 def parse_checklist_code(code):
     """'criterion:SET:CLAUSE' -> (SET, CLAUSE), else None."""
     if not isinstance(code, str) or not code.startswith(CHECKLIST_PREFIX):

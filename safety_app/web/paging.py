@@ -6,7 +6,8 @@ Ids beyond what the database stores (``queries.MAX_ID``) do not match any route
 like the ledgers and the API.
 """
 from flask import abort, request
-from werkzeug.routing import IntegerConverter
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter, ValidationError
 
 from ..queries import MAX_ID, page_number
 
@@ -17,6 +18,14 @@ class IdConverter(IntegerConverter):
     def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):  # noqa: A002 (werkzeug's names)
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=MAX_ID if max is None else max,
                          signed=signed)
+
+    def to_python(self, value):
+        # A refused conversion lets the router go on and answer 405 when a rule for another method
+        # has the same shape; an id that cannot exist names nothing, whatever the method: 404.
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise NotFound() from None
 
 
 def install(app):
