@@ -56,6 +56,9 @@ class HazardForm(FlaskForm):
     category = SelectField(_l("Category"), validators=[InputRequired()])
     criterion = SelectField(_l("Major-hazard criterion (ticking one makes it a major hazard)"),
                             validators=[Optional()])
+    major_ground = SelectField(_l("Or major by judgment: ground (16号令 Art. 3)"), validators=[Optional()])
+    major_reason = TextAreaField(_l("Why it is major (required with a ground)"),
+                                 validators=[Optional(), Length(max=MAX_TEXT)])
     location = StringField(_l("Location (unit / part)"), validators=[Optional(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=MAX_TEXT)])
     photos = MultipleFileField(_l("Photos"))
@@ -71,6 +74,7 @@ class HazardForm(FlaskForm):
         self.criterion.choices = [("", _l("None: a general hazard"))] + [
             (c.code, f"{c.code}. {c.label()}") for c in reference.criteria()
         ]
+        self.major_ground.choices = [("", _l("None"))] + [(g.code, g.label()) for g in reference.major_grounds()]
 
     def validate_category(self, field):
         if not field.data:

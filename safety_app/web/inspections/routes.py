@@ -154,6 +154,7 @@ def file_hazard(inspection_id):
         hazard = lifecycle.file_hazard(
             current_user, enterprise=inspection.enterprise, inspection=inspection, title=form.title.data,
             category=form.category.data, criterion=form.criterion.data or None,
+            major_ground=form.major_ground.data or None, major_reason=form.major_reason.data or "",
             deadline=form.deadline_date(today()), description=form.description.data,
             location=form.location.data, legal_basis=form.legal_basis.data,
             responsible_person=form.responsible_person.data, commit=not photos,
