@@ -116,8 +116,8 @@ def page_of(name):
 HAZARD_PROPS = {
     "id": INT, "code": STR, "enterprise": ref("Ref"), "inspection_id": _nullable(INT), "title": STR,
     "description": STR, "location": STR, "category": STR, "level": {"type": "string", "enum": ["general", "major"]},
-    "criterion": _nullable(INT), "major_ground": _nullable(STR), "major_reason": STR, "legal_basis": STR, "found_on": DATE, "found_by": {"oneOf": [ref("Ref"),
-                                                                                          {"type": "null"}]},
+    "criterion": _nullable(INT), "major_ground": _nullable(STR), "major_reason": STR, "legal_basis": STR,
+    "found_on": DATE, "found_by": {"oneOf": [ref("Ref"), {"type": "null"}]},
     "original_deadline": DATE, "deadline": DATE,
     "status": {"type": "string", "enum": [s.value for s in HazardStatus]},
     "overdue": {"type": "boolean"}, "overdue_days": INT, "responsible_person": STR,
