@@ -35,3 +35,13 @@ def test_monthly_report_gives_the_acceptance_date_of_a_closed_major_hazard(park,
     data = service.monthly_data(f"{today():%Y-%m}")
     [row] = [r for r in data.major_hazards if r.code == major.code]
     assert row.status_label == f"已销号（{today().month}月{today().day}日验收）"
+
+
+def test_notice_reissued_after_reclassification_carries_the_major_hazard_text(park, pdf_text):
+    hazard = park.hazard(title="罐区防火堤破损")
+    notice = service.issue_notice([hazard], park.inspector)
+    assert "治理方案" not in pdf_text(service.file_path(notice))
+    lifecycle.apply(hazard, "reclassify", park.inspector, version=hazard.version, level="major",
+                    major_ground="suspension", reason="需局部停产后重建")
+    text = pdf_text(service.file_path(service.reissue_notice(notice, park.inspector)))
+    assert "重大事故隐患治理方案" in text
