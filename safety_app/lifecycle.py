@@ -197,8 +197,13 @@ def _check_data(hazard, action, data):
             label = {"note": _l("A description of the rectification is required."),
                      "reason": _l("A reason is required.")}[name]
             raise Invalid(label, field=name)
-    problem = {"submit": major.submit_problem, "close": lambda h: major.acceptance_problem(h, data),
-               "reclassify": lambda h: major.reclassify_problem(h, data)}.get(action, lambda h: None)(hazard)
+    problem = None  # the major-hazard rules (major.py)
+    if action == "submit":
+        problem = major.submit_problem(hazard)
+    elif action == "close":
+        problem = major.acceptance_problem(hazard, data)
+    elif action == "reclassify":
+        problem = major.reclassify_problem(hazard, data)
     if problem is not None:
         raise Invalid(problem.message, field=problem.field)
     if action == "submit":
