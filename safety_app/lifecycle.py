@@ -11,7 +11,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import audit, criteria, notifications, reference, sequences, validation
+from . import audit, criteria, major, notifications, reference, sequences, validation
 from .clock import today, utcnow
 from .extensions import db
 from .models import (
@@ -87,13 +87,17 @@ TRANSITIONS = {
     "reject": Transition(STAFF, frozenset({S.SUBMITTED}), S.RECTIFYING, ("reason",)),
     # A general hazard is closed on verification; a major one waits for the admin.
     "verify": Transition(STAFF, frozenset({S.SUBMITTED}), S.CLOSED),
-    "close": Transition(ADMIN, frozenset({S.VERIFIED}), S.CLOSED),
+    # 验收销号: the admin's acceptance of a verified major hazard.
+    "close": Transition(ADMIN, frozenset({S.VERIFIED}), S.CLOSED,
+                        ("acceptance_opinion", "accepted_on", "accepted_by")),
     "withdraw": Transition(ADMIN, NOT_FINAL, S.WITHDRAWN, ("reason",)),
     "request_extension": Transition(
         ENTERPRISE, frozenset({S.OPEN, S.RECTIFYING}), None, ("new_deadline", "reason")
     ),
     "approve_extension": Transition(ADMIN, NOT_FINAL, None),
     "refuse_extension": Transition(ADMIN, NOT_FINAL, None),
+    # general ↔ major, while the rectification is not yet under review (see major.py).
+    "reclassify": Transition(STAFF, frozenset({S.OPEN, S.RECTIFYING}), None, ("level", "reason")),
 }
 
 ACTION_LABELS = {
@@ -107,6 +111,7 @@ ACTION_LABELS = {
     "request_extension": _l("Request extension"),
     "approve_extension": _l("Approve extension"),
     "refuse_extension": _l("Refuse extension"),
+    "reclassify": _l("Change the level"),
     "edit": _l("Edited"),
     "plan": _l("Governance plan saved"),
     "measure_add": _l("Measure added"),
@@ -193,12 +198,21 @@ def _text(data, name):
 
 def _check_data(hazard, action, data):
     for name in TRANSITIONS[action].requires:
-        if name == "new_deadline":
+        if name not in ("note", "reason"):  # dates and the major-hazard data: checked below
             continue
         if not _text(data, name):
             label = {"note": _l("A description of the rectification is required."),
                      "reason": _l("A reason is required.")}[name]
             raise Invalid(label, field=name)
+    problem = None  # the major-hazard rules (major.py)
+    if action == "submit":
+        problem = major.submit_problem(hazard)
+    elif action == "close":
+        problem = major.acceptance_problem(hazard, data)
+    elif action == "reclassify":
+        problem = major.reclassify_problem(hazard, data)
+    if problem is not None:
+        raise Invalid(problem.message, field=problem.field)
     if action == "submit":
         if not hazard.measures:
             raise Invalid(_l("Add at least one measure before submitting."), field="measures")
@@ -246,6 +260,11 @@ def apply(hazard, action, actor, *, version, **data):
             comment = hazard.rectification_note
         elif action == "verify":
             hazard.verified_at = utcnow()
+        elif action == "close":
+            event_data = major.accept(hazard, data)
+            comment = hazard.acceptance_opinion
+        elif action == "reclassify":
+            event_data = major.reclassify(hazard, data)
         elif action == "request_extension":
             db.session.add(ExtensionRequest(
                 hazard=hazard, requested_by_id=actor.id, current_deadline=hazard.deadline,
@@ -275,7 +294,10 @@ def apply(hazard, action, actor, *, version, **data):
             action=action, actor=actor, hazard_id=hazard.id, from_status=from_status,
             to_status=to_status, comment=comment, data=event_data,
         )
-        notifications.on_transition(hazard, action, actor, comment)
+        if action == "reclassify" and hazard.level == HazardLevel.MAJOR:
+            _became_major(hazard, actor)
+        else:
+            notifications.on_transition(hazard, action, actor, comment)
         db.session.commit()
         return event
     except StaleDataError:
@@ -284,6 +306,11 @@ def apply(hazard, action, actor, *, version, **data):
     except Exception:
         db.session.rollback()
         raise
+
+
+def _became_major(hazard, actor):
+    """A hazard has just become major by ``reclassify`` (in the caller's transaction): tell who must act."""
+    notifications.on_became_major(hazard, actor)
 
 
 def _limit(value, name, size):
@@ -295,12 +322,13 @@ def _limit(value, name, size):
 
 def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None, description="",
                 location="", criterion=None, legal_basis="", found_on=None, responsible_person="",
-                commit=True):
+                major_ground=None, major_reason="", commit=True):
     """Create a hazard (status open) with its code and 'file' event.
 
     Ticking a major-hazard criterion, ``criterion`` = (set code, clause) or
     ``{"set": ..., "clause": ...}``, makes the hazard major; it must be a clause
-    of the set in force on ``found_on`` (criteria.set_in_force). With
+    of the set in force on ``found_on`` (criteria.set_in_force). So does a ground
+    of 16号令 Art. 3 with a written reason (``major_ground``, ``major_reason``). With
     ``commit=False`` the caller commits (e.g. together with the photos).
     """
     if actor is None or actor.role not in STAFF:
@@ -324,20 +352,29 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
         raise Invalid(_l("The deadline cannot be before the day the hazard was found."), field="deadline")
     if inspection is not None and inspection.enterprise_id != enterprise.id:
         raise Invalid(_l("The inspection belongs to another enterprise."), field="inspection")
+    major_ground = (major_ground or "").strip() or None
+    major_reason = (major_reason or "").strip()
+    problem = major.basis_problem(major_ground, major_reason, has_criterion=criterion is not None)
+    if problem is not None:
+        raise Invalid(problem.message, field=problem.field)
+    is_major = criterion is not None or major_ground is not None
     try:
         hazard = Hazard(
             code=sequences.hazard_code(today().year), enterprise=enterprise, inspection=inspection,
             title=title, description=description, location=location,
-            category=category, level=HazardLevel.MAJOR if criterion else HazardLevel.GENERAL,
+            category=category, level=HazardLevel.MAJOR if is_major else HazardLevel.GENERAL,
             criteria_set=criterion.set_code if criterion else None,
-            criterion_clause=criterion.clause if criterion else None, legal_basis=legal_basis, found_on=found_on,
+            criterion_clause=criterion.clause if criterion else None, major_ground=major_ground,
+            major_reason=major_reason if major_ground else "", legal_basis=legal_basis, found_on=found_on,
             found_by_id=actor.id, original_deadline=deadline, deadline=deadline, status=S.OPEN,
             responsible_person=responsible_person,
         )
         db.session.add(hazard)
         db.session.flush()
         audit.append_event(action="file", actor=actor, hazard_id=hazard.id, to_status=S.OPEN,
-                           data={"level": hazard.level, "deadline": deadline.isoformat()})
+                           comment=hazard.major_reason,
+                           data={"level": hazard.level, "deadline": deadline.isoformat(),
+                                 **({"major_ground": major_ground} if major_ground else {})})
         notifications.on_filed(hazard, actor)
         if commit:
             db.session.commit()
@@ -443,14 +480,16 @@ def _check_rectification_edit(hazard, actor, permission, version=None):
 
 
 def may_edit(hazard, actor, what):
-    """For showing forms: may ``actor`` now change the hazard's ``what`` ('measure', 'plan', 'evidence', 'photo')?"""
+    """For showing forms: may ``actor`` now change the hazard's ``what``
+    ('measure', 'plan', 'evidence', 'assessment', 'photo')?"""
     try:
         if what == "photo":
             _check_photo(hazard, actor)
         else:
             _check_rectification_edit(hazard, actor, {"measure": "measure.edit", "plan": "plan.edit",
-                                                      "evidence": "evidence.upload"}[what])
-            if what == "plan" and hazard.level != HazardLevel.MAJOR:
+                                                      "evidence": "evidence.upload",
+                                                      "assessment": "evidence.upload"}[what])
+            if what in ("plan", "assessment") and hazard.level != HazardLevel.MAJOR:
                 return False
     except LifecycleError:
         return False
@@ -492,6 +531,9 @@ def save_plan(hazard, actor, *, version=None, **elements):
         raise Invalid(_l("Only a major hazard has a governance plan."))
     values = {name: _limit(elements[name], name, MAX_TEXT)
               for name in GovernancePlan.ELEMENTS if name in elements}
+    problem = major.plan_edit_problem(hazard.plan, values, major.plan_complete(hazard))
+    if problem is not None:
+        raise Invalid(problem.message, field=problem.field)
     plan = hazard.plan or GovernancePlan(hazard=hazard)
     for name, value in values.items():
         setattr(plan, name, value)
@@ -533,6 +575,9 @@ def save_measure(hazard, actor, measure=None, *, version=None, **fields):
     done_on = fields.get("done_on")
     if done_on is not None and done_on > today():
         raise Invalid(_l("The completion date cannot be in the future."), field="done_on")
+    problem = major.measure_done_problem(hazard, measure, done_on)
+    if problem is not None:
+        raise Invalid(problem.message, field=problem.field)
     is_new = measure is None
     measure = measure or Measure(hazard=hazard, created_by_id=actor.id)
     for name in MEASURE_FIELDS:
@@ -555,8 +600,10 @@ def record_attachment(hazard, actor, attachment, *, version=None, commit=True):
     Evidence ("after") comes from the enterprise while the hazard is open or
     being rectified; photos ("before") from staff while it is not final.
     """
-    if attachment.kind == AttachmentKind.EVIDENCE:
+    if attachment.kind in (AttachmentKind.EVIDENCE, AttachmentKind.ASSESSMENT):
         _check_rectification_edit(hazard, actor, "evidence.upload", version)
+        if attachment.kind == AttachmentKind.ASSESSMENT and hazard.level != HazardLevel.MAJOR:
+            raise Invalid(_l("Only a major hazard has an assessment of the governance result."), field="kind")
     else:
         _check_photo(hazard, actor, version)
     attachment.hazard = hazard

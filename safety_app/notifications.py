@@ -11,6 +11,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from . import major
 from .clock import utcnow
 from .extensions import db
 from .mailer import header_text
@@ -151,6 +152,7 @@ _TITLES = {
     "request_extension": "企业申请延期",
     "approve_extension": "延期申请已批准",
     "refuse_extension": "延期申请未批准",
+    "reclassify": "隐患等级已调整为一般事故隐患",
 }
 
 
@@ -171,10 +173,25 @@ def on_transition(hazard, action, actor, comment=""):
         "request_extension": admins,
         "approve_extension": enterprise_users + inspectors,
         "refuse_extension": enterprise_users,
+        "reclassify": enterprise_users + inspectors,
     }.get(action, [])
     recipients = [u for u in recipients if u is not None and u.id != actor.id]
     body = _describe(hazard) + (f"\n说明：{comment}" if comment else "")
     notify(recipients, kind=action, title=f"{_TITLES.get(action, action)}：{hazard.code} {hazard.title}",
+           body=body, hazard_id=hazard.id, link=hazard_link(hazard.id))
+
+
+def on_became_major(hazard, actor):
+    """A hazard reclassified as major: the enterprise must now make the governance plan."""
+    basis = major.basis_label(hazard)
+    body = (_describe(hazard) + (f"\n判定依据：{basis}" if basis else "")
+            + (f"\n理由：{hazard.major_reason}" if hazard.major_reason else "")
+            + "\n请按《安全生产事故隐患排查治理暂行规定》制定并实施重大事故隐患治理方案（六项内容），"
+              "治理方案完整前不得标记措施完成或提交复查；治理完成后应当上传治理效果评估报告。")
+    inspectors = [hazard.found_by] + (list(hazard.inspection.inspectors) if hazard.inspection else [])
+    recipients = [u for u in users_of_enterprise(hazard.enterprise_id) + inspectors
+                  if u is not None and u.id != actor.id]
+    notify(recipients, kind="reclassify", title=f"隐患已判定为重大事故隐患：{hazard.code} {hazard.title}",
            body=body, hazard_id=hazard.id, link=hazard_link(hazard.id))
 
 

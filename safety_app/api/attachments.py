@@ -17,9 +17,11 @@ UPLOAD_FORM = {
     "type": "object", "required": ["file"], "additionalProperties": False,
     "properties": {
         "file": {"type": "string", "format": "binary",
-                 "description": "JPEG, PNG or WebP photo (evidence may also be a PDF); repeat for several."},
+                 "description": "JPEG, PNG or WebP photo (evidence and assessment may also be a PDF); "
+                                "repeat for several."},
         "kind": {"type": "string", "enum": [k.value for k in AttachmentKind],
-                 "description": "Default: evidence for an enterprise user, photo for staff."},
+                 "description": "Default: evidence for an enterprise user, photo for staff. assessment: "
+                                "the enterprise's assessment of a major hazard's governance result."},
         "version": {"type": "integer", "description": "The hazard version the client saw; checked when given."},
     },
 }
@@ -46,13 +48,16 @@ def upload_attachments(hazard_id):
     if kind not in {k.value for k in AttachmentKind}:
         raise invalid(_("Choose photo or evidence."), "kind")
     version = request.form.get("version") or None
-    what = "evidence" if kind == AttachmentKind.EVIDENCE else "photo"
+    by_enterprise = kind in (AttachmentKind.EVIDENCE, AttachmentKind.ASSESSMENT)
+    what = kind if by_enterprise else "photo"
+    if kind == AttachmentKind.ASSESSMENT and not hazard.is_major:
+        raise invalid(_("Only a major hazard has an assessment of the governance result."), "kind")
     if not lifecycle.may_edit(hazard, actor, what):
-        allowed_role = (actor.role == Role.ENTERPRISE) == (kind == AttachmentKind.EVIDENCE)
+        allowed_role = (actor.role == Role.ENTERPRISE) == by_enterprise
         if allowed_role:
             raise lifecycle.WrongState(_("Not possible while the hazard is in this state."))
         raise lifecycle.NotAllowed(_("You may not change this hazard."))
-    checked = uploads.check_all(request.files.getlist("file"), allow_pdf=kind == AttachmentKind.EVIDENCE,
+    checked = uploads.check_all(request.files.getlist("file"), allow_pdf=by_enterprise,
                                 required=True)
     stored = uploads.save_to_hazard(hazard, actor, checked, kind, version=version)
     return {"items": [serialize.attachment(a) for a in stored]}, 201

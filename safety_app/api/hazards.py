@@ -32,6 +32,10 @@ HAZARD_REQUEST = {
         "criterion": {**CRITERION_REF, "description": "Major-hazard criterion (set, clause); makes the hazard "
                       "major. It must be a clause of the set in force on found_on (AQ3067-2026 from 2026-09-30, "
                       "AJZG3-2017-121 before): GET /criteria?on=DATE lists it."},
+        "major_ground": {"type": "string", "enum": [g.code for g in reference.major_grounds()],
+                         "description": "Major by judgment without a criterion: a ground of 16号令 Art. 3 "
+                                        "(needs major_reason); makes the hazard major."},
+        "major_reason": {"type": "string", "maxLength": TEXT, "description": "Why the hazard is major."},
         "legal_basis": {"type": "string", "maxLength": TEXT},
         "responsible_person": {"type": "string", "maxLength": 100},
     },
@@ -54,9 +58,16 @@ TRANSITION_REQUEST = {
         "action": {"type": "string", "enum": sorted(lifecycle.TRANSITIONS)},
         "version": {"type": "integer", "description": "The version the client saw (409 when stale)."},
         "note": {"type": "string", "maxLength": TEXT, "description": "submit: what was rectified."},
-        "reason": {"type": "string", "maxLength": TEXT, "description": "reject, withdraw, request_extension."},
+        "reason": {"type": "string", "maxLength": TEXT,
+                   "description": "reject, withdraw, request_extension, reclassify."},
         "comment": {"type": "string", "maxLength": TEXT},
         "new_deadline": {**DATE, "description": "request_extension."},
+        "level": {"type": "string", "enum": ["general", "major"], "description": "reclassify: the new level."},
+        "major_ground": {"type": "string", "enum": [g.code for g in reference.major_grounds()],
+                         "description": "reclassify to major: the ground of 16号令 Art. 3 (the reason explains it)."},
+        "acceptance_opinion": {"type": "string", "maxLength": TEXT, "description": "close (验收销号)."},
+        "accepted_on": {**DATE, "description": "close: not before the verification, not in the future."},
+        "accepted_by": {"type": "string", "maxLength": 300, "description": "close: the people who accepted."},
     },
 }
 
@@ -113,7 +124,7 @@ def create_hazard(data):
         if inspection is None:
             raise invalid(_("Choose an inspection from the list."), "inspection_id")
     fields = {k: data[k] for k in ("description", "location", "criterion", "legal_basis", "found_on",
-                                   "responsible_person") if k in data}
+                                   "responsible_person", "major_ground", "major_reason") if k in data}
     hazard = lifecycle.file_hazard(user(), enterprise=enterprise, inspection=inspection, title=data["title"],
                                    category=data["category"], deadline=data["deadline"], **fields)
     return detail(load(hazard.id)), 201
@@ -138,7 +149,8 @@ def patch_hazard(hazard_id, data):
 @operation("/hazards/<int:hazard_id>/transitions", "POST", summary="Apply a lifecycle action",
            tag="hazards", response="HazardDetail", body=TRANSITION_REQUEST,
            description="acknowledge, submit, reject, verify, close, withdraw, request_extension, "
-                       "approve_extension, refuse_extension; checked by role, enterprise, state and version.",
+                       "approve_extension, refuse_extension, reclassify; checked by role, enterprise, state "
+                       "and version.",
            rules=TRANSITION_RULES)
 def transition(hazard_id, data):
     hazard = load(hazard_id)

@@ -53,7 +53,8 @@ def hazard(h):
     return {
         "id": h.id, "code": h.code, "enterprise": ref(h.enterprise), "inspection_id": h.inspection_id,
         "title": h.title, "description": h.description, "location": h.location, "category": h.category,
-        "level": h.level, "criterion": criterion_ref(h), "legal_basis": h.legal_basis, "found_on": d(h.found_on),
+        "level": h.level, "criterion": criterion_ref(h), "major_ground": h.major_ground,
+        "major_reason": h.major_reason, "legal_basis": h.legal_basis, "found_on": d(h.found_on),
         "found_by": ref(h.found_by), "original_deadline": d(h.original_deadline), "deadline": d(h.deadline),
         "status": h.status, "overdue": days > 0, "overdue_days": days, "responsible_person": h.responsible_person,
         "closed_on": d(h.closed_on), "created_at": dt(h.created_at), "updated_at": dt(h.updated_at),
@@ -68,6 +69,8 @@ def hazard_detail(h, actor):
     data.update({
         "rectification_note": h.rectification_note, "submitted_at": dt(h.submitted_at),
         "verified_at": dt(h.verified_at), "closed_at": dt(h.closed_at),
+        "acceptance": None if h.accepted_on is None else {
+            "opinion": h.acceptance_opinion, "accepted_on": d(h.accepted_on), "accepted_by": h.accepted_by},
         "measures": [measure(m) for m in h.measures],
         "attachments": [attachment(a) for a in h.attachments],
         "plan": None if plan is None else {

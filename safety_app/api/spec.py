@@ -198,8 +198,8 @@ HAZARD_PROPS = {
     "description": STR, "location": STR, "category": STR, "level": {"type": "string", "enum": ["general", "major"]},
     "criterion": {"oneOf": [ref("CriterionRef"), {"type": "null"}],
                   "description": "The major-hazard criterion the hazard was judged against: (criteria set, clause)."},
-    "legal_basis": STR, "found_on": DATE, "found_by": {"oneOf": [ref("Ref"),
-                                                                                          {"type": "null"}]},
+    "major_ground": _nullable(STR), "major_reason": STR, "legal_basis": STR, "found_on": DATE,
+    "found_by": {"oneOf": [ref("Ref"), {"type": "null"}]},
     "original_deadline": DATE, "deadline": DATE,
     "status": {"type": "string", "enum": [s.value for s in HazardStatus]},
     "overdue": {"type": "boolean"}, "overdue_days": INT, "responsible_person": STR,
@@ -244,6 +244,8 @@ SCHEMAS = {
     "HazardDetail": {"allOf": [ref("Hazard"), {"type": "object", "properties": {
         "rectification_note": STR, "submitted_at": _nullable(DATETIME), "verified_at": _nullable(DATETIME),
         "closed_at": _nullable(DATETIME), "measures": {"type": "array", "items": ref("Measure")},
+        "acceptance": {"oneOf": [{"type": "object", "properties": {
+            "opinion": STR, "accepted_on": DATE, "accepted_by": STR}}, {"type": "null"}]},
         "attachments": {"type": "array", "items": ref("Attachment")},
         "plan": {"oneOf": [{"type": "object", "properties": {
             name: STR for name in ("goal", "methods", "funds_materials", "organisation", "timeline",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -30,6 +30,15 @@ class OpinionItem(NamedTuple):
     comment: str = ""
 
 
+class Acceptance(NamedTuple):
+    """The admin's acceptance (验收销号) of a closed major hazard of the notice."""
+
+    code: str
+    accepted_on: date
+    accepted_by: str
+    opinion: str
+
+
 @dataclass
 class OpinionData:
     """Everything printed on a re-inspection opinion; ``notice_number`` is the notice answered."""
@@ -41,9 +50,11 @@ class OpinionData:
     items: list[OpinionItem]
     inspectors: list[Inspector]
     reinspected_on: date
+    acceptances: list[Acceptance] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.items = [OpinionItem(*item) for item in self.items]
+        self.acceptances = [Acceptance(*a) for a in self.acceptances]
         self.inspectors = as_inspectors(self.inspectors)
         if not self.items:
             raise ValueError("an opinion needs at least one item")
@@ -73,6 +84,9 @@ def opinion_story(data: OpinionData, st: Styles) -> list:
         para(_conclusion(data), st.body_indent),
         Spacer(1, 3 * mm),
     ]
+    if data.acceptances:
+        story += [para("重大事故隐患验收销号情况：", st.body_indent), _acceptance_table(data, st),
+                  Spacer(1, 3 * mm)]
     story += inspectors_block(data.inspectors, st)
     story += receipt_block(st)
     story.append(Spacer(1, 4 * mm))
@@ -87,6 +101,15 @@ def _items_table(data: OpinionData, st: Styles):
             for n, i in enumerate(data.items, 1)]
     return data_table(["序号", "隐患编号", "问题", "复查结果", "复查说明"], rows, widths, st,
                       wrap=(1, 2, 3, 4), center=(0, 3))
+
+
+def _acceptance_table(data: OpinionData, st: Styles):
+    widths = [10 * mm, 28 * mm, 27.5 * mm, 36 * mm, None]
+    widths[4] = frame_width() - sum(w for w in widths if w)
+    rows = [[str(n), a.code, cn_date(a.accepted_on), a.accepted_by, a.opinion]
+            for n, a in enumerate(data.acceptances, 1)]
+    return data_table(["序号", "隐患编号", "验收日期", "验收人员", "验收意见"], rows, widths, st,
+                      wrap=(1, 2, 3, 4), center=(0,))
 
 
 def _conclusion(data: OpinionData) -> str:

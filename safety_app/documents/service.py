@@ -71,7 +71,7 @@ from .monthly import build_monthly_report as render_monthly
 from .notice import TITLE as NOTICE_TITLE
 from .notice import NoticeData, NoticeHazard, build_notice
 from .opinion import TITLE as OPINION_TITLE
-from .opinion import OpinionData, OpinionItem, build_opinion
+from .opinion import Acceptance, OpinionData, OpinionItem, build_opinion
 from .quarterly import TITLE as QUARTERLY_TITLE
 from .quarterly import QuarterlyData, QuarterlyRow, build_quarterly_table
 from .text import cn_date, cn_month, cn_quarter, parse_month, parse_quarter, ratio
@@ -436,9 +436,12 @@ def issue_opinion(notice: Document, actor: User | None, *, idempotency_key: str 
     number = _next_number("opinion", OPINION_WORD)
     try:
         items = [OpinionItem(h.code, h.title, *reinspection_result(h)) for h in hazards]
+        acceptances = [Acceptance(h.code, h.accepted_on, h.accepted_by, h.acceptance_opinion)
+                       for h in hazards if h.status == HazardStatus.CLOSED and h.accepted_on is not None]
         data = OpinionData(number=number, notice_number=notice.number,
                            office_name=settings.get("office_name"), enterprise_name=notice.enterprise.name,
-                           items=items, inspectors=_reinspectors(hazards, actor), reinspected_on=today())
+                           items=items, inspectors=_reinspectors(hazards, actor), reinspected_on=today(),
+                           acceptances=acceptances)
     except Exception:
         db.session.rollback()
         raise
@@ -580,12 +583,14 @@ def monthly_data(period: str, enterprise: Enterprise | None = None) -> MonthlyRe
     overdue_list = [OverdueRow(code, name, title, deadline, (as_of - deadline).days)
                     for code, name, title, deadline in overdue_rows]
     major_rows = s.execute(
-        hazards(Hazard.code, Enterprise.name, Hazard.title, Hazard.status, Hazard.closed_on, Hazard.deadline)
+        hazards(Hazard.code, Enterprise.name, Hazard.title, Hazard.status, Hazard.closed_on, Hazard.deadline,
+                Hazard.accepted_on)
         .join(Enterprise, Enterprise.id == Hazard.enterprise_id)
         .where(major_condition)
         .order_by(Hazard.deadline, Hazard.code).limit(LIST_LIMIT)).all()
-    major_hazards = [MajorHazardRow(code, name, title, _status_on(status, closed_on, as_of), deadline)
-                     for code, name, title, status, closed_on, deadline in major_rows]
+    major_hazards = [MajorHazardRow(code, name, title, _major_status_on(status, closed_on, accepted_on, as_of),
+                                    deadline)
+                     for code, name, title, status, closed_on, deadline, accepted_on in major_rows]
 
     remarks = [
         f"统计口径：数据截至 {cn_date(as_of)}。“本月发现”按发现日期统计，“本月销号”按销号日期统计，"
@@ -615,6 +620,14 @@ def _status_on(status: str, closed_on: date | None, as_of: date) -> str:
     if status == CLOSED:  # closed after the report's day: it was still being worked on then
         return "未销号"
     return labels.STATUS_ZH.get(status, status)
+
+
+def _major_status_on(status: str, closed_on: date | None, accepted_on: date | None, as_of: date) -> str:
+    """A closed major hazard's status with its acceptance date (验收销号)."""
+    label = _status_on(status, closed_on, as_of)
+    if accepted_on is not None and closed_on is not None and closed_on <= as_of:
+        return f"{label}（{accepted_on.month}月{accepted_on.day}日验收）"
+    return label
 
 
 def _clearing_rows(as_of: date, enterprise: Enterprise | None,

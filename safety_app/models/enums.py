@@ -45,6 +45,7 @@ class MajorHazardInstallation(StrEnum):
 class AttachmentKind(StrEnum):
     PHOTO = "photo"  # taken by the inspector when filing ("before")
     EVIDENCE = "evidence"  # uploaded by the enterprise ("after")
+    ASSESSMENT = "assessment"  # the enterprise's assessment of a major hazard's governance result (治理效果评估报告)
 
 
 class DocumentKind(StrEnum):

@@ -49,6 +49,9 @@ class Hazard(db.Model):
     # The major-hazard criterion as (set, clause), see models/criteria.py; both or neither.
     criteria_set = db.Column(db.String(40))
     criterion_clause = db.Column(db.String(20))
+    # Major by judgment (16号令 Art. 3, regulations §8.2): the ground's code (reference data) and the reason.
+    major_ground = db.Column(db.String(30))
+    major_reason = db.Column(db.Text, nullable=False, default="", server_default="")
     legal_basis = db.Column(db.Text, nullable=False, default="")
     found_on = db.Column(db.Date, nullable=False)
     found_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
@@ -61,6 +64,10 @@ class Hazard(db.Model):
     verified_at = db.Column(db.DateTime)
     closed_at = db.Column(db.DateTime)
     closed_on = db.Column(db.Date)  # park-time date of close-out, for monthly figures
+    # The admin's acceptance of a major hazard (验收销号): opinion, date and the people who accepted.
+    acceptance_opinion = db.Column(db.Text, nullable=False, default="", server_default="")
+    accepted_on = db.Column(db.Date)
+    accepted_by = db.Column(db.String(300), nullable=False, default="", server_default="")
     created_at = created_at_column()
     updated_at = updated_at_column()
     version = db.Column(db.Integer, nullable=False, default=1)
@@ -217,4 +224,4 @@ class Attachment(db.Model):
     hazard = db.relationship("Hazard", back_populates="attachments")
     uploaded_by = db.relationship("User")
 
-    __table_args__ = (db.CheckConstraint("kind IN ('photo','evidence')", name="kind_known"),)
+    __table_args__ = (db.CheckConstraint("kind IN ('photo','evidence','assessment')", name="kind_known"),)

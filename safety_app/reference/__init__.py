@@ -67,3 +67,18 @@ def category_codes():
 
 def inspection_type_codes():
     return [t.code for t in inspection_types()]
+
+
+# --- major by judgment (事故隐患排查治理暂行规定, 16号令, Art. 3; regulations §8.2) -------------------
+# major_grounds.json: the four grounds on which a hazard is major without a criterion. The codes are
+# stable (stored in hazards.major_ground); the labels follow the wording of Art. 3 ("危害和整改难度较大，
+# 应当全部或者局部停产停业，并经过一定时间整改治理方能排除的隐患，或者因外部因素影响致使生产经营单位
+# 自身难以排除的隐患"), checked 2026-12-02 against the published text of 16号令 Art. 3.
+
+@cache
+def major_grounds():
+    return tuple(Item(r["code"], r["zh"], r["en"]) for r in _load("major_grounds.json"))
+
+
+def major_ground(code):
+    return _index(major_grounds()).get(code) if code else None

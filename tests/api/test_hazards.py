@@ -77,7 +77,8 @@ def test_detail_shows_allowed_actions_for_the_caller(api, park):
     hazard = park.hazard()
     assert api(park.user_a).get(f"/hazards/{hazard.id}").get_json()["allowed_actions"] == [
         "acknowledge", "request_extension"]
-    assert api(park.admin).get(f"/hazards/{hazard.id}").get_json()["allowed_actions"] == ["withdraw"]
+    assert api(park.admin).get(f"/hazards/{hazard.id}").get_json()["allowed_actions"] == ["withdraw",
+                                                                                          "reclassify"]
 
 
 def test_staff_correct_a_hazard_with_the_version_they_saw(api, park):

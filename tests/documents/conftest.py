@@ -246,10 +246,10 @@ def rectify(park):
     from safety_app.clock import today
     from safety_app.models import Attachment
 
-    def evidence():
+    def evidence(kind="evidence"):
         import secrets
 
-        return Attachment(kind="evidence", original_name="after.jpg", stored_name=secrets.token_hex(8),
+        return Attachment(kind=kind, original_name="after.jpg", stored_name=secrets.token_hex(8),
                           content_type="image/jpeg", size=10, sha256="0" * 64)
 
     def run(hazard, to):
@@ -263,6 +263,8 @@ def rectify(park):
             lifecycle.save_measure(hazard, user, description="组织培训")
             return hazard
         lifecycle.record_attachment(hazard, user, evidence())
+        if hazard.is_major:  # the assessment of the governance result (治理效果评估报告)
+            lifecycle.record_attachment(hazard, user, evidence("assessment"))
         lifecycle.apply(hazard, "submit", user, version=hazard.version, note="已加装可燃气体报警仪")
         if to == "submitted":
             return hazard

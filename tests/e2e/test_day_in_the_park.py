@@ -182,7 +182,7 @@ def _add_measure(s, hazard_id, description, done_on=None):
 
 def _evidence_and_submit(s, files, note):
     s.page.set_input_files("#upload-files", [str(f) for f in files])
-    submit(s, ".upload-form")
+    submit(s, "#files .upload-form")
     expect_success(s)
     act(s, "submit", note=note)
     assert "status-submitted" in status_of(s)
@@ -226,6 +226,16 @@ def test_enterprise_rectifies_both_and_cannot_reach_another_enterprise(sessions,
     submit(s)
     expect_success(s)
     assert page.locator("#measures .tag.status-closed").count() == 1
+    # A major hazard is submitted with the assessment of the governance result (治理效果评估报告).
+    assessment = tmp_path / "治理效果评估报告.pdf"
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(assessment))
+    pdf.drawString(72, 720, "Assessment of the governance result.")
+    pdf.save()
+    page.set_input_files("#assessment-files", str(assessment))
+    submit(s, "#assessment .upload-form")
+    expect_success(s)
     _evidence_and_submit(s, [test_image], "两名电焊工已取得特种作业操作证，证书复印件已上传。")
     s.shot("major-hazard-submitted")
 
@@ -234,8 +244,6 @@ def test_enterprise_rectifies_both_and_cannot_reach_another_enterprise(sessions,
     act(s, "acknowledge")
     _add_measure(s, general_id, "清走托盘，划定禁放区", done_on=today)
     report = tmp_path / "消防通道整改验收记录（含照片及签字页）.pdf"
-    from reportlab.pdfgen import canvas
-
     pdf = canvas.Canvas(str(report))
     pdf.drawString(72, 720, "Fire lane cleared, checked and signed.")
     pdf.save()
@@ -293,7 +301,21 @@ def test_reinspection_rejects_once_then_verifies_and_admin_clears_the_enterprise
     admin.goto("/hazards/queue")
     with admin.page.expect_navigation():
         admin.page.click(f"#verified a[href*='/hazards/{major_id}']")
-    act(admin, "close", comment="重大隐患治理完成，予以销号。")
+    # 验收销号 on the admin's phone: opinion, date (today by default) and the people who accepted.
+    phone = sessions("3-admin-phone")
+    phone.login("admin")
+    open_hazard(phone, major_id)
+    phone.page.locator("details[data-action=close] summary").click()
+    phone.page.fill("#close-acceptance_opinion", "重大隐患治理完成，治理效果评估报告结论明确，予以销号。")
+    phone.page.fill("#close-accepted_by", "王验收、赵专家（外聘）")
+    phone.page.locator("details[data-action=close]").scroll_into_view_if_needed()
+    phone.shot("acceptance-step")
+    assert_no_horizontal_scroll(phone)
+    act(phone, "close")
+    assert "status-closed" in status_of(phone)
+    assert "赵专家（外聘）" in phone.page.locator("#acceptance ~ dl").inner_text()
+    phone.shot("major-hazard-accepted")
+    open_hazard(admin, major_id)
     assert "status-closed" in status_of(admin)
     admin.shot("major-hazard-closed")
 

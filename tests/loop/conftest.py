@@ -63,11 +63,21 @@ def snapshot(hazard):
             len(h.measures), len(h.extension_requests))
 
 
-def add_evidence(hazard, user, name="整改后.jpg"):
-    """An evidence row without a file: enough for the lifecycle rules."""
-    attachment = Attachment(kind="evidence", original_name=name, stored_name=f"x/{hazard.id}-{name}-{events_of(hazard)}",
+def add_evidence(hazard, user, name="整改后.jpg", kind="evidence"):
+    """An evidence (or assessment) row without a file: enough for the lifecycle rules."""
+    attachment = Attachment(kind=kind, original_name=name, stored_name=f"x/{hazard.id}-{name}-{events_of(hazard)}",
                             content_type="image/jpeg", size=1, sha256="0" * 64)
     return lifecycle.record_attachment(hazard, user, attachment)
+
+
+def add_assessment(hazard, user, name="治理效果评估报告.pdf"):
+    return add_evidence(hazard, user, name, kind="assessment")
+
+
+def acceptance(day=None):
+    """The data of the admin's acceptance (验收销号) of a verified major hazard."""
+    return {"acceptance_opinion": "经验收，治理措施落实到位，同意销号。", "accepted_on": day or clock.today(),
+            "accepted_by": "王验收、赵专家"}
 
 
 class Driver:
@@ -85,6 +95,8 @@ class Driver:
     def ready_to_submit(self, hazard):
         lifecycle.save_measure(hazard, self.park.user_a, description="更换安全阀", done_on=clock.today())
         add_evidence(hazard, self.park.user_a)
+        if hazard.is_major:
+            add_assessment(hazard, self.park.user_a)
 
     def hazard_in(self, state, *, major=False, pending_extension=False):
         """A hazard of enterprise A in ``state`` (verified implies major), optionally with a pending extension."""
@@ -114,7 +126,7 @@ class Driver:
         self.apply(hazard, "verify", p.inspector)
         if state in ("verified", "closed") and hazard.status == state:
             return hazard
-        self.apply(hazard, "close", p.admin)
+        self.apply(hazard, "close", p.admin, **acceptance())
         assert hazard.status == state
         return hazard
 

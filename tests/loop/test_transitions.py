@@ -6,7 +6,7 @@ import pytest
 
 from safety_app import clock, lifecycle
 
-from .conftest import PLAN, snapshot
+from .conftest import PLAN, acceptance, snapshot
 
 NOT_FINAL = {"open", "rectifying", "submitted", "verified"}
 STATES = ["open", "rectifying", "submitted", "verified", "closed", "withdrawn"]
@@ -22,6 +22,7 @@ SPEC = {
     "request_extension": ({"enterprise"}, {"open", "rectifying"}, None),
     "approve_extension": ({"admin"}, NOT_FINAL, None),
     "refuse_extension": ({"admin"}, NOT_FINAL, None),
+    "reclassify": ({"inspector", "admin"}, {"open", "rectifying"}, None),
 }
 
 
@@ -31,6 +32,9 @@ def _data(action, hazard):
         "reject": {"reason": "整改不到位"},
         "withdraw": {"reason": "录入错误"},
         "request_extension": {"reason": "备件未到", "new_deadline": hazard.deadline + timedelta(days=20)},
+        "close": acceptance(),
+        "reclassify": {"level": "general", "reason": "复核后不属于重大事故隐患"} if hazard.is_major else
+        {"level": "major", "major_ground": "suspension", "reason": "需局部停产停业整改"},
     }.get(action, {})
 
 
@@ -43,16 +47,17 @@ def test_the_transition_table_covers_the_spec():
     assert set(lifecycle.TRANSITIONS) == set(SPEC)
 
 
+@pytest.mark.parametrize("major", [False, True], ids=["general", "major"])
 @pytest.mark.parametrize("action", sorted(SPEC))
-def test_action_is_allowed_only_for_its_roles_and_states(park, drive, action):
+def test_action_is_allowed_only_for_its_roles_and_states(park, drive, action, major):
     roles, states, to_state = SPEC[action]
     problems = []
     for state in STATES:
         hazard = None  # a refused attempt writes nothing, so the next actor may reuse the hazard
         for who, actor in _actors(park).items():
             if hazard is None:
-                hazard = drive.hazard_in(state, pending_extension=action in ("approve_extension",
-                                                                             "refuse_extension")
+                hazard = drive.hazard_in(state, major=major,
+                                         pending_extension=action in ("approve_extension", "refuse_extension")
                                          and state in NOT_FINAL)
                 if action == "submit" and state == "rectifying":
                     drive.ready_to_submit(hazard)
@@ -125,7 +130,7 @@ def test_verified_major_hazard_waits_for_the_admins_close(park, drive):
     assert hazard.status == "verified"
     with pytest.raises(lifecycle.NotAllowed):
         lifecycle.apply(hazard, "close", park.inspector, version=hazard.version)
-    lifecycle.apply(hazard, "close", park.admin, version=hazard.version)
+    lifecycle.apply(hazard, "close", park.admin, version=hazard.version, **acceptance())
     assert hazard.status == "closed" and hazard.closed_on == clock.today()
 
 

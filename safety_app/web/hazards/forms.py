@@ -1,10 +1,12 @@
 """Forms of the hazard page. Each carries the hazard version the user saw."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, HiddenField, MultipleFileField, StringField, TextAreaField
+from wtforms import DateField, DecimalField, HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ... import reference
 from ...lifecycle import MAX_TEXT
+from ...models import HazardLevel
 from ...validation import DateInWindow
 
 
@@ -30,17 +32,58 @@ class ExtensionForm(VersionedForm):
     reason = TextAreaField(_l("Reason for the extension"), validators=[DataRequired(), Length(max=MAX_TEXT)])
 
 
+def ground_choices():
+    return [("", _l("— choose —"))] + [(g.code, g.label()) for g in reference.major_grounds()]
+
+
+class ReclassifyMajorForm(VersionedForm):
+    """general → major: a ground of 16号令 Art. 3 and the reason."""
+
+    summary = _l("Reclassify as a major hazard")
+    level = HiddenField(default=HazardLevel.MAJOR.value)
+    major_ground = SelectField(_l("Ground (16号令 Art. 3)"), validators=[Optional()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=MAX_TEXT)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.major_ground.choices = ground_choices()
+
+
+class ReclassifyGeneralForm(VersionedForm):
+    summary = _l("Reclassify as a general hazard")
+    level = HiddenField(default=HazardLevel.GENERAL.value)
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=MAX_TEXT)])
+
+
+class AcceptanceForm(VersionedForm):
+    """验收销号 of a verified major hazard (the admin's close)."""
+
+    acceptance_opinion = TextAreaField(_l("Acceptance opinion"), validators=[DataRequired(), Length(max=MAX_TEXT)])
+    accepted_on = DateField(_l("Acceptance date"), validators=[InputRequired()])
+    accepted_by = StringField(_l("Accepted by (names)"), validators=[DataRequired(), Length(max=300)],
+                              description=_l("Everyone who took part, including outside experts; "
+                                             "separate the names with commas."))
+
+
 ACTION_FORMS = {
     "acknowledge": VersionedForm,
     "submit": SubmitForm,
     "reject": ReasonForm,
     "verify": CommentForm,
-    "close": CommentForm,
+    "close": AcceptanceForm,
+    "reclassify": ReclassifyMajorForm,
     "withdraw": ReasonForm,
     "request_extension": ExtensionForm,
     "approve_extension": CommentForm,
     "refuse_extension": CommentForm,
 }
+
+
+def form_class(action, hazard):
+    """The form of ``action`` on ``hazard`` (reclassify depends on the current level)."""
+    if action == "reclassify" and hazard.level == HazardLevel.MAJOR:
+        return ReclassifyGeneralForm
+    return ACTION_FORMS[action]
 
 
 def action_data(form):
@@ -89,3 +132,4 @@ class PlanForm(VersionedForm):
 
 class UploadForm(VersionedForm):
     files = MultipleFileField(_l("Photos or files"))
+    kind = HiddenField()  # "assessment" for the assessment of a major hazard's governance result

@@ -6,7 +6,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ... import lifecycle, uploads
+from ... import lifecycle, major, uploads
+from ...clock import today
 from ...extensions import db
 from ...models import (
     FINAL_STATUSES,
@@ -22,7 +23,7 @@ from ...models import (
 )
 from ...permissions import can, get_visible, scope
 from . import bp
-from .forms import ACTION_FORMS, MeasureForm, PlanForm, UploadForm, action_data
+from .forms import ACTION_FORMS, MeasureForm, PlanForm, UploadForm, action_data, form_class
 
 
 def load_or_404(model, ident, options=()):
@@ -49,8 +50,10 @@ def _hazard(hazard_id):
 def _fresh_forms(hazard, actions):
     forms = {}
     for action in actions:
-        form = ACTION_FORMS[action](prefix=action, formdata=None)
+        form = form_class(action, hazard)(prefix=action, formdata=None)
         form.version.data = hazard.version
+        if action == "close":
+            form.accepted_on.data = today()
         forms[action] = form
     return forms
 
@@ -68,13 +71,18 @@ def render_detail(hazard, status=200, *, bound=None, action_errors=None, upload_
         select(Event).where(Event.hazard_id == hazard.id).options(joinedload(Event.actor)).order_by(Event.seq)
     ).scalars().all()
     kind = AttachmentKind.EVIDENCE if current_user.role == Role.ENTERPRISE else AttachmentKind.PHOTO
-    may_edit = {w: lifecycle.may_edit(hazard, current_user, w) for w in ("measure", "plan", "evidence", "photo")}
+    may_edit = {w: lifecycle.may_edit(hazard, current_user, w)
+                for w in ("measure", "plan", "evidence", "assessment", "photo")}
+    if upload_form.kind.data == AttachmentKind.ASSESSMENT:
+        kind = AttachmentKind.ASSESSMENT
     _flash_unshown_errors(bound, action_errors, actions, upload_form, may_edit[kind])
     return render_template(
         "hazards/detail.html", hazard=hazard, forms=forms, actions=actions, events=events,
         action_errors=action_errors or {}, upload_form=upload_form, upload_kind=kind,
         photos=[a for a in hazard.attachments if a.kind == AttachmentKind.PHOTO],
         evidence=[a for a in hazard.attachments if a.kind == AttachmentKind.EVIDENCE],
+        assessments=[a for a in hazard.attachments if a.kind == AttachmentKind.ASSESSMENT],
+        major_basis=major.basis_label(hazard),
         pending=lifecycle.pending_extension(hazard),
         overdue_days=lifecycle.overdue_days(hazard),
         may_edit=may_edit,
@@ -131,7 +139,7 @@ def transition(hazard_id, action):
     hazard = _hazard(hazard_id)
     if action not in ACTION_FORMS:
         abort(404)
-    form = ACTION_FORMS[action](prefix=action)
+    form = form_class(action, hazard)(prefix=action)
     if not form.validate():
         return render_detail(hazard, 422, bound=(action, form))
     try:
@@ -222,6 +230,8 @@ def upload(hazard_id):
     form = UploadForm()
     is_enterprise = current_user.role == Role.ENTERPRISE
     kind = AttachmentKind.EVIDENCE if is_enterprise else AttachmentKind.PHOTO
+    if is_enterprise and form.kind.data == AttachmentKind.ASSESSMENT:
+        kind = AttachmentKind.ASSESSMENT
     try:
         checked = uploads.check_all(request.files.getlist(form.files.name), allow_pdf=is_enterprise,
                                     required=True)
@@ -236,7 +246,8 @@ def upload(hazard_id):
             return render_detail(hazard, error.status)
         return render_detail(hazard, error.status, upload_form=form)
     flash(_("%(n)d file(s) uploaded.", n=len(checked)), "success")
-    return redirect(url_for("hazards.detail", hazard_id=hazard.id) + "#files")
+    anchor = "#assessment" if kind == AttachmentKind.ASSESSMENT else "#files"
+    return redirect(url_for("hazards.detail", hazard_id=hazard.id) + anchor)
 
 
 def _attachment_response(attachment, thumb):

@@ -61,6 +61,9 @@ class HazardForm(FlaskForm):
     # the value is "SET:CLAUSE", checked by lifecycle.file_hazard against the set in force on found-on.
     criterion = StringField(_l("Major-hazard criterion (ticking one makes it a major hazard)"),
                             validators=[Optional(), Length(max=80)])
+    major_ground = SelectField(_l("Or major by judgment: ground (16号令 Art. 3)"), validators=[Optional()])
+    major_reason = TextAreaField(_l("Why it is major (required with a ground)"),
+                                 validators=[Optional(), Length(max=MAX_TEXT)])
     location = StringField(_l("Location (unit / part)"), validators=[Optional(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=MAX_TEXT)])
     photos = MultipleFileField(_l("Photos"))
@@ -73,6 +76,7 @@ class HazardForm(FlaskForm):
 
     def fill_choices(self):
         self.category.choices = [("", _l("— choose —"))] + [(c.code, c.label()) for c in reference.categories()]
+        self.major_ground.choices = [("", _l("None"))] + [(g.code, g.label()) for g in reference.major_grounds()]
 
     def validate_category(self, field):
         if not field.data:

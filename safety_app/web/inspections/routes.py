@@ -166,7 +166,8 @@ def file_hazard(inspection_id):
         hazard = lifecycle.file_hazard(
             current_user, enterprise=inspection.enterprise, inspection=inspection, title=form.title.data,
             category=form.category.data, criterion=criteria.parse_form_value(form.criterion.data),
-            found_on=found_on,
+            found_on=found_on, major_ground=form.major_ground.data or None,
+            major_reason=form.major_reason.data or "",
             deadline=form.deadline_date(today()), description=form.description.data,
             location=form.location.data, legal_basis=form.legal_basis.data,
             responsible_person=form.responsible_person.data, commit=not photos,
