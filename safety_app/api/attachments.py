@@ -35,7 +35,8 @@ def hazard_attachments(hazard_id):
 
 @operation("/hazards/<int:hazard_id>/attachments", "POST", summary="Upload photos or evidence (multipart)",
            tag="attachments", ok=201, response="AttachmentList", multipart=UPLOAD_FORM, errors=(413,),
-           rules={"file": "by its content a JPEG, PNG or WebP photo (evidence: or a PDF) within the size and "
+           rules={"kind": "assessment: only for a major hazard",
+                  "file": "by its content a JPEG, PNG or WebP photo (evidence: or a PDF) within the size and "
                           "pixel limits, with an allowed file name; at most the allowed number of files"})
 def upload_attachments(hazard_id):
     hazard = load(hazard_id)

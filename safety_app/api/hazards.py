@@ -102,6 +102,9 @@ CREATE_RULES = {
     "enterprise_id": "an enterprise the caller can see",
     "inspection_id": "an inspection the caller can see, of the same enterprise",
     "deadline": "not before found_on (default: today)",
+    "criterion": "a clause of the criteria set in force on found_on (GET /criteria?on=DATE)",
+    "major_ground": "major_reason not blank with a ground; a hazard has a criterion or a ground, not both",
+    "major_reason": "not blank with major_ground",
 }
 TRANSITION_RULES = {
     **_required_texts(),

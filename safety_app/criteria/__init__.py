@@ -99,6 +99,13 @@ def checklist_code(set_code, clause):
     return f"{CHECKLIST_PREFIX}{set_code}:{clause}"
 
 
+def shipped_set_codes():
+    """The codes of the shipped sets (an import loads texts into them; it never adds a set)."""
+    from .seed import reference_sets
+
+    return [data["code"] for data in reference_sets()]
+
+
 def shipped_checklist_codes():
     """The checklist codes of every clause of the shipped sets (their numbering is fixed by the data)."""
     from .seed import reference_sets

@@ -9,6 +9,8 @@ from safety_app import clock, lifecycle
 from safety_app.extensions import db
 from safety_app.models import Event, Notification
 
+from tests.conftest import major_criterion
+
 from .conftest import PLAN, acceptance, add_assessment, add_evidence, snapshot
 
 
@@ -39,7 +41,7 @@ def test_staff_file_a_major_hazard_by_a_ground_with_a_reason(park):
     ("suspension", "  ", None, "major_reason"),
     ("no_such_ground", "理由", None, "major_ground"),
     ("", "只有理由没有情形", None, "major_ground"),
-    ("external", "理由", 15, "major_ground"),
+    ("external", "理由", major_criterion(), "major_ground"),
 ])
 def test_filing_as_major_by_judgment_needs_a_known_ground_and_a_reason(park, ground, reason, criterion, field):
     with pytest.raises(lifecycle.Invalid) as refused:
@@ -100,10 +102,12 @@ def test_becoming_major_tells_the_enterprise_to_make_the_plan(park, drive, monke
 
 def test_reclassify_to_general_clears_the_basis_keeps_it_in_the_event_and_tells_the_enterprise(park, drive):
     hazard = drive.hazard_in("rectifying", major=True)
-    assert hazard.criterion == 15
+    set_code, clause = major_criterion(hazard.found_on)
+    assert (hazard.criteria_set, hazard.criterion_clause) == (set_code, clause)
     drive.apply(hazard, "reclassify", park.admin, level="general", reason="复核后不符合判定标准")
-    assert (hazard.level, hazard.criterion, hazard.major_ground) == ("general", None, None)
-    assert _last_event(hazard).data["previous_criterion"] == 15
+    assert (hazard.level, hazard.criteria_set, hazard.criterion_clause, hazard.major_ground) == (
+        "general", None, None, None)
+    assert _last_event(hazard).data["previous_criterion"] == {"set": set_code, "clause": clause}
     assert any(n.kind == "reclassify" for n in _notified(park.user_a, hazard))
 
 
