@@ -94,7 +94,13 @@ TRANSITIONS = {
     ),
     "approve_extension": Transition(ADMIN, NOT_FINAL, None),
     "refuse_extension": Transition(ADMIN, NOT_FINAL, None),
+    # The major-hazard regime (rules in major_regime): no status change.
+    "list_supervision": Transition(ADMIN, NOT_FINAL, None),
+    "lift_supervision": Transition(ADMIN, frozenset({S.CLOSED}), None),  # 摘牌 only after close-out
+    "record_suspension": Transition(STAFF, NOT_FINAL, None),
+    "end_suspension": Transition(STAFF, NOT_FINAL | {S.CLOSED}, None),
 }
+MAJOR_REGIME_ACTIONS = frozenset({"list_supervision", "lift_supervision", "record_suspension", "end_suspension"})
 
 ACTION_LABELS = {
     "file": _l("Filed"),
@@ -107,6 +113,10 @@ ACTION_LABELS = {
     "request_extension": _l("Request extension"),
     "approve_extension": _l("Approve extension"),
     "refuse_extension": _l("Refuse extension"),
+    "list_supervision": _l("List for supervision"),
+    "lift_supervision": _l("Lift the listing"),
+    "record_suspension": _l("Record a suspension"),
+    "end_suspension": _l("End a suspension"),
     "edit": _l("Edited"),
     "plan": _l("Governance plan saved"),
     "measure_add": _l("Measure added"),
@@ -145,6 +155,10 @@ def _check_state(hazard, action, transition):
         raise WrongState(_l("An extension request is already waiting for a decision."))
     if action in ("approve_extension", "refuse_extension") and not has_pending:
         raise WrongState(_l("There is no pending extension request."))
+    if action in MAJOR_REGIME_ACTIONS:
+        from . import major_regime  # major_regime imports this module
+
+        major_regime.check_state(hazard, action)
     if action == "acknowledge" and hazard.level == HazardLevel.MAJOR:
         if hazard.plan is None or not hazard.plan.is_complete:
             raise Invalid(_l("A major hazard needs its complete governance plan (all six elements) "
@@ -212,6 +226,26 @@ def _check_data(hazard, action, data):
             raise Invalid(_l("This text is too long (at most %(n)d characters).", n=MAX_TEXT), field=name)
 
 
+def _check_regime_data(hazard, action, data):
+    if action not in MAJOR_REGIME_ACTIONS:
+        return None
+    from . import major_regime
+
+    return major_regime.check_data(hazard, action, data)
+
+
+def _became_major(hazard, actor):
+    """What follows when ``hazard`` becomes major (filed as major, or reclassified): its
+    major-hazard report record. In the caller's transaction."""
+    from . import major_regime
+    from .models import ReportSource
+
+    db.session.flush()
+    # Filing calls this before the hazard's first event; a reclassification, later.
+    source = ReportSource.FILED if hazard.events.count() == 0 else ReportSource.RECLASSIFIED
+    return major_regime.record_report(hazard, actor, source)
+
+
 def apply(hazard, action, actor, *, version, **data):
     """Apply ``action`` to ``hazard`` for ``actor``, who saw ``version``; commit.
 
@@ -226,10 +260,15 @@ def apply(hazard, action, actor, *, version, **data):
         check_version(hazard, version)
         _check_state(hazard, action, transition)
         _check_data(hazard, action, data)
+        regime_values = _check_regime_data(hazard, action, data)
         from_status = hazard.status
         event_data = {}
         comment = _text(data, "reason") or _text(data, "comment")
-        if action == "submit":
+        if action in MAJOR_REGIME_ACTIONS:
+            from . import major_regime
+
+            comment, event_data = major_regime.apply(hazard, action, actor, regime_values)
+        elif action == "submit":
             hazard.rectification_note = _text(data, "note")
             hazard.submitted_at = utcnow()
             comment = hazard.rectification_note
@@ -322,6 +361,8 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
         )
         db.session.add(hazard)
         db.session.flush()
+        if hazard.level == HazardLevel.MAJOR:
+            _became_major(hazard, actor)
         audit.append_event(action="file", actor=actor, hazard_id=hazard.id, to_status=S.OPEN,
                            data={"level": hazard.level, "deadline": deadline.isoformat()})
         notifications.on_filed(hazard, actor)

@@ -23,6 +23,7 @@ from .hazards import (
     Measure,
     inspection_inspectors,
 )
+from .major import MajorHazardReport, ReportSource, Supervision, SupervisionLevel, Suspension, SuspensionKind
 from .notifications import Notification, OutboxMessage
 from .people import Enterprise, User
 from .system import ApiToken, JobRun, LoginAttempt, SchedulerLease, Setting
@@ -34,4 +35,5 @@ __all__ = [
     "JobRun", "LoginAttempt", "MajorHazardInstallation", "Measure", "Notification",
     "OutboxChannel", "OutboxMessage", "OutboxStatus", "Role", "SchedulerLease", "Setting",
     "User", "document_hazards", "inspection_inspectors",
+    "MajorHazardReport", "ReportSource", "Supervision", "SupervisionLevel", "Suspension", "SuspensionKind",
 ]

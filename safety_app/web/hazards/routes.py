@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ... import lifecycle, uploads
+from ...clock import today
 from ...extensions import db
 from ...models import (
     FINAL_STATUSES,
@@ -22,7 +23,8 @@ from ...models import (
 )
 from ...permissions import can, get_visible, scope
 from . import bp
-from .forms import ACTION_FORMS, MeasureForm, PlanForm, UploadForm, action_data
+from ...basis import describe_basis
+from .forms import ACTION_FORMS, MeasureForm, PlanForm, UploadForm, action_data, prepare_form
 
 
 def load_or_404(model, ident, options=()):
@@ -42,6 +44,7 @@ def _hazard(hazard_id):
     return load_or_404(Hazard, hazard_id, options=(
         joinedload(Hazard.enterprise), joinedload(Hazard.found_by), joinedload(Hazard.inspection),
         joinedload(Hazard.plan), selectinload(Hazard.measures), selectinload(Hazard.attachments),
+        joinedload(Hazard.supervision), selectinload(Hazard.suspensions),
         selectinload(Hazard.extension_requests).joinedload(ExtensionRequest.requested_by),
     ))
 
@@ -51,6 +54,7 @@ def _fresh_forms(hazard, actions):
     for action in actions:
         form = ACTION_FORMS[action](prefix=action, formdata=None)
         form.version.data = hazard.version
+        prepare_form(form, hazard, fresh=True)
         forms[action] = form
     return forms
 
@@ -79,6 +83,7 @@ def render_detail(hazard, status=200, *, bound=None, action_errors=None, upload_
         overdue_days=lifecycle.overdue_days(hazard),
         may_edit=may_edit,
         action_labels=lifecycle.ACTION_LABELS,
+        basis=describe_basis(hazard, None), today=today(),
     ), status
 
 
@@ -132,6 +137,7 @@ def transition(hazard_id, action):
     if action not in ACTION_FORMS:
         abort(404)
     form = ACTION_FORMS[action](prefix=action)
+    prepare_form(form, hazard, fresh=False)
     if not form.validate():
         return render_detail(hazard, 422, bound=(action, form))
     try:
