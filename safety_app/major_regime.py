@@ -172,3 +172,14 @@ def record_report(hazard, actor, source=ReportSource.FILED):
     db.session.add(report)
     return report
 
+
+
+def suspensions_in_force(enterprise_id, on):
+    """The enterprise's suspensions not ended before ``on`` (of hazards not withdrawn), oldest first."""
+    from .models import Hazard
+
+    return db.session.execute(
+        select(Suspension, Hazard).join(Hazard, Hazard.id == Suspension.hazard_id)
+        .where(Hazard.enterprise_id == enterprise_id, Hazard.status != "withdrawn",
+               (Suspension.ends_on.is_(None)) | (Suspension.ends_on >= on))
+        .order_by(Suspension.starts_on, Suspension.id)).all()

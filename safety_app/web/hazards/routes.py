@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ... import lifecycle, uploads
+from ...basis import describe_basis
 from ...clock import today
 from ...extensions import db
 from ...models import (
@@ -23,7 +24,6 @@ from ...models import (
 )
 from ...permissions import can, get_visible, scope
 from . import bp
-from ...basis import describe_basis
 from .forms import ACTION_FORMS, MeasureForm, PlanForm, UploadForm, action_data, prepare_form
 
 
