@@ -11,9 +11,10 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import audit, notifications, reference, sequences
+from . import audit, major_regime, notifications, reference, sequences
 from .clock import today, utcnow
 from .extensions import db
+from .lifecycle_errors import Invalid, LifecycleError, NotAllowed, StaleVersion, WrongState
 from .models import (
     FINAL_STATUSES,
     AttachmentKind,
@@ -25,6 +26,7 @@ from .models import (
     HazardStatus,
     Inspection,
     Measure,
+    ReportSource,
     Role,
 )
 from .permissions import owns
@@ -32,41 +34,6 @@ from .permissions import owns
 S = HazardStatus
 MAX_TEXT = 4000  # free-text comments, reasons and descriptions
 NOT_FINAL = frozenset(set(S) - set(FINAL_STATUSES))
-
-
-class LifecycleError(Exception):
-    """A refused action; ``status`` is the HTTP status that fits, ``message`` is translatable."""
-
-    status = 422
-    code = "invalid"
-
-    def __init__(self, message, field=None):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
-
-
-class NotAllowed(LifecycleError):
-    status = 403
-    code = "forbidden"
-
-
-class WrongState(LifecycleError):
-    status = 409
-    code = "wrong_state"
-
-
-class StaleVersion(LifecycleError):
-    status = 409
-    code = "stale_version"
-
-    def __init__(self):
-        super().__init__(_l("This hazard was changed by someone else. Reload the page and try again."))
-
-
-class Invalid(LifecycleError):
-    status = 422
-    code = "invalid"
 
 
 @dataclass(frozen=True)
@@ -156,8 +123,6 @@ def _check_state(hazard, action, transition):
     if action in ("approve_extension", "refuse_extension") and not has_pending:
         raise WrongState(_l("There is no pending extension request."))
     if action in MAJOR_REGIME_ACTIONS:
-        from . import major_regime  # major_regime imports this module
-
         major_regime.check_state(hazard, action)
     if action == "acknowledge" and hazard.level == HazardLevel.MAJOR:
         if hazard.plan is None or not hazard.plan.is_complete:
@@ -229,17 +194,12 @@ def _check_data(hazard, action, data):
 def _check_regime_data(hazard, action, data):
     if action not in MAJOR_REGIME_ACTIONS:
         return None
-    from . import major_regime
-
     return major_regime.check_data(hazard, action, data)
 
 
 def _became_major(hazard, actor):
     """What follows when ``hazard`` becomes major (filed as major, or reclassified): its
     major-hazard report record. In the caller's transaction."""
-    from . import major_regime
-    from .models import ReportSource
-
     db.session.flush()
     # Filing calls this before the hazard's first event; a reclassification, later.
     source = ReportSource.FILED if hazard.events.count() == 0 else ReportSource.RECLASSIFIED
@@ -265,8 +225,6 @@ def apply(hazard, action, actor, *, version, **data):
         event_data = {}
         comment = _text(data, "reason") or _text(data, "comment")
         if action in MAJOR_REGIME_ACTIONS:
-            from . import major_regime
-
             comment, event_data = major_regime.apply(hazard, action, actor, regime_values)
         elif action == "submit":
             hazard.rectification_note = _text(data, "note")

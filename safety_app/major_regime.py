@@ -3,7 +3,8 @@ four lifecycle actions that record them (no status change), and the report recor
 when a hazard becomes major.
 
 Called only from ``lifecycle`` (``apply`` and ``_became_major``), which owns the
-transaction, the event and the notifications; nothing here commits.
+transaction, the event and the notifications; nothing here commits. It does not import
+the lifecycle (its refusals come from ``lifecycle_errors``).
 """
 from datetime import date
 
@@ -12,8 +13,9 @@ from sqlalchemy import select
 
 from .clock import today
 from .extensions import db
-from .lifecycle import Invalid, WrongState
+from .lifecycle_errors import Invalid, WrongState
 from .models import (
+    Hazard,
     HazardLevel,
     MajorHazardReport,
     ReportSource,
@@ -33,8 +35,6 @@ SUSPENSION_KIND_ZH = {SuspensionKind.PARTIAL: "局部停产停业", SuspensionKi
 def current_supervision_clause():
     """SQL: the hazard is under listed supervision now (listed, not lifted). The one definition
     behind the ledger filter and the dashboard figure."""
-    from .models import Hazard
-
     return Hazard.id.in_(select(Supervision.hazard_id).where(Supervision.lifted_on.is_(None)))
 
 
@@ -176,8 +176,6 @@ def record_report(hazard, actor, source=ReportSource.FILED):
 
 def suspensions_in_force(enterprise_id, on):
     """The enterprise's suspensions not ended before ``on`` (of hazards not withdrawn), oldest first."""
-    from .models import Hazard
-
     return db.session.execute(
         select(Suspension, Hazard).join(Hazard, Hazard.id == Suspension.hazard_id)
         .where(Hazard.enterprise_id == enterprise_id, Hazard.status != "withdrawn",
