@@ -24,7 +24,7 @@ from .clock import today as park_today
 from .extensions import db
 from .models import FINAL_STATUSES, Enterprise, Hazard, HazardLevel, HazardStatus
 from .permissions import scope
-from .queries import ACTIVE, Filters
+from .queries import ACTIVE, Filters, conditions
 
 OPEN_STATUSES = tuple(sorted(s.value for s in HazardStatus if s not in FINAL_STATUSES))
 # IN (the open statuses) rather than NOT IN (closed, withdrawn): the same rows, but an index
@@ -82,6 +82,7 @@ class Figures:
     open: int
     overdue: int
     major_open: int
+    supervised: int  # under listed supervision (挂牌督办) now: major_regime.current_supervision_clause()
     found_month: int
     closed_month: int
     found_month_counted: int  # found this month, withdrawn left out: the rate's denominator
@@ -101,6 +102,7 @@ class Figures:
             "open": Filters(status=(ACTIVE,)),
             "overdue": Filters(overdue=True, sort="deadline"),
             "major_open": Filters(status=(ACTIVE,), level=HazardLevel.MAJOR.value),
+            "supervised": Filters(supervised=True),
             "found_month": Filters(found_from=first, found_to=last),
             "closed_month": Filters(closed_from=first, closed_to=last),
             "found_month_counted": Filters(found_from=first, found_to=last, status=NOT_WITHDRAWN_STATUSES),
@@ -191,12 +193,15 @@ def _figures(user, on):
     found = by_status(Hazard.found_on.between(first, last))
     closed_month = db.session.scalar(scope(Hazard, user, select(func.count()).select_from(Hazard)).where(
         Hazard.closed_on.between(first, last)))
+    supervised = db.session.scalar(scope(Hazard, user, select(func.count()).select_from(Hazard)).where(
+        *conditions(Filters(supervised=True))))
     categories = by_category(user, on)
     withdrawn, closed = HazardStatus.WITHDRAWN.value, HazardStatus.CLOSED.value
     totals = {
         "open": sum(n for s, n in every.items() if s in OPEN_STATUSES),
         "overdue": sum(c.overdue for c in categories),
         "major_open": sum(c.major for c in categories),
+        "supervised": supervised,
         "found_month": sum(found.values()),
         "closed_month": closed_month,
         "found_month_counted": sum(n for s, n in found.items() if s != withdrawn),

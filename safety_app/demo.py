@@ -22,6 +22,7 @@ from .models import (
     GovernancePlan,
     Hazard,
     Inspection,
+    MajorHazardReport,
     Measure,
     User,
     inspection_inspectors,
@@ -225,6 +226,10 @@ def seed(enterprises=20, hazards=400, seed_value=1, password=None, today=None, e
     _insert(Hazard.__table__, hazard_rows)
     _insert(Measure.__table__, measure_rows)
     _insert(GovernancePlan.__table__, plan_rows)
+    # every major hazard has its report record (重大事故隐患报告), as filing one through the lifecycle makes
+    _insert(MajorHazardReport.__table__, [
+        {"hazard_id": r["id"], "enterprise_id": r["enterprise_id"], "reported_on": r["found_on"], "source": "filed",
+         "created_by_id": r["found_by_id"], "created_at": r["created_at"]} for r in hazard_rows if r["level"] == "major"])
     for year, count in per_year.items():
         sequences.set_at_least(f"hazard:{year}", count)
     n_events = _insert_events(events)

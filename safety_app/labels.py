@@ -34,3 +34,9 @@ def status(value):
 
 def level(value):
     return LEVEL.get(value, value)
+
+
+# The major-hazard regime (safety_app.major_regime has the Chinese labels for documents).
+SUPERVISION_LEVEL = {"city": _l("City level"), "district": _l("District level"), "street": _l("Street level")}
+SUSPENSION_KIND = {"partial": _l("Partial suspension of production"), "full": _l("Full suspension of production"),
+                   "equipment": _l("Equipment out of use")}

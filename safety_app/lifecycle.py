@@ -11,9 +11,10 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import audit, criteria, major, notifications, reference, sequences, validation
+from . import audit, criteria, major, major_regime, notifications, reference, sequences, validation
 from .clock import today, utcnow
 from .extensions import db
+from .lifecycle_errors import Invalid, LifecycleError, NotAllowed, StaleVersion, WrongState
 from .models import (
     FINAL_STATUSES,
     AttachmentKind,
@@ -25,6 +26,7 @@ from .models import (
     HazardStatus,
     Inspection,
     Measure,
+    ReportSource,
     Role,
 )
 from .permissions import owns
@@ -32,41 +34,6 @@ from .permissions import owns
 S = HazardStatus
 MAX_TEXT = 4000  # free-text comments, reasons and descriptions
 NOT_FINAL = frozenset(set(S) - set(FINAL_STATUSES))
-
-
-class LifecycleError(Exception):
-    """A refused action; ``status`` is the HTTP status that fits, ``message`` is translatable."""
-
-    status = 422
-    code = "invalid"
-
-    def __init__(self, message, field=None):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
-
-
-class NotAllowed(LifecycleError):
-    status = 403
-    code = "forbidden"
-
-
-class WrongState(LifecycleError):
-    status = 409
-    code = "wrong_state"
-
-
-class StaleVersion(LifecycleError):
-    status = 409
-    code = "stale_version"
-
-    def __init__(self):
-        super().__init__(_l("This hazard was changed by someone else. Reload the page and try again."))
-
-
-class Invalid(LifecycleError):
-    status = 422
-    code = "invalid"
 
 
 @dataclass(frozen=True)
@@ -98,7 +65,13 @@ TRANSITIONS = {
     "refuse_extension": Transition(ADMIN, NOT_FINAL, None),
     # general ↔ major, while the rectification is not yet under review (see major.py).
     "reclassify": Transition(STAFF, frozenset({S.OPEN, S.RECTIFYING}), None, ("level", "reason")),
+    # The major-hazard regime (rules in major_regime): no status change.
+    "list_supervision": Transition(ADMIN, NOT_FINAL, None),
+    "lift_supervision": Transition(ADMIN, frozenset({S.CLOSED}), None),  # 摘牌 only after close-out
+    "record_suspension": Transition(STAFF, NOT_FINAL, None),
+    "end_suspension": Transition(STAFF, NOT_FINAL | {S.CLOSED}, None),
 }
+MAJOR_REGIME_ACTIONS = frozenset({"list_supervision", "lift_supervision", "record_suspension", "end_suspension"})
 
 ACTION_LABELS = {
     "file": _l("Filed"),
@@ -112,6 +85,10 @@ ACTION_LABELS = {
     "approve_extension": _l("Approve extension"),
     "refuse_extension": _l("Refuse extension"),
     "reclassify": _l("Change the level"),
+    "list_supervision": _l("List for supervision"),
+    "lift_supervision": _l("Lift the listing"),
+    "record_suspension": _l("Record a suspension"),
+    "end_suspension": _l("End a suspension"),
     "edit": _l("Edited"),
     "plan": _l("Governance plan saved"),
     "measure_add": _l("Measure added"),
@@ -150,6 +127,8 @@ def _check_state(hazard, action, transition):
         raise WrongState(_l("An extension request is already waiting for a decision."))
     if action in ("approve_extension", "refuse_extension") and not has_pending:
         raise WrongState(_l("There is no pending extension request."))
+    if action in MAJOR_REGIME_ACTIONS:
+        major_regime.check_state(hazard, action)
     if action == "acknowledge" and hazard.level == HazardLevel.MAJOR:
         if hazard.plan is None or not hazard.plan.is_complete:
             raise Invalid(_l("A major hazard needs its complete governance plan (all six elements) "
@@ -237,6 +216,25 @@ def _check_data(hazard, action, data):
             raise Invalid(_l("This text is too long (at most %(n)d characters).", n=MAX_TEXT), field=name)
 
 
+def _check_regime_data(hazard, action, data):
+    if action not in MAJOR_REGIME_ACTIONS:
+        return None
+    return major_regime.check_data(hazard, action, data)
+
+
+def _became_major(hazard, actor):
+    """What follows when ``hazard`` becomes major (filed as major, or reclassified): its
+    major-hazard report record and, on a reclassification, word to who must act (filing
+    notifies on its own). In the caller's transaction."""
+    db.session.flush()
+    # Filing calls this before the hazard's first event; a reclassification, later.
+    filed = hazard.events.count() == 0
+    report = major_regime.record_report(hazard, actor, ReportSource.FILED if filed else ReportSource.RECLASSIFIED)
+    if not filed:
+        notifications.on_became_major(hazard, actor)
+    return report
+
+
 def apply(hazard, action, actor, *, version, **data):
     """Apply ``action`` to ``hazard`` for ``actor``, who saw ``version``; commit.
 
@@ -251,10 +249,13 @@ def apply(hazard, action, actor, *, version, **data):
         check_version(hazard, version)
         _check_state(hazard, action, transition)
         _check_data(hazard, action, data)
+        regime_values = _check_regime_data(hazard, action, data)
         from_status = hazard.status
         event_data = {}
         comment = _text(data, "reason") or _text(data, "comment")
-        if action == "submit":
+        if action in MAJOR_REGIME_ACTIONS:
+            comment, event_data = major_regime.apply(hazard, action, actor, regime_values)
+        elif action == "submit":
             hazard.rectification_note = _text(data, "note")
             hazard.submitted_at = utcnow()
             comment = hazard.rectification_note
@@ -306,11 +307,6 @@ def apply(hazard, action, actor, *, version, **data):
     except Exception:
         db.session.rollback()
         raise
-
-
-def _became_major(hazard, actor):
-    """A hazard has just become major by ``reclassify`` (in the caller's transaction): tell who must act."""
-    notifications.on_became_major(hazard, actor)
 
 
 def _limit(value, name, size):
@@ -371,6 +367,8 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
         )
         db.session.add(hazard)
         db.session.flush()
+        if hazard.level == HazardLevel.MAJOR:
+            _became_major(hazard, actor)
         audit.append_event(action="file", actor=actor, hazard_id=hazard.id, to_status=S.OPEN,
                            comment=hazard.major_reason,
                            data={"level": hazard.level, "deadline": deadline.isoformat(),

@@ -153,6 +153,10 @@ _TITLES = {
     "approve_extension": "延期申请已批准",
     "refuse_extension": "延期申请未批准",
     "reclassify": "隐患等级已调整为一般事故隐患",
+    "list_supervision": "重大事故隐患已挂牌督办",
+    "lift_supervision": "重大事故隐患已摘牌",
+    "record_suspension": "重大事故隐患：已登记停产停业",
+    "end_suspension": "重大事故隐患：停产停业已结束",
 }
 
 
@@ -174,6 +178,10 @@ def on_transition(hazard, action, actor, comment=""):
         "approve_extension": enterprise_users + inspectors,
         "refuse_extension": enterprise_users,
         "reclassify": enterprise_users + inspectors,
+        "list_supervision": enterprise_users + inspectors,
+        "lift_supervision": enterprise_users + inspectors,
+        "record_suspension": enterprise_users + inspectors + admins,
+        "end_suspension": enterprise_users + inspectors + admins,
     }.get(action, [])
     recipients = [u for u in recipients if u is not None and u.id != actor.id]
     body = _describe(hazard) + (f"\n说明：{comment}" if comment else "")

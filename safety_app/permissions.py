@@ -57,6 +57,7 @@ ROLE_ACTIONS = {
     "document.issue": STAFF,
     "report.park": STAFF,
     "report.enterprise": ALL,
+    "report.major": ADMIN,                       # 重大事故隐患报告 for upward reporting
     "tasks.view": frozenset({Role.ENTERPRISE}),
     "measure.edit": frozenset({Role.ENTERPRISE, Role.ADMIN}),
     "plan.edit": frozenset({Role.ENTERPRISE, Role.ADMIN}),
@@ -236,6 +237,8 @@ ROUTE_POLICIES = {
     "reports.issue_inspection_notice": _role("document.issue", scoped=True),
     "reports.issue_opinion": _role("document.issue", scoped=True),
     "reports.reissue": _role("document.issue", scoped=True),
+    "reports.major_hazards": _role("report.major"),
+    "reports.major_hazards_export": _role("report.major"),
     # JSON API (bearer token)
     "api.issue_token": PUBLIC,
     "api.openapi_json": PUBLIC,

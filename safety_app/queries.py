@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from . import lifecycle, reference
+from . import lifecycle, major_regime, reference
 from .extensions import db
 from .models import FINAL_STATUSES, Enterprise, Hazard, HazardLevel, HazardStatus, Measure
 from .permissions import scope
@@ -56,6 +56,7 @@ class Filters:
     level: str | None = None
     category: str | None = None
     overdue: bool | None = None
+    supervised: bool | None = None  # under listed supervision (挂牌督办) now
     inspector: int | None = None
     found_from: date | None = None
     found_to: date | None = None
@@ -100,7 +101,7 @@ class Filters:
         return args
 
 
-FILTER_NAMES = ("enterprise", "status", "level", "category", "overdue", "inspector", "found_from",
+FILTER_NAMES = ("enterprise", "status", "level", "category", "overdue", "supervised", "inspector", "found_from",
                 "found_to", "deadline_from", "deadline_to", "closed_from", "closed_to", "q", "done")
 DATE_NAMES = ("found_from", "found_to", "deadline_from", "deadline_to", "closed_from", "closed_to")
 
@@ -155,7 +156,7 @@ def parse_filters(args, *, measures=False):
             f.category = one("category")
         else:
             errors["category"] = _l("Choose a category from the list.")
-    for name in ("overdue", "done") if measures else ("overdue",):
+    for name in ("overdue", "supervised", "done") if measures else ("overdue", "supervised"):
         if one(name):
             setattr(f, name, _bool(one(name)))
             if getattr(f, name) is None:
@@ -229,6 +230,9 @@ def conditions(f, *, measures=False):
         conds.append(lifecycle.overdue_clause())
     elif f.overdue is False:
         conds.append(~lifecycle.overdue_clause())
+    if f.supervised is not None:
+        listed = major_regime.current_supervision_clause()
+        conds.append(listed if f.supervised else ~listed)
     if f.inspector is not None:
         conds.append(Hazard.found_by_id == f.inspector)
     for name, column, op in (("found_from", Hazard.found_on, "ge"), ("found_to", Hazard.found_on, "le"),

@@ -4,17 +4,17 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import lifecycle, queries, reference
-from ..models import Enterprise, ExtensionRequest, Hazard, Inspection
+from ..models import Enterprise, ExtensionRequest, Hazard, Inspection, SupervisionLevel, SuspensionKind
 from ..permissions import get_visible
 from . import serialize
 from .common import bad_filters, invalid, page_dict, user, visible_or_404
-from .spec import CRITERION_REF, DATE, ID, ledger_params, operation
+from .spec import CRITERION_REF, DATE, ID, _nullable, ledger_params, operation
 
 DETAIL_OPTIONS = (
     joinedload(Hazard.enterprise), joinedload(Hazard.found_by), joinedload(Hazard.plan),
     selectinload(Hazard.measures), selectinload(Hazard.attachments),
     selectinload(Hazard.extension_requests).joinedload(ExtensionRequest.hazard),
-    joinedload(Hazard.inspection),
+    joinedload(Hazard.inspection), joinedload(Hazard.supervision), selectinload(Hazard.suspensions),
 )
 TEXT = lifecycle.MAX_TEXT
 HAZARD_REQUEST = {
@@ -68,6 +68,20 @@ TRANSITION_REQUEST = {
         "acceptance_opinion": {"type": "string", "maxLength": TEXT, "description": "close (验收销号)."},
         "accepted_on": {**DATE, "description": "close: not before the verification, not in the future."},
         "accepted_by": {"type": "string", "maxLength": 300, "description": "close: the people who accepted."},
+        # list_supervision / lift_supervision (admin), record_suspension / end_suspension (staff)
+        "authority": {"type": "string", "maxLength": 200, "description": "list_supervision."},
+        "supervision_level": {"type": "string", "enum": [v.value for v in SupervisionLevel],
+                              "description": "list_supervision."},
+        "document_no": {"type": "string", "maxLength": 100, "description": "list_supervision."},
+        "listed_on": {**DATE, "description": "list_supervision."},
+        "required_by": {**DATE, "description": "list_supervision: required completion date."},
+        "lifted_on": {**DATE, "description": "lift_supervision (after close-out)."},
+        "lift_document_no": {"type": "string", "maxLength": 100, "description": "lift_supervision."},
+        "kind": {"type": "string", "enum": [k.value for k in SuspensionKind], "description": "record_suspension."},
+        "area": {"type": "string", "maxLength": 200, "description": "record_suspension."},
+        "starts_on": {**DATE, "description": "record_suspension."},
+        "ends_on": {**_nullable(DATE), "description": "record_suspension (optional), end_suspension."},
+        "suspension_id": {"type": "integer", "description": "end_suspension: one of the hazard's suspensions."},
     },
 }
 
@@ -152,8 +166,8 @@ def patch_hazard(hazard_id, data):
 @operation("/hazards/<int:hazard_id>/transitions", "POST", summary="Apply a lifecycle action",
            tag="hazards", response="HazardDetail", body=TRANSITION_REQUEST,
            description="acknowledge, submit, reject, verify, close, withdraw, request_extension, "
-                       "approve_extension, refuse_extension, reclassify; checked by role, enterprise, state "
-                       "and version.",
+                       "approve_extension, refuse_extension, reclassify, list_supervision, lift_supervision, "
+                       "record_suspension, end_suspension; checked by role, enterprise, state and version.",
            rules=TRANSITION_RULES)
 def transition(hazard_id, data):
     hazard = load(hazard_id)

@@ -80,8 +80,22 @@ def hazard_detail(h, actor):
             "current_deadline": d(pending.current_deadline), "reason": pending.reason,
             "created_at": dt(pending.created_at)},
         "allowed_actions": lifecycle.allowed_actions(h, actor),
+        "supervision": supervision(h.supervision),
+        "suspensions": [suspension(s) for s in h.suspensions],
     })
     return data
+
+
+def supervision(s):
+    if s is None:
+        return None
+    return {"authority": s.authority, "level": s.level, "document_no": s.document_no, "listed_on": d(s.listed_on),
+            "required_by": d(s.required_by), "lifted_on": d(s.lifted_on), "lift_document_no": s.lift_document_no,
+            "current": s.is_current}
+
+
+def suspension(s):
+    return {"id": s.id, "kind": s.kind, "area": s.area, "starts_on": d(s.starts_on), "ends_on": d(s.ends_on)}
 
 
 def measure(m):

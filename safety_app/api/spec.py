@@ -149,6 +149,8 @@ def ledger_params(measures=False):
         q("level", {"type": "string", "enum": [v.value for v in HazardLevel]}),
         q("category", {"type": "string", "enum": reference.category_codes()}),
         q("overdue", FLAG, "Only overdue (true) or only not overdue (false) hazards."),
+        q("supervised", FLAG, "Only hazards under listed supervision (挂牌督办) now (true), or only the others "
+          "(false)."),
         q("inspector", ID, "Id of the user who found the hazard."),
     ]
     for name in ("found_from", "found_to", "deadline_from", "deadline_to", "closed_from", "closed_to"):
@@ -215,6 +217,15 @@ ATTACHMENT_PROPS = {
     "original_name": STR, "content_type": STR, "size": INT, "width": _nullable(INT), "height": _nullable(INT),
     "sha256": STR, "created_at": DATETIME, "download_url": STR,
 }
+SUPERVISION = {"type": "object", "description": "Listed supervision (挂牌督办) and its lifting (摘牌).",
+               "properties": {
+    "authority": STR, "level": {"type": "string", "enum": ["city", "district", "street"]}, "document_no": STR,
+    "listed_on": DATE, "required_by": DATE, "lifted_on": _nullable(DATE), "lift_document_no": STR,
+    "current": {"type": "boolean"}}}
+SUSPENSION = {"type": "object", "description": "Suspension of production (停产停业) or equipment out of use.",
+              "properties": {
+    "id": INT, "kind": {"type": "string", "enum": ["partial", "full", "equipment"]}, "area": STR,
+    "starts_on": DATE, "ends_on": _nullable(DATE)}}
 COUNT_ROW = {"type": "object", "properties": {"open": INT, "overdue": INT, "major": INT}}
 
 SCHEMAS = {
@@ -254,6 +265,8 @@ SCHEMAS = {
             "id": INT, "requested_deadline": DATE, "current_deadline": DATE, "reason": STR,
             "created_at": DATETIME}}, {"type": "null"}]},
         "allowed_actions": {"type": "array", "items": {"type": "string", "enum": sorted(lifecycle.TRANSITIONS)}},
+        "supervision": {"oneOf": [SUPERVISION, {"type": "null"}]},
+        "suspensions": {"type": "array", "items": SUSPENSION},
     }}]},
     "Measure": {"type": "object", "required": list(MEASURE_PROPS), "properties": MEASURE_PROPS},
     "LedgerMeasure": {"allOf": [ref("Measure"), {"type": "object", "required": ["hazard"], "properties": {
@@ -272,7 +285,7 @@ SCHEMAS = {
                                                  "rate_overall", "enterprises", "categories", "trend"],
                   "properties": {
         "today": DATE, "month": STR, "month_first": DATE, "month_last": DATE,
-        **{name: INT for name in ("open", "overdue", "major_open", "found_month", "closed_month",
+        **{name: INT for name in ("open", "overdue", "major_open", "supervised", "found_month", "closed_month",
                                   "found_month_counted", "closed_of_found_month", "found_total_counted",
                                   "closed_total")},
         "rate_month": {"type": ["number", "null"], "description": "Of the hazards found this month "

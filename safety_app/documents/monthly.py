@@ -53,6 +53,16 @@ class MajorHazardRow(NamedTuple):
     deadline: date
 
 
+class NewMajorRow(NamedTuple):
+    """A hazard that became major in the month (its 重大事故隐患报告), with its basis."""
+
+    code: str
+    enterprise_name: str
+    title: str
+    found_on: date
+    basis: str
+
+
 class Trend(NamedTuple):
     """Hazards found and closed per month, oldest first (``months`` as 'YYYY-MM')."""
 
@@ -86,6 +96,9 @@ class MonthlyReportData:
     overdue_list: list[OverdueRow] = field(default_factory=list)
     clearing: list[ClearingRow] = field(default_factory=list)
     major_hazards: list[MajorHazardRow] = field(default_factory=list)
+    new_major: list[NewMajorRow] = field(default_factory=list)  # became major in the month
+    suspensions_in_month: int = 0   # 停产停业 in force on some day of the month
+    suspensions_started: int = 0    # of which begun in the month
     trend: Trend = field(default_factory=lambda: Trend([], [], []))
     remarks: list[str] = field(default_factory=list)
 
@@ -94,6 +107,7 @@ class MonthlyReportData:
         self.overdue_list = [OverdueRow(*r) for r in self.overdue_list]
         self.clearing = [ClearingRow(*r) for r in self.clearing]
         self.major_hazards = [MajorHazardRow(*r) for r in self.major_hazards]
+        self.new_major = [NewMajorRow(*r) for r in self.new_major]
         self.trend = Trend(*self.trend)
 
 
@@ -193,15 +207,32 @@ def _clearing(data: MonthlyReportData, st: Styles, width: float) -> list:
     return [intro, data_table(header, rows, widths, st, wrap=(1,), center=(0, 2, 3, 4, 5, 6, 7))]
 
 
+def _new_major(data: MonthlyReportData, st: Styles, width: float) -> list:
+    """The month's new major hazards with their basis, and the suspensions of production."""
+    out = [para(f"本月新增重大事故隐患 {len(data.new_major)} 项；停产停业（含设备设施停止使用）"
+                f"{data.suspensions_in_month} 起，其中本月开始 {data.suspensions_started} 起。", st.body_indent)]
+    if data.new_major:
+        widths = [10 * mm, 27.5 * mm, 30 * mm, 36 * mm, 22 * mm, None]
+        widths[5] = width - sum(w for w in widths if w)
+        rows = [[n, r.code, r.enterprise_name, r.title, cn_date(r.found_on), r.basis or "—"]
+                for n, r in enumerate(data.new_major, 1)]
+        header = ["序号", "隐患编号", "企业名称", "隐患", "发现日期", "判定依据"]
+        out.append(data_table(header, rows, widths, st, wrap=(2, 3, 4, 5), center=(0,)))
+        out.append(Spacer(1, 3 * mm))
+    return out
+
+
 def _major(data: MonthlyReportData, st: Styles, width: float) -> list:
+    out = _new_major(data, st, width)
     if not data.major_hazards:
-        return [para(NONE_TEXT, st.body_indent)]
+        return out + [para(NONE_TEXT, st.body_indent)]
     widths = [10 * mm, 27.5 * mm, 38 * mm, None, 18 * mm, 27.5 * mm]
     widths[3] = width - sum(w for w in widths if w)
     rows = [[n, r.code, r.enterprise_name, r.title, r.status_label, cn_date(r.deadline)]
             for n, r in enumerate(data.major_hazards, 1)]
     header = ["序号", "隐患编号", "企业名称", "隐患", "状态", "整改期限"]
-    return [data_table(header, rows, widths, st, wrap=(2, 3, 4), center=(0,))]
+    return out + [para("未销号或本月销号的重大事故隐患：", st.body_indent),
+                  data_table(header, rows, widths, st, wrap=(2, 3, 4), center=(0,))]
 
 
 def _overdue(data: MonthlyReportData, st: Styles, width: float) -> list:

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, literal_column, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import criteria, labels, reference, sequences, settings
@@ -52,10 +52,12 @@ from ..models import (
     Inspection,
     Measure,
     Role,
+    Supervision,
     User,
     document_hazards,
 )
 from ..permissions import scope
+from . import major_data
 from .atomic import WrittenFile
 from .common import Inspector
 from .fonts import register_cjk_font
@@ -591,6 +593,8 @@ def monthly_data(period: str, enterprise: Enterprise | None = None) -> MonthlyRe
     major_hazards = [MajorHazardRow(code, name, title, _major_status_on(status, closed_on, accepted_on, as_of),
                                     deadline)
                      for code, name, title, status, closed_on, deadline, accepted_on in major_rows]
+    new_major = major_data.new_major_rows(start, end, enterprise, LIST_LIMIT)
+    suspensions_in_month, suspensions_started = major_data.suspension_counts(start, end, enterprise)
 
     remarks = [
         f"统计口径：数据截至 {cn_date(as_of)}。“本月发现”按发现日期统计，“本月销号”按销号日期统计，"
@@ -609,7 +613,8 @@ def monthly_data(period: str, enterprise: Enterprise | None = None) -> MonthlyRe
         inspections_done=inspections_done, found_total=found_total, found_by_level=found_by_level,
         found_by_category=found_by_category, closed_in_month=closed_in_month, open_total=open_total,
         overdue_total=overdue_total, rectification_rate=ratio(closed_of_found, found_total),
-        overdue_list=overdue_list, clearing=clearing, major_hazards=major_hazards,
+        overdue_list=overdue_list, clearing=clearing, major_hazards=major_hazards, new_major=new_major,
+        suspensions_in_month=suspensions_in_month, suspensions_started=suspensions_started,
         trend=_trend(start, end, enterprise), remarks=remarks,
     )
 
@@ -720,8 +725,8 @@ def quarterly_data(period: str, enterprise: Enterprise | None = None) -> Quarter
 
     Counts are hazards found in the quarter; rectified = closed out by the
     quarter's end (or today); overdue = still open then and past deadline;
-    planned = major with a complete six-element plan; funds = sum of their
-    measures' funds. 挂牌督办 is not recorded in the product and prints 0.
+    planned = major with a complete six-element plan; supervised (挂牌督办) = major
+    listed for supervision by then (lifted or not); funds = sum of their measures' funds.
     """
     start, end, as_of = quarter_as_of(period)
     key = Hazard.category if enterprise is not None else Hazard.enterprise_id
@@ -732,8 +737,9 @@ def quarterly_data(period: str, enterprise: Enterprise | None = None) -> Quarter
     stmt = _for_enterprise(
         select(key, _count_if(general), _count_if(and_(general, rectified)), _count_if(major),
                _count_if(and_(major, rectified)), _count_if(and_(major, _plan_complete())),
-               literal_column("0"), _count_if(_overdue_on(as_of)))
+               _count_if(and_(major, Supervision.listed_on <= as_of)), _count_if(_overdue_on(as_of)))
         .outerjoin(GovernancePlan, GovernancePlan.hazard_id == Hazard.id)
+        .outerjoin(Supervision, Supervision.hazard_id == Hazard.id)
         .where(*where).group_by(key), Hazard.enterprise_id, enterprise)
     counts = {row[0]: tuple(int(v) for v in row[1:]) for row in db.session.execute(stmt)}
     funds_stmt = _for_enterprise(
@@ -756,7 +762,7 @@ def quarterly_data(period: str, enterprise: Enterprise | None = None) -> Quarter
         office_name=settings.get("office_name"), generated_on=today(), rows=rows,
         row_label="隐患类别" if enterprise is not None else "企业名称",
         notes=[f"数据截至 {cn_date(as_of)}；“已整改”指截至该日已销号的隐患；已撤销的隐患不计入；"
-               "挂牌督办情况本系统未登记，记为0。"],
+               "“挂牌督办”指本季度发现的重大事故隐患中截至该日已挂牌督办的数量（含已摘牌）。"],
     )
 
 

@@ -25,6 +25,7 @@ from .hazards import (
     inspection_inspectors,
 )
 from .jobs import JobFailure
+from .major import MajorHazardReport, ReportSource, Supervision, SupervisionLevel, Suspension, SuspensionKind
 from .notifications import Notification, OutboxMessage
 from .people import Enterprise, User
 from .system import ApiToken, JobRun, LoginAttempt, SchedulerLease, Setting, UserSession
@@ -36,4 +37,5 @@ __all__ = [
     "JobOutcome", "JobRun", "LoginAttempt", "MajorHazardInstallation", "Measure", "Notification",
     "OutboxChannel", "OutboxMessage", "OutboxStatus", "Role", "SchedulerLease", "Setting",
     "User", "UserSession", "document_hazards", "inspection_inspectors",
+    "MajorHazardReport", "ReportSource", "Supervision", "SupervisionLevel", "Suspension", "SuspensionKind",
 ]

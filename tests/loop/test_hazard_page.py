@@ -32,7 +32,9 @@ def test_inspector_sees_verify_and_reject_on_a_submitted_hazard(client, park, dr
 def test_admin_sees_close_and_withdraw_on_a_verified_major_hazard(client, park, drive, login_as):
     hazard = drive.hazard_in("verified")
     login_as(park.admin)
-    assert _buttons(client.get(f"/hazards/{hazard.id}").get_data(as_text=True)) == {"close", "withdraw"}
+    # a major hazard not yet closed can also be listed for supervision and have production suspended
+    assert _buttons(client.get(f"/hazards/{hazard.id}").get_data(as_text=True)) == {
+        "close", "withdraw", "list_supervision", "record_suspension"}
 
 
 def test_every_action_form_carries_the_hazard_version(client, park, login_as):

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from safety_app import clock, lifecycle
 from safety_app.extensions import db
 from safety_app.models import Event, Notification
-
 from tests.conftest import major_criterion
 
 from .conftest import PLAN, acceptance, add_assessment, add_evidence, snapshot

@@ -111,6 +111,8 @@ ROUTES = {
     "reports.issue_inspection_notice": (ROLE, lambda f: {"inspection_id": f.inspection}, None),
     "reports.issue_opinion": (ROLE, lambda f: {"document_id": f.document}, None),
     "reports.reissue": (ROLE, lambda f: {"document_id": f.document}, None),
+    "reports.major_hazards": (ROLE, _no_values, None),
+    "reports.major_hazards_export": (ROLE, lambda f: {"fmt": "pdf"}, None),
     # JSON API (bearer token of B's user)
     "api.issue_token": (PUBLIC, None, None),
     "api.revoke_token": (PUBLIC, None, None),  # would end the walk's own token

@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import case, func, or_, select
 
-from ... import devices, lifecycle, registry
+from ... import devices, lifecycle, major_regime, registry
+from ...clock import today
 from ...extensions import db
 from ...models import FINAL_STATUSES, Enterprise, Hazard, User
 from ...permissions import can, get_visible, scope
@@ -76,7 +77,8 @@ def detail(enterprise_id):
         users = db.session.scalars(select(User).where(User.enterprise_id == enterprise.id)
                                    .order_by(User.username)).all()
     return render_template("enterprises/detail.html", enterprise=enterprise, users=users,
-                           open_count=open_count, overdue_count=overdue_count)
+                           open_count=open_count, overdue_count=overdue_count,
+                           suspensions=major_regime.suspensions_in_force(enterprise.id, today()))
 
 
 @bp.route("/new", methods=["GET", "POST"])

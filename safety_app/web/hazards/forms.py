@@ -1,10 +1,18 @@
 """Forms of the hazard page. Each carries the hazard version the user saw."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    DecimalField,
+    HiddenField,
+    MultipleFileField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ... import reference
+from ... import labels, reference
 from ...lifecycle import MAX_TEXT
 from ...models import HazardLevel
 from ...validation import DateInWindow
@@ -65,6 +73,56 @@ class AcceptanceForm(VersionedForm):
                                              "separate the names with commas."))
 
 
+SUPERVISION_LEVELS = list(labels.SUPERVISION_LEVEL.items())
+SUSPENSION_KINDS = list(labels.SUSPENSION_KIND.items())
+
+
+class ListSupervisionForm(VersionedForm):
+    """挂牌督办 (admin)."""
+
+    authority = StringField(_l("Supervising authority"), validators=[DataRequired(), Length(max=200)])
+    supervision_level = SelectField(_l("Level"), choices=SUPERVISION_LEVELS, validators=[DataRequired()])
+    document_no = StringField(_l("Document number"), validators=[DataRequired(), Length(max=100)])
+    listed_on = DateField(_l("Listed on"), validators=[InputRequired()])
+    required_by = DateField(_l("Required completion date"), validators=[InputRequired()])
+
+
+class LiftSupervisionForm(VersionedForm):
+    """摘牌 (admin, after close-out)."""
+
+    lifted_on = DateField(_l("Lifted on"), validators=[InputRequired()])
+    lift_document_no = StringField(_l("Document number"), validators=[DataRequired(), Length(max=100)])
+
+
+class SuspensionForm(VersionedForm):
+    """停产停业 or equipment out of use (staff)."""
+
+    kind = SelectField(_l("Kind"), choices=SUSPENSION_KINDS, validators=[DataRequired()])
+    area = StringField(_l("Area, unit or equipment"), validators=[DataRequired(), Length(max=200)])
+    starts_on = DateField(_l("From"), validators=[InputRequired()])
+    ends_on = DateField(_l("Until (leave empty if not known yet)"), validators=[Optional()])
+
+
+class EndSuspensionForm(VersionedForm):
+    suspension_id = SelectField(_l("Suspension"), coerce=int, validate_choice=False)
+    ends_on = DateField(_l("Ended on"), validators=[InputRequired()])
+
+
+def prepare_form(form, hazard, fresh):
+    """Per-hazard choices and today's date as the default of a fresh form."""
+    from ...clock import today
+
+    if isinstance(form, EndSuspensionForm):
+        kinds = dict(SUSPENSION_KINDS)
+        form.suspension_id.choices = [
+            (s.id, f"{kinds.get(s.kind, s.kind)} · {s.area} · {s.starts_on.isoformat()}")
+            for s in hazard.suspensions if s.ends_on is None]
+    if fresh:
+        for name in ("listed_on", "lifted_on", "starts_on", "ends_on"):
+            if name in form._fields and not (isinstance(form, SuspensionForm) and name == "ends_on"):
+                form[name].data = today()
+
+
 ACTION_FORMS = {
     "acknowledge": VersionedForm,
     "submit": SubmitForm,
@@ -76,6 +134,10 @@ ACTION_FORMS = {
     "request_extension": ExtensionForm,
     "approve_extension": CommentForm,
     "refuse_extension": CommentForm,
+    "list_supervision": ListSupervisionForm,
+    "lift_supervision": LiftSupervisionForm,
+    "record_suspension": SuspensionForm,
+    "end_suspension": EndSuspensionForm,
 }
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ... import lifecycle, major, uploads
+from ...basis import describe_basis
 from ...clock import today
 from ...extensions import db
 from ...models import (
@@ -23,7 +24,7 @@ from ...models import (
 )
 from ...permissions import can, get_visible, scope
 from . import bp
-from .forms import ACTION_FORMS, MeasureForm, PlanForm, UploadForm, action_data, form_class
+from .forms import ACTION_FORMS, MeasureForm, PlanForm, UploadForm, action_data, form_class, prepare_form
 
 
 def load_or_404(model, ident, options=()):
@@ -43,6 +44,7 @@ def _hazard(hazard_id):
     return load_or_404(Hazard, hazard_id, options=(
         joinedload(Hazard.enterprise), joinedload(Hazard.found_by), joinedload(Hazard.inspection),
         joinedload(Hazard.plan), selectinload(Hazard.measures), selectinload(Hazard.attachments),
+        joinedload(Hazard.supervision), selectinload(Hazard.suspensions),
         selectinload(Hazard.extension_requests).joinedload(ExtensionRequest.requested_by),
     ))
 
@@ -54,6 +56,7 @@ def _fresh_forms(hazard, actions):
         form.version.data = hazard.version
         if action == "close":
             form.accepted_on.data = today()
+        prepare_form(form, hazard, fresh=True)
         forms[action] = form
     return forms
 
@@ -87,6 +90,7 @@ def render_detail(hazard, status=200, *, bound=None, action_errors=None, upload_
         overdue_days=lifecycle.overdue_days(hazard),
         may_edit=may_edit,
         action_labels=lifecycle.ACTION_LABELS,
+        basis=describe_basis(hazard, None), today=today(),
     ), status
 
 
@@ -140,6 +144,7 @@ def transition(hazard_id, action):
     if action not in ACTION_FORMS:
         abort(404)
     form = form_class(action, hazard)(prefix=action)
+    prepare_form(form, hazard, fresh=False)
     if not form.validate():
         return render_detail(hazard, 422, bound=(action, form))
     try:
