@@ -12,7 +12,8 @@ from .spec import DATE, operation, q
 
 @operation("/criteria", "GET", summary="A list of major-hazard criteria with its clauses", tag="criteria",
            response="CriteriaSet",
-           query=(q("set", {"type": "string", "enum": criteria.shipped_set_codes()}, "Set code, e.g. AQ3067-2026 or AJZG3-2017-121."),
+           query=(q("set", {"type": "string", "enum": criteria.shipped_set_codes()},
+                    "Set code, e.g. AQ3067-2026 or AJZG3-2017-121."),
                   q("on", DATE, "Without set: the set in force on this day (default: today, park time).")),
            description="Hazards refer to a criterion as {set, clause}. AQ3067-2026 applies to hazards found "
                        "from 2026-09-30, AJZG3-2017-121 (安监总管三〔2017〕121号) before. A clause whose text "

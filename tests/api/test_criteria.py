@@ -27,8 +27,9 @@ def test_the_set_in_force_on_a_day_is_listed(api, park):
     assert api(park.inspector).get("/criteria?on=2026-09-29").get_json()["set"]["code"] == "AJZG3-2017-121"
 
 
-def test_an_unknown_set_is_a_clear_422(api, park):
-    assert assert_error(api(park.inspector).get("/criteria?set=GB-1"), 422, "invalid")["field"] == "set"
+def test_an_unknown_set_is_refused_naming_the_parameter(api, park):
+    error = assert_error(api(park.inspector).get("/criteria?set=GB-1"), 400)
+    assert error["field"] == "set"
 
 
 def test_a_hazard_is_filed_with_a_set_and_clause_and_shows_them(api, park):

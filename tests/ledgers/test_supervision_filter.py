@@ -74,7 +74,8 @@ def test_api_admin_lists_a_hazard_through_the_transition(client, park, drive):
     today = clock.today()
     response = client.post(f"/api/v1/hazards/{hazard.id}/transitions", headers={"Authorization": f"Bearer {token}"},
                            json={"action": "list_supervision", "version": hazard.version, "authority": "天津市应急管理局",
-                                 "supervision_level": "city", "document_no": "津应急督〔2026〕9号", "listed_on": today.isoformat(),
+                                 "supervision_level": "city", "document_no": "津应急督〔2026〕9号",
+                                 "listed_on": today.isoformat(),
                                  "required_by": today.isoformat()})
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["supervision"]["level"] == "city"

@@ -10,7 +10,7 @@ from safety_app import clock, lifecycle
 from safety_app.extensions import db
 from safety_app.models import MajorHazardReport, Notification, Supervision, Suspension
 
-from .conftest import snapshot
+from .conftest import acceptance, snapshot
 
 STATES = ["open", "rectifying", "submitted", "verified", "closed", "withdrawn"]
 NOT_FINAL = {"open", "rectifying", "submitted", "verified"}
@@ -69,7 +69,7 @@ def major_in(park, drive, state, *, listed=False, suspended=False, major=True):
     drive.apply(hazard, "verify", park.inspector)
     if state == "verified":
         return hazard
-    drive.apply(hazard, "close", park.admin)
+    drive.apply(hazard, "close", park.admin, **acceptance())
     return hazard
 
 
