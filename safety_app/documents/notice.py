@@ -38,7 +38,7 @@ class NoticeHazard(NamedTuple):
     legal_basis: str
     level: str  # 'general' | 'major'
     deadline: date
-    criterion: str = ""  # criteria.describe_hazard: set + clause + text, or "条文未导入"
+    criterion: str = ""  # basis.describe_basis: the criterion (or "条文未导入"), or a 16号令 ground and reason
 
 
 @dataclass

@@ -36,7 +36,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import criteria, labels, reference, sequences, settings
+from .. import labels, reference, sequences, settings
+from ..basis import describe_basis
 from ..clock import today
 from ..extensions import db
 from ..models import (
@@ -298,9 +299,8 @@ def _public_url(path: str) -> str:
 
 def _notice_data(number: str, hazards: Sequence[Hazard], inspection: Inspection | None) -> NoticeData:
     enterprise = hazards[0].enterprise
-    wordings = criteria.chinese_wordings()
     items = [NoticeHazard(h.code, h.title, h.location or "—", h.legal_basis or "—", h.level, h.deadline,
-                          criteria.describe_hazard(h, wordings)) for h in hazards]
+                          describe_basis(h)) for h in hazards]
     if len(hazards) == 1 or inspection is None:
         qr_url = _public_url(f"/hazards/{hazards[0].id}")
     else:

@@ -25,3 +25,11 @@ def test_the_notice_prints_a_2017_clause_with_its_text(park):
 def test_a_general_hazard_prints_no_criterion(park):
     data = service._notice_data("N", [park.hazard()], None)
     assert data.hazards[0].criterion == ""
+
+
+def test_the_notice_prints_the_ground_and_reason_of_a_major_hazard_by_judgment(park, pdf_text):
+    hazard = lifecycle.file_hazard(park.inspector, enterprise=park.a, title="管廊受相邻企业施工影响", category="equipment",
+                                   deadline=date(2026, 11, 30), found_on=date(2026, 10, 15), major_ground="external",
+                                   major_reason="相邻企业施工导致管廊支架沉降，本企业无法自行排除")
+    text = pdf_text(service.file_path(service.issue_notice([hazard], park.inspector)))
+    assert "相邻企业施工导致管廊支架沉降" in text.replace("\n", "")
