@@ -7,7 +7,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ... import lifecycle, major, uploads
-from ...basis import describe_basis
 from ...clock import today
 from ...extensions import db
 from ...models import (
@@ -90,7 +89,7 @@ def render_detail(hazard, status=200, *, bound=None, action_errors=None, upload_
         overdue_days=lifecycle.overdue_days(hazard),
         may_edit=may_edit,
         action_labels=lifecycle.ACTION_LABELS,
-        basis=describe_basis(hazard, None), today=today(),
+        today=today(),
     ), status
 
 
