@@ -12,9 +12,15 @@ def describe_basis(hazard, locale="zh_CN"):
     """
     if hazard.criteria_set:
         return criteria.describe_hazard(hazard, criteria.chinese_wordings() if locale == "zh_CN" else None)
-    ground = reference.major_ground(hazard.major_ground)
+    return describe_ground(hazard.major_ground, hazard.major_reason, locale)
+
+
+def describe_ground(code, reason, locale="zh_CN"):
+    """A ground of 16号令 Art. 3 with its reason ('' without a ground); also for queries that
+    select the columns (exports)."""
+    ground = reference.major_ground(code)
     if ground is None:
         return ""
-    reason = (hazard.major_reason or "").strip()
+    reason = (reason or "").strip()
     separator = "：" if locale == "zh_CN" else ": "
     return f"{ground.label(locale)}{separator}{reason}" if reason else ground.label(locale)

@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import and_
 from sqlalchemy.orm import aliased
 
-from . import criteria, labels, queries, reference
+from . import basis, criteria, labels, queries, reference
 from .clock import today as park_today
 from .extensions import db
 from .models import FINAL_STATUSES, CriteriaSet, Criterion, Enterprise, Hazard, Measure, User
@@ -83,14 +83,14 @@ def hazard_rows(user, filters):
         Hazard.location, Hazard.category, Hazard.level, Hazard.criteria_set, Hazard.legal_basis, Hazard.found_on,
         Finder.display_name, Finder.username, Hazard.original_deadline, Hazard.deadline, Hazard.status,
         Hazard.responsible_person, Hazard.closed_on, Hazard.criterion_clause, Criterion.text,
-        CriteriaSet.document_number,
+        CriteriaSet.document_number, Hazard.major_ground, Hazard.major_reason,
     ).outerjoin(Finder, Finder.id == Hazard.found_by_id).outerjoin(
         Criterion, and_(Criterion.set_code == Hazard.criteria_set, Criterion.clause == Hazard.criterion_clause)
     ).outerjoin(CriteriaSet, CriteriaSet.code == Hazard.criteria_set)
     wordings = criteria.chinese_wordings()
     for r in db.session.execute(stmt.execution_options(yield_per=YIELD_PER)):
         yield (r[0], r[1], r[2], r[3], r[4], r[5], _category(r[6]), labels.LEVEL_ZH.get(r[7], r[7]),
-               criteria.describe_row(r[8], r[18], r[19], r[20], wordings),
+               criteria.describe_row(r[8], r[18], r[19], r[20], wordings) or basis.describe_ground(r[21], r[22]),
                r[9], r[10], r[11] or r[12], r[13], r[14], labels.STATUS_ZH.get(r[15], r[15]),
                _overdue_days(r[15], r[14], on), r[16], r[17])
 

@@ -95,3 +95,15 @@ def test_the_export_describes_the_criterion_as_set_clause_and_text(app, client, 
     table = get_csv(client)
     column = [c.title for c in exports.HAZARD_COLUMNS].index("重大隐患判定标准")
     assert table[1][column] == "安监总管三〔2017〕121号 第2条：特种作业人员未持证上岗。"
+
+
+def test_the_export_describes_a_major_hazard_by_judgment_with_its_ground_and_reason(app, client, park):
+    from safety_app import lifecycle
+
+    lifecycle.file_hazard(park.inspector, enterprise=park.a, title="管廊支架沉降", category="equipment",
+                          deadline=date(2026, 11, 30), found_on=date(2026, 10, 15), major_ground="external",
+                          major_reason="相邻企业施工所致，本企业无法自行排除")
+    login(client, park.admin)
+    table = get_csv(client)
+    column = [c.title for c in exports.HAZARD_COLUMNS].index("重大隐患判定标准")
+    assert table[1][column].endswith("：相邻企业施工所致，本企业无法自行排除")
