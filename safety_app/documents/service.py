@@ -61,6 +61,7 @@ from ..permissions import scope
 from . import major_data
 from .atomic import WrittenFile
 from .common import Inspector
+from .errors import DocumentError
 from .fonts import register_cjk_font
 from .monthly import TITLE as MONTHLY_TITLE
 from .monthly import (
@@ -91,18 +92,6 @@ FINAL = [s.value for s in FINAL_STATUSES]
 # A printed park report lists at most this many overdue / major hazards; the
 # count above the table stays exact and the remark points to the ledger.
 LIST_LIMIT = 1000
-
-
-class DocumentError(Exception):
-    """A document cannot be made. ``message`` is translatable; ``status`` fits an HTTP answer."""
-
-    status = 422
-
-    def __init__(self, message, status=None):
-        super().__init__(str(message))
-        self.message = message
-        if status is not None:
-            self.status = status
 
 
 # --------------------------------------------------------------------------- files

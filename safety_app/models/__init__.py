@@ -1,7 +1,7 @@
 """All models of the product; import from here."""
 from .audit import AuditHead, Event
 from .criteria import CriteriaSet, Criterion
-from .documents import Counter, Document, document_hazards
+from .documents import Counter, Document, document_hazards, document_officers
 from .enums import (
     FINAL_STATUSES,
     AttachmentKind,
@@ -36,6 +36,6 @@ __all__ = [
     "GovernancePlan", "Hazard", "HazardLevel", "HazardStatus", "Inspection", "JobFailure",
     "JobOutcome", "JobRun", "LoginAttempt", "MajorHazardInstallation", "Measure", "Notification",
     "OutboxChannel", "OutboxMessage", "OutboxStatus", "Role", "SchedulerLease", "Setting",
-    "User", "UserSession", "document_hazards", "inspection_inspectors",
+    "User", "UserSession", "document_hazards", "document_officers", "inspection_inspectors",
     "MajorHazardReport", "ReportSource", "Supervision", "SupervisionLevel", "Suspension", "SuspensionKind",
 ]

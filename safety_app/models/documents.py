@@ -9,6 +9,16 @@ document_hazards = db.Table(
 )
 
 
+# The officers an enforcement document names (at least two with certificate numbers),
+# in the order they are printed.
+document_officers = db.Table(
+    "document_officers",
+    db.Column("document_id", db.Integer, db.ForeignKey("documents.id"), primary_key=True),
+    db.Column("user_id", db.Integer, db.ForeignKey("users.id"), primary_key=True),
+    db.Column("position", db.Integer, nullable=False),
+)
+
+
 class Document(db.Model):
     """A generated PDF: notice, re-inspection opinion, monthly or quarterly report."""
 
@@ -34,6 +44,8 @@ class Document(db.Model):
     inspection = db.relationship("Inspection")
     created_by = db.relationship("User")
     hazards = db.relationship("Hazard", secondary=document_hazards, order_by="Hazard.id")
+    officers = db.relationship("User", secondary=document_officers, order_by=document_officers.c.position,
+                               viewonly=True)
 
     __table_args__ = (
         db.CheckConstraint("kind IN ('notice','opinion','monthly','quarterly')", name="kind_known"),
