@@ -5,6 +5,8 @@ Revises: 0008
 Create Date: 2026-12-02 11:00:00
 
 - document_officers: the officers (users) an enforcement document names, in print order.
+- documents.kind: also the annual statistics table, the on-site inspection record
+  (现场检查记录) and the non-enforcement rectification notice (隐患整改通知书).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -16,6 +18,8 @@ down_revision = '0008'
 branch_labels = None
 depends_on = None
 
+KINDS = "kind IN ('notice','opinion','monthly','quarterly','annual','inspection_record','rectification')"
+
 
 def upgrade():
     op.create_table('document_officers',
@@ -26,7 +30,17 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_document_officers_user_id_users')),
     sa.PrimaryKeyConstraint('document_id', 'user_id', name=op.f('pk_document_officers'))
     )
+    with op.batch_alter_table('documents', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_documents_kind_known'), type_='check')
+        batch_op.create_check_constraint(batch_op.f('ck_documents_kind_known'), KINDS)
 
 
 def downgrade():
+    op.execute("DELETE FROM document_hazards WHERE document_id IN (SELECT id FROM documents WHERE kind IN "
+               "('annual','inspection_record','rectification'))")
+    op.execute("DELETE FROM documents WHERE kind IN ('annual','inspection_record','rectification')")
+    with op.batch_alter_table('documents', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_documents_kind_known'), type_='check')
+        batch_op.create_check_constraint(batch_op.f('ck_documents_kind_known'),
+                                         "kind IN ('notice','opinion','monthly','quarterly')")
     op.drop_table('document_officers')

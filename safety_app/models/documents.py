@@ -48,7 +48,10 @@ class Document(db.Model):
                                viewonly=True)
 
     __table_args__ = (
-        db.CheckConstraint("kind IN ('notice','opinion','monthly','quarterly')", name="kind_known"),
+        db.CheckConstraint(
+            "kind IN ('notice','opinion','monthly','quarterly','annual','inspection_record','rectification')",
+            name="kind_known",
+        ),
     )
 
 

@@ -53,6 +53,9 @@ class DocumentKind(StrEnum):
     OPINION = "opinion"
     MONTHLY = "monthly"
     QUARTERLY = "quarterly"
+    ANNUAL = "annual"  # 隐患排查治理情况统计表 for a year
+    INSPECTION_RECORD = "inspection_record"  # 现场检查记录
+    RECTIFICATION = "rectification"  # 隐患整改通知书 (not an enforcement document)
 
 
 class OutboxChannel(StrEnum):
