@@ -10,13 +10,13 @@ from .fonts import register_cjk_font
 from .monthly import ClearingRow, MajorHazardRow, MonthlyReportData, OverdueRow, Trend, build_monthly_report
 from .notice import NoticeData, NoticeHazard, build_notice
 from .opinion import OpinionData, OpinionItem, build_opinion
-from .quarterly import QuarterlyData, QuarterlyRow, build_quarterly_table, quarterly_totals
+from .statistics import build_statistics_table
+from .statistics_data import Counts, Row, StatisticsTable
 from .text import cn_date
 
 __all__ = [
-    "ClearingRow", "Inspector", "MajorHazardRow", "MonthlyReportData", "NoticeData",
-    "NoticeHazard", "OpinionData", "OpinionItem", "OverdueRow", "QuarterlyData",
-    "QuarterlyRow", "Trend", "WrittenFile", "build_monthly_report", "build_notice",
-    "build_opinion", "build_quarterly_table", "cn_date", "quarterly_totals",
-    "register_cjk_font", "write_atomically",
+    "ClearingRow", "Counts", "Inspector", "MajorHazardRow", "MonthlyReportData", "NoticeData",
+    "NoticeHazard", "OpinionData", "OpinionItem", "OverdueRow", "Row", "StatisticsTable",
+    "Trend", "WrittenFile", "build_monthly_report", "build_notice", "build_opinion",
+    "build_statistics_table", "cn_date", "register_cjk_font", "write_atomically",
 ]

@@ -10,7 +10,7 @@ place that reads the database for them, writes the file atomically under
   and gives the number back, so numbers are sequential and gap-free.
 - A document is issued once. Reissuing a notice makes a new numbered
   version (``version + 1``, ``supersedes_id``) and keeps the old file;
-  rebuilding a monthly or quarterly report makes a new version the same way.
+  rebuilding a monthly report or a statistics table (``statistics_service``) makes a new version the same way.
 - ``idempotency_key``: a second call with a key already used returns the
   document recorded the first time (scheduled jobs rerun safely).
 - Files get a random suffix and are written without overwrite: a file is
@@ -46,14 +46,11 @@ from ..models import (
     DocumentKind,
     Enterprise,
     Event,
-    GovernancePlan,
     Hazard,
     HazardLevel,
     HazardStatus,
     Inspection,
-    Measure,
     Role,
-    Supervision,
     User,
     document_hazards,
 )
@@ -76,9 +73,9 @@ from .notice import TITLE as NOTICE_TITLE
 from .notice import NoticeData, NoticeHazard, build_notice
 from .opinion import TITLE as OPINION_TITLE
 from .opinion import Acceptance, OpinionData, OpinionItem, build_opinion
-from .quarterly import TITLE as QUARTERLY_TITLE
-from .quarterly import QuarterlyData, QuarterlyRow, build_quarterly_table
-from .text import cn_date, cn_month, cn_quarter, parse_month, parse_quarter, ratio
+from .statistics import TITLE as STATISTICS_TITLE
+from .statistics import period_label
+from .text import cn_date, cn_month, parse_month, ratio
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +119,7 @@ def file_path(document: Document) -> Path | None:
 def download_name(document: Document) -> str:
     """A Chinese file name for the download (sent RFC 5987-encoded)."""
     suffix = f"（第{document.version}版）" if document.version > 1 and document.kind in (
-        DocumentKind.MONTHLY, DocumentKind.QUARTERLY) else ""
+        DocumentKind.MONTHLY, DocumentKind.QUARTERLY, DocumentKind.ANNUAL) else ""
     if document.kind == DocumentKind.NOTICE:
         return f"{NOTICE_TITLE}{document.number}.pdf"
     if document.kind == DocumentKind.OPINION:
@@ -130,7 +127,7 @@ def download_name(document: Document) -> str:
     scope_name = document.enterprise.name if document.enterprise else settings.get("park_name")
     if document.kind == DocumentKind.MONTHLY:
         return f"{scope_name}{cn_month(document.period)}{MONTHLY_TITLE}{suffix}.pdf"
-    return f"{scope_name}{cn_quarter(document.period)}{QUARTERLY_TITLE}{suffix}.pdf"
+    return f"{scope_name}{period_label(document.kind, document.period)}{STATISTICS_TITLE}{suffix}.pdf"
 
 
 def _relative_path(*parts: str) -> str:
@@ -686,81 +683,3 @@ def build_monthly_report(period: str, enterprise: Enterprise | None = None, *, a
     month_as_of(period)  # refuse a bad or future month before anything is written
     return _report_record(DocumentKind.MONTHLY.value, period, enterprise, actor, idempotency_key,
                           lambda: monthly_data(period, enterprise), render_monthly)
-
-
-# --------------------------------------------------------------------------- quarterly table
-
-
-def quarter_as_of(period: str) -> tuple[date, date, date]:
-    """(first day, last day, as-of day) of the quarter, as :func:`month_as_of`."""
-    try:
-        year, quarter = parse_quarter(period)
-    except ValueError:
-        raise DocumentError(_l("Give the quarter as YYYYQn, e.g. 2026Q3.")) from None
-    start = date(year, quarter * 3 - 2, 1)
-    end = _month_end(year, quarter * 3)
-    if start > today():
-        raise DocumentError(_l("This quarter has not begun yet."))
-    return start, end, min(end, today())
-
-
-def _plan_complete():
-    return and_(*(func.length(func.trim(func.coalesce(getattr(GovernancePlan, name), ""))) > 0
-                  for name in GovernancePlan.ELEMENTS))
-
-
-def quarterly_data(period: str, enterprise: Enterprise | None = None) -> QuarterlyData:
-    """The quarterly statistics: one row per enterprise (park) or per category (one enterprise).
-
-    Counts are hazards found in the quarter; rectified = closed out by the
-    quarter's end (or today); overdue = still open then and past deadline;
-    planned = major with a complete six-element plan; supervised (挂牌督办) = major
-    listed for supervision by then (lifted or not); funds = sum of their measures' funds.
-    """
-    start, end, as_of = quarter_as_of(period)
-    key = Hazard.category if enterprise is not None else Hazard.enterprise_id
-    major = Hazard.level == HazardLevel.MAJOR.value
-    general = Hazard.level == HazardLevel.GENERAL.value
-    rectified = Hazard.closed_on <= as_of
-    where = [_live(), Hazard.found_on.between(start, end)]
-    stmt = _for_enterprise(
-        select(key, _count_if(general), _count_if(and_(general, rectified)), _count_if(major),
-               _count_if(and_(major, rectified)), _count_if(and_(major, _plan_complete())),
-               _count_if(and_(major, Supervision.listed_on <= as_of)), _count_if(_overdue_on(as_of)))
-        .outerjoin(GovernancePlan, GovernancePlan.hazard_id == Hazard.id)
-        .outerjoin(Supervision, Supervision.hazard_id == Hazard.id)
-        .where(*where).group_by(key), Hazard.enterprise_id, enterprise)
-    counts = {row[0]: tuple(int(v) for v in row[1:]) for row in db.session.execute(stmt)}
-    funds_stmt = _for_enterprise(
-        select(key, func.coalesce(func.sum(Measure.funds), 0)).join(Hazard, Hazard.id == Measure.hazard_id)
-        .where(*where).group_by(key), Hazard.enterprise_id, enterprise)
-    funds = {k: float(v or 0) for k, v in db.session.execute(funds_stmt)}
-    empty = (0,) * 7
-    if enterprise is not None:
-        names = [(c.code, c.zh) for c in reference.categories()]
-        names += [(code, code) for code in counts if reference.category(code) is None]
-    else:
-        names = list(db.session.execute(
-            select(Enterprise.id, Enterprise.name)
-            .where(or_(Enterprise.active.is_(True), Enterprise.id.in_(list(counts))))
-            .order_by(Enterprise.name, Enterprise.id)))
-    rows = [QuarterlyRow(name, *counts.get(ident, empty), funds_yuan=funds.get(ident, 0.0))
-            for ident, name in names]
-    return QuarterlyData(
-        period=period, scope_name=enterprise.name if enterprise else settings.get("park_name"),
-        office_name=settings.get("office_name"), generated_on=today(), rows=rows,
-        row_label="隐患类别" if enterprise is not None else "企业名称",
-        notes=[f"数据截至 {cn_date(as_of)}；“已整改”指截至该日已销号的隐患；已撤销的隐患不计入；"
-               "“挂牌督办”指本季度发现的重大事故隐患中截至该日已挂牌督办的数量（含已摘牌）。"],
-    )
-
-
-def build_quarterly(period: str, enterprise: Enterprise | None = None, *, actor: User | None = None,
-                    idempotency_key: str | None = None) -> Document:
-    """Build and record the quarterly statistics table ('2026Q3') for the park or one enterprise."""
-    existing = _existing(idempotency_key)
-    if existing is not None:
-        return existing
-    quarter_as_of(period)
-    return _report_record(DocumentKind.QUARTERLY.value, period, enterprise, actor, idempotency_key,
-                          lambda: quarterly_data(period, enterprise), build_quarterly_table)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import random
+from dataclasses import fields
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
 from safety_app.documents import (
     ClearingRow,
+    Counts,
     MajorHazardRow,
     MonthlyReportData,
     NoticeData,
@@ -16,8 +19,8 @@ from safety_app.documents import (
     OpinionData,
     OpinionItem,
     OverdueRow,
-    QuarterlyData,
-    QuarterlyRow,
+    Row,
+    StatisticsTable,
     Trend,
 )
 
@@ -126,12 +129,34 @@ def make_monthly_data(hazards: int = 300, enterprises: int = 30, seed: int = 7) 
     )
 
 
-def make_quarterly_data(enterprises: int = 40) -> QuarterlyData:
-    """A quarter for the park, one row per enterprise."""
-    rows = [QuarterlyRow(enterprise_name(i), 10 + i % 7, 6 + i % 5, i % 3, i % 3 // 2, i % 3, i % 3 // 2,
-                         i % 4, 12500.0 * (i % 5)) for i in range(enterprises)]
-    return QuarterlyData(period="2026Q3", scope_name="天津滨海新区大港石化产业园区",
-                         office_name=OFFICE, generated_on=date(2026, 10, 9), rows=rows)
+def statistics_counts(i: int, *, scale: int = 1) -> Counts:
+    """One column group of the statistics table, varied by ``i``."""
+    return Counts(
+        carried_over_general=(i % 4) * scale, general_found=(5 + i % 7) * scale, general_rectified=(3 + i % 5) * scale,
+        carried_over_major=i % 2, major_found=i % 3, major_closed=i % 2, major_open=1 + i % 3,
+        major_open_in_plan=1 + i % 2, plan_targets=1, plan_funds=i % 2, plan_people=1, plan_time=1, plan_measures=0,
+        listed_supervision=i % 2, listed_lifted=0, money_wan=Decimal("1.25") * (i % 5) * scale,
+    )
+
+
+def sum_counts(rows: list[Row], attribute: str) -> Counts:
+    """The totals of one column group (``period`` or ``year_to_date``) over ``rows``."""
+    return Counts(**{f.name: sum((getattr(getattr(r, attribute), f.name) for r in rows),
+                                 Decimal(0) if f.name == "money_wan" else 0) for f in fields(Counts)})
+
+
+def make_statistics_data(enterprises: int = 6, *, kind: str = "quarterly", period: str = "2026Q3",
+                         closed: bool = True, as_of: date | None = None) -> StatisticsTable:
+    """A park statistics table (隐患排查治理情况统计表), one row per enterprise and the totals."""
+    from safety_app.documents.statistics import parse_period
+
+    start, end = parse_period(kind, period)
+    rows = [Row(enterprise_name(i), f"91120116MA0{i:07d}", True, statistics_counts(i),
+                statistics_counts(i, scale=3)) for i in range(enterprises)]
+    totals = Row("合计", "", True, sum_counts(rows, "period"), sum_counts(rows, "year_to_date"))
+    return StatisticsTable(kind=kind, period=period, start=start, end=end, as_of=as_of or end, closed=closed,
+                           office_name=OFFICE, enterprise_name=None, enterprises_in_scope=enterprises + 2,
+                           enterprises_inspected=enterprises, rows=rows, totals=totals)
 
 
 @pytest.fixture
@@ -150,8 +175,14 @@ def monthly_data() -> MonthlyReportData:
 
 
 @pytest.fixture
-def quarterly_data() -> QuarterlyData:
-    return make_quarterly_data()
+def statistics_data() -> StatisticsTable:
+    return make_statistics_data()
+
+
+@pytest.fixture
+def make_statistics():
+    """The statistics table factory (enterprises=, kind=, period=, closed=, as_of=)."""
+    return make_statistics_data
 
 
 def _squash(text: str) -> str:

@@ -12,7 +12,7 @@ from safety_app.documents import (
     build_monthly_report,
     build_notice,
     build_opinion,
-    build_quarterly_table,
+    build_statistics_table,
 )
 from safety_app.documents.layout import footer_title
 
@@ -82,17 +82,21 @@ def test_monthly_report_with_a_4000_character_scope_name_builds(tmp_path, make_m
     assert all("…第" in page for page in pages)  # each page footer shortens it
 
 
-def test_quarterly_table_prints_4000_character_names_and_notes(tmp_path, quarterly_data, pdf_text):
-    quarterly_data.rows = quarterly_data.rows[:3]
-    quarterly_data.rows[1] = quarterly_data.rows[1]._replace(name=long_text("甲"))
-    quarterly_data.notes = [long_text("乙")]
-    quarterly_data.preparer = long_text("丙")
-    build_quarterly_table(quarterly_data, tmp_path / "q.pdf")
+def test_statistics_table_prints_4000_character_names_and_signer(tmp_path, statistics_data, pdf_text):
+    from dataclasses import replace
+
+    rows = statistics_data.rows[:3]
+    rows[1] = replace(rows[1], name=long_text("甲"))
+    build_statistics_table(replace(statistics_data, rows=rows), tmp_path / "q.pdf")
     text = pdf_text(tmp_path / "q.pdf")
-    for char in "甲乙丙":
-        assert count(text, char) == LONG // 2, char
-    assert quarterly_data.rows[2].name in text
+    assert count(text, "甲") == 2 * (LONG // 2)  # the period block and the year-to-date block
+    assert rows[2].name in text
     assert "合计" in text
+    own = replace(statistics_data, rows=rows[1:2], totals=None, enterprise_name=long_text("乙"),
+                  signed_by=long_text("丙"))
+    build_statistics_table(own, tmp_path / "e.pdf")
+    text = pdf_text(tmp_path / "e.pdf")
+    assert count(text, "丙") == LONG // 2 and count(text, "乙") >= LONG // 2
 
 
 @pytest.mark.parametrize("builder", ["notice", "opinion"])

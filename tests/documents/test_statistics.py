@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from decimal import Decimal
 
 import pytest
 
@@ -17,41 +16,7 @@ from safety_app.documents.statistics import (
     period_label,
     tables_due_on,
 )
-from safety_app.documents.statistics_data import Counts, Row, StatisticsTable
-
-OFFICE = "天津市滨海新区大港街道应急管理办公室"
-PREFIXES = ["渤海", "大港", "滨海", "津南", "海河", "港湾", "东方", "华北", "石化", "长芦"]
-SUFFIXES = ["精细化工有限公司", "石油化工股份有限公司", "新材料科技有限公司", "化学品储运有限公司"]
-
-
-def enterprise_name(i: int) -> str:
-    return f"天津{PREFIXES[i % len(PREFIXES)]}{SUFFIXES[i % len(SUFFIXES)]}第{i + 1}分公司"
-
-
-def counts(i: int, *, scale: int = 1) -> Counts:
-    return Counts(
-        carried_over_general=(i % 4) * scale, general_found=(5 + i % 7) * scale, general_rectified=(3 + i % 5) * scale,
-        carried_over_major=i % 2, major_found=i % 3, major_closed=i % 2, major_open=1 + i % 3,
-        major_open_in_plan=1 + i % 2, plan_targets=1, plan_funds=i % 2, plan_people=1, plan_time=1, plan_measures=0,
-        listed_supervision=i % 2, listed_lifted=0, money_wan=Decimal("1.25") * (i % 5) * scale,
-    )
-
-
-def total(rows: list[Row], attribute: str) -> Counts:
-    fields = Counts.__dataclass_fields__
-    return Counts(**{name: sum((getattr(getattr(r, attribute), name) for r in rows),
-                               Decimal(0) if name == "money_wan" else 0) for name in fields})
-
-
-def make_table(enterprises: int = 6, *, kind: str = "quarterly", period: str = "2026Q3",
-               closed: bool = True, as_of: date | None = None) -> StatisticsTable:
-    start, end = parse_period(kind, period)
-    rows = [Row(enterprise_name(i), f"91120116MA0{i:07d}", True, counts(i), counts(i, scale=3))
-            for i in range(enterprises)]
-    totals = Row("合计", "", True, total(rows, "period"), total(rows, "year_to_date"))
-    return StatisticsTable(kind=kind, period=period, start=start, end=end, as_of=as_of or end, closed=closed,
-                           office_name=OFFICE, enterprise_name=None, enterprises_in_scope=enterprises + 2,
-                           enterprises_inspected=enterprises, rows=rows, totals=totals)
+from safety_app.documents.statistics_data import Counts, Row
 
 
 def cells(c: Counts) -> str:
@@ -61,8 +26,8 @@ def cells(c: Counts) -> str:
     return "".join(count_cells(c))
 
 
-def test_park_table_prints_title_period_headings_and_both_totals_rows(tmp_path, pdf_text):
-    data = make_table()
+def test_park_table_prints_title_period_headings_and_both_totals_rows(tmp_path, make_statistics, pdf_text):
+    data = make_statistics()
     build_statistics_table(data, tmp_path / "s.pdf")
     text = pdf_text(tmp_path / "s.pdf")
     assert "隐患排查治理情况统计表" in text and "2026年第三季度" in text
@@ -80,14 +45,14 @@ def test_park_table_prints_title_period_headings_and_both_totals_rows(tmp_path, 
     assert "本表应于2026年10月15日前报送" in text
 
 
-def test_an_open_period_says_as_of_which_day(tmp_path, pdf_text):
-    data = make_table(kind="quarterly", period="2026Q4", closed=False, as_of=date(2026, 11, 20))
+def test_an_open_period_says_as_of_which_day(tmp_path, make_statistics, pdf_text):
+    data = make_statistics(kind="quarterly", period="2026Q4", closed=False, as_of=date(2026, 11, 20))
     build_statistics_table(data, tmp_path / "s.pdf")
     assert "截至2026年11月20日" in pdf_text(tmp_path / "s.pdf")
 
 
-def test_a_rate_over_nothing_prints_a_dash(tmp_path, pdf_text):
-    data = make_table(1)
+def test_a_rate_over_nothing_prints_a_dash(tmp_path, make_statistics, pdf_text):
+    data = make_statistics(1)
     empty = Row("天津无隐患化工有限公司", "91120116MA00000009", False, Counts(), Counts())
     data = replace(data, rows=[empty], totals=Row("合计", "", False, Counts(), Counts()))
     build_statistics_table(data, tmp_path / "s.pdf")
@@ -96,17 +61,17 @@ def test_a_rate_over_nothing_prints_a_dash(tmp_path, pdf_text):
     assert "%" not in text.split("注：")[0]
 
 
-def test_rates_count_the_carried_over_hazards(tmp_path, pdf_text):
+def test_rates_count_the_carried_over_hazards(tmp_path, make_statistics, pdf_text):
     c = Counts(carried_over_general=2, general_found=6, general_rectified=6, carried_over_major=1, major_found=1,
                major_closed=1)
-    data = make_table(1)
+    data = make_statistics(1)
     data = replace(data, rows=[Row("天津结转化工有限公司", "x", True, c, c)], totals=Row("合计", "", True, c, c))
     build_statistics_table(data, tmp_path / "s.pdf")
     assert "天津结转化工有限公司26675.0%11150.0%" in pdf_text(tmp_path / "s.pdf")
 
 
-def test_enterprise_version_has_one_row_and_is_signed_by_its_principal(tmp_path, pdf_text):
-    park = make_table(1)
+def test_enterprise_version_has_one_row_and_is_signed_by_its_principal(tmp_path, make_statistics, pdf_text):
+    park = make_statistics(1)
     data = replace(park, enterprise_name=park.rows[0].name, totals=None, signed_by="王建国",
                    enterprises_in_scope=1, enterprises_inspected=1)
     build_statistics_table(data, tmp_path / "e.pdf")
@@ -118,8 +83,8 @@ def test_enterprise_version_has_one_row_and_is_signed_by_its_principal(tmp_path,
     assert park.rows[0].name + cells(park.rows[0].period) in text
 
 
-def test_annual_table_is_one_block_for_the_year(tmp_path, pdf_text):
-    data = make_table(kind="annual", period="2025")
+def test_annual_table_is_one_block_for_the_year(tmp_path, make_statistics, pdf_text):
+    data = make_statistics(kind="annual", period="2025")
     build_statistics_table(data, tmp_path / "a.pdf")
     text = pdf_text(tmp_path / "a.pdf")
     assert "2025年度" in text and "本年累计" not in text
@@ -127,12 +92,12 @@ def test_annual_table_is_one_block_for_the_year(tmp_path, pdf_text):
     assert "本表应于2026年01月31日前报送" in text or "本表应于2026年1月31日前报送" in text
 
 
-def test_a_park_of_many_enterprises_runs_over_pages_repeating_the_headings(tmp_path, page_texts):
-    data = make_table(60)
+def test_a_park_of_many_enterprises_runs_over_pages_repeating_the_headings(tmp_path, make_statistics, page_texts):
+    data = make_statistics(60)
     build_statistics_table(data, tmp_path / "s.pdf")
     pages = page_texts(tmp_path / "s.pdf")
     assert len(pages) >= 3
-    assert all("落实目标任务" in page for page in pages if "合计" in page or enterprise_name(30) in page)
+    assert all("落实目标任务" in page for page in pages if "合计" in page or data.rows[30].name in page)
     assert sum("合计" in page for page in pages) == 2
 
 
