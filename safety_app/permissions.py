@@ -232,6 +232,7 @@ ROUTE_POLICIES = {
     # reports and documents
     "reports.index": _role("report.enterprise"),
     "reports.build": _role("report.park"),
+    "reports.build_enterprise_statistics": _role("report.enterprise", scoped=True),  # the enterprise's own table
     "reports.download": SCOPED,
     "reports.issue_hazard_notice": _role("document.issue", scoped=True),
     "reports.issue_inspection_notice": _role("document.issue", scoped=True),

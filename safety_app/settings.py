@@ -15,6 +15,9 @@ DEFAULTS = {
     "notice_prefix": "大港应急",  # numbers read （大港应急）责改〔2026〕第001号
     "due_soon_days": 3,
     "escalation_days": 7,
+    # Days before the statistics table is due (quarterly: 15th of the next month; annual: 31 January)
+    # that the statistics-reminder job reminds enterprises and the office.
+    "statistics_reminder_days": 5,
     # 待复查超期: a submitted hazard waiting longer than this many days for re-inspection or acceptance
     # is the office's backlog (figures.definitions.office_backlog).
     "review_backlog_days": 5,
@@ -33,7 +36,7 @@ DEFAULTS = {
 }
 
 INT_KEYS = {"due_soon_days", "escalation_days", "review_backlog_days", "smtp_port", "outbox_max_attempts", "token_idle_days",
-            "token_max_days"}
+            "token_max_days", "statistics_reminder_days"}
 BOOL_KEYS = {"smtp_tls", "webhook_allow_internal"}
 
 

@@ -1,9 +1,9 @@
-"""``flask documents``: issue a notice, build a monthly or quarterly report by hand."""
+"""``flask documents``: issue a notice, build a monthly report or a quarterly/annual statistics table by hand."""
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from ..documents import service
+from ..documents import service, statistics_service
 from ..extensions import db
 from ..models import Enterprise, Hazard, Inspection
 
@@ -62,14 +62,30 @@ def monthly(month, code, idempotency_key):
     _run(lambda: service.build_monthly_report(month, enterprise, idempotency_key=idempotency_key))
 
 
+def _statistics(kind, period, code, signed_by, idempotency_key):
+    enterprise = _enterprise(code)
+    _run(lambda: statistics_service.build_statistics(kind, period.strip().upper(), enterprise, actor=None,
+                                                     idempotency_key=idempotency_key, signed_by=signed_by or ""))
+
+
 @documents_group.command("quarterly")
 @click.option("--quarter", required=True, help="YYYYQn, e.g. 2026Q3")
 @click.option("--enterprise", "code", help="Unified social credit code; without it, the whole park.")
+@click.option("--signed-by", help="The enterprise's principal who signs its table (default: legal representative).")
 @click.option("--key", "idempotency_key", help="Idempotency key: a rerun with it prints the same table.")
-def quarterly(quarter, code, idempotency_key):
-    """Build the quarterly statistics table and print its file."""
-    enterprise = _enterprise(code)
-    _run(lambda: service.build_quarterly(quarter.upper(), enterprise, idempotency_key=idempotency_key))
+def quarterly(quarter, code, signed_by, idempotency_key):
+    """Build the quarterly 隐患排查治理情况统计表 and print its file."""
+    _statistics("quarterly", quarter, code, signed_by, idempotency_key)
+
+
+@documents_group.command("annual")
+@click.option("--year", required=True, help="YYYY, e.g. 2026")
+@click.option("--enterprise", "code", help="Unified social credit code; without it, the whole park.")
+@click.option("--signed-by", help="The enterprise's principal who signs its table (default: legal representative).")
+@click.option("--key", "idempotency_key", help="Idempotency key: a rerun with it prints the same table.")
+def annual(year, code, signed_by, idempotency_key):
+    """Build the annual 隐患排查治理情况统计表 and print its file."""
+    _statistics("annual", year, code, signed_by, idempotency_key)
 
 
 COMMANDS = [documents_group]

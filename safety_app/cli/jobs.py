@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from .. import clock
+from ..jobs.schedule import slot_of_day
 
 jobs_group = AppGroup("jobs", help="Scheduled jobs: list them, run one by hand for any day.")
 scheduler_group = AppGroup("scheduler", help="The job scheduler (one process runs jobs at a time).")
@@ -39,6 +40,8 @@ def _period(job, today, month):
         raise click.UsageError("--month applies to monthly-report only")
     if job.period.name == "day":
         return today or clock.today()
+    if job.period.name == "due":  # the due date whose reminder window is open on that day
+        return job.period.of_slot(slot_of_day(today or clock.today(), clock.park_tz()))
     if job.period.name == "month":
         if month:
             try:

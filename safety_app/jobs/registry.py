@@ -1,8 +1,8 @@
 """The scheduled jobs: name, schedule (park time), what a period is, and the function that does the work.
 
 A job function is ``run(period, now) -> dict of counts``: ``period`` is a
-date (daily jobs), ``'YYYY-MM'`` (the monthly report) or the slot's
-datetime (frequent jobs); ``now`` is naive UTC. The function selects with
+date (daily jobs), ``'YYYY-MM'`` (the monthly report), a due date of the
+statistics table (``statistics-reminder``) or the slot's datetime (frequent jobs); ``now`` is naive UTC. The function selects with
 set-based queries and acts through the cores, writing with idempotency keys,
 so running it again for the same period adds nothing.
 """
@@ -10,38 +10,40 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from . import alerts, notices, outbox, reports
+from . import alerts, notices, outbox, reports, statistics_reminders
 from .schedule import Daily, Every, Monthly
 
 
 @dataclass(frozen=True)
 class PeriodKind:
-    name: str  # 'day' | 'month' | 'slot'
+    name: str  # 'day' | 'month' | 'due' | 'slot'
 
     def of_slot(self, slot):
         if self.name == "day":
             return slot.date()
+        if self.name == "due":  # the statistics table's due date whose reminder window is open
+            return statistics_reminders.due_date_for(slot.date())
         if self.name == "month":  # the report made on the 1st is about the month before
             year, month = (slot.year - 1, 12) if slot.month == 1 else (slot.year, slot.month - 1)
             return f"{year:04d}-{month:02d}"
         return slot
 
     def key(self, period):
-        if self.name == "day":
+        if self.name in ("day", "due"):
             return period.isoformat()
         if self.name == "month":
             return period
         return period.strftime("%Y-%m-%dT%H:%M")
 
     def parse(self, key, tz):
-        if self.name == "day":
+        if self.name in ("day", "due"):
             return date.fromisoformat(key)
         if self.name == "month":
             return key
         return datetime.strptime(key, "%Y-%m-%dT%H:%M").replace(tzinfo=tz)
 
 
-DAY, MONTH, SLOT = PeriodKind("day"), PeriodKind("month"), PeriodKind("slot")
+DAY, MONTH, DUE, SLOT = PeriodKind("day"), PeriodKind("month"), PeriodKind("due"), PeriodKind("slot")
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ JOBS = {job.name: job for job in (
         description="Issue rectification notices for new hazards without one"),
     Job("monthly-report", Monthly(1, 6), MONTH, reports.monthly_report, catch_up=12,
         description="Build last month's park report and one per enterprise"),
+    Job("statistics-reminder", Daily(9), DUE, statistics_reminders.remind, catch_up=7,
+        description="Remind enterprises and the office N days before a statistics table is due"),
     Job("outbox", Every(1), SLOT, outbox.deliver, catch_up=1, stale_minutes=10,
         description="Deliver pending e-mails and webhook messages with back-off"),
 )}

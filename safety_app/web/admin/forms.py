@@ -111,6 +111,9 @@ class SettingsForm(FlaskForm):
                                  validators=[InputRequired(), NumberRange(min=1, max=60)])
     escalation_days = IntegerField(_l("Escalate to the admins after this many days overdue"),
                                    validators=[InputRequired(), NumberRange(min=1, max=365)])
+    statistics_reminder_days = IntegerField(
+        _l("Remind enterprises and the office this many days before the statistics table is due"),
+        validators=[Optional(), NumberRange(min=1, max=30)])
     smtp_host = StringField(_l("SMTP server"), validators=[Optional(), Length(max=200), HOSTNAME])
     smtp_port = IntegerField(_l("SMTP port"), validators=[InputRequired(), NumberRange(min=1, max=65535)])
     smtp_tls = BooleanField(_l("Use STARTTLS"))
@@ -155,6 +158,8 @@ class SettingsForm(FlaskForm):
         out["webhook_allow_internal"] = bool(out["webhook_allow_internal"])
         if self.outbox_max_attempts.data is not None:  # left empty: keep the current value
             out["outbox_max_attempts"] = self.outbox_max_attempts.data
+        if self.statistics_reminder_days.data is not None:  # left empty: keep the current value
+            out["statistics_reminder_days"] = self.statistics_reminder_days.data
         for key in ("token_idle_days", "token_max_days"):  # left empty: unchanged
             if out[key] is None:
                 del out[key]

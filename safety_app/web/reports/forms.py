@@ -5,41 +5,67 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from ...documents.service import DocumentError, month_as_of, quarter_as_of
-from ...validation import date_out_of_window
+from ...documents.service import DocumentError, month_as_of
+from ...documents.statistics_service import period_bounds
+from ...validation import control_characters_message, date_out_of_window, has_control_characters
 
-KINDS = [("monthly", _l("Monthly safety report")), ("quarterly", _l("Quarterly statistics table"))]
+KINDS = [("monthly", _l("Monthly safety report")), ("quarterly", _l("Quarterly statistics table")),
+         ("annual", _l("Annual statistics table"))]
+STATISTICS_KINDS = KINDS[1:]
 KEY_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
 
 
+def _check_period(kind, field):
+    """Normalise the period and refuse a malformed, future or out-of-window one."""
+    value = (field.data or "").strip().upper()
+    field.data = value
+    if kind == "monthly":
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+            raise ValidationError(_l("Give the month as YYYY-MM, e.g. 2026-10."))
+        check = lambda: month_as_of(value)[0]  # noqa: E731
+    else:
+        check = lambda: period_bounds(kind, value)[0]  # noqa: E731
+    try:
+        start = check()
+    except DocumentError as exc:
+        raise ValidationError(exc.message) from None
+    out_of_window = date_out_of_window(start)
+    if out_of_window is not None:
+        raise ValidationError(out_of_window)
+
+
 class BuildReportForm(FlaskForm):
-    """Staff build a monthly or quarterly report for the park or one enterprise."""
+    """Staff build a monthly report or a statistics table for the park or one enterprise."""
 
     kind = SelectField(_l("Report"), choices=KINDS, validators=[DataRequired()])
     period = StringField(_l("Period"), validators=[DataRequired(), Length(max=7)],
-                         description=_l("Month as 2026-10, or quarter as 2026Q3"))
+                         description=_l("Month as 2026-10, quarter as 2026Q3, or year as 2026"))
     enterprise = SelectField(_l("Scope"), choices=[], validators=[Optional()], validate_choice=True)
     key = HiddenField(validators=[Optional(), Regexp(KEY_PATTERN)])
     submit = SubmitField(_l("Build the report"))
 
     def validate_period(self, field):
-        value = (field.data or "").strip().upper()
-        field.data = value
-        if self.kind.data == "quarterly":
-            if not re.fullmatch(r"\d{4}Q[1-4]", value):
-                raise ValidationError(_l("Give the quarter as YYYYQn, e.g. 2026Q3."))
-            check = quarter_as_of
-        else:
-            if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
-                raise ValidationError(_l("Give the month as YYYY-MM, e.g. 2026-10."))
-            check = month_as_of
-        try:
-            start, _end, _as_of = check(value)
-        except DocumentError as exc:
-            raise ValidationError(exc.message) from None
-        out_of_window = date_out_of_window(start)
-        if out_of_window is not None:
-            raise ValidationError(out_of_window)
+        _check_period(self.kind.data, field)
+
+
+class EnterpriseStatisticsForm(FlaskForm):
+    """An enterprise builds its own statistics table, signed by its principal (主要负责人)."""
+
+    kind = SelectField(_l("Table"), choices=STATISTICS_KINDS, validators=[DataRequired()])
+    period = StringField(_l("Period"), validators=[DataRequired(), Length(max=7)],
+                         description=_l("Quarter as 2026Q3, or year as 2026"))
+    signed_by = StringField(_l("Principal (signs the table)"), validators=[Optional(), Length(max=100)],
+                            description=_l("Leave empty to print the legal representative on record."))
+    key = HiddenField(validators=[Optional(), Regexp(KEY_PATTERN)])
+    submit = SubmitField(_l("Build our statistics table"))
+
+    def validate_period(self, field):
+        _check_period(self.kind.data, field)
+
+    def validate_signed_by(self, field):
+        field.data = " ".join((field.data or "").split())  # one line on the table
+        if has_control_characters(field.data):
+            raise ValidationError(control_characters_message())
 
 
 class ActionForm(FlaskForm):

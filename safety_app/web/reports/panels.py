@@ -15,6 +15,7 @@ KIND_LABELS = {
     DocumentKind.OPINION: _l("Re-inspection opinion"),
     DocumentKind.MONTHLY: _l("Monthly safety report"),
     DocumentKind.QUARTERLY: _l("Quarterly statistics table"),
+    DocumentKind.ANNUAL: _l("Annual statistics table"),
 }
 # A re-inspection opinion makes sense once the enterprise has handed in its rectification.
 REINSPECTED = {HazardStatus.SUBMITTED, HazardStatus.VERIFIED, HazardStatus.CLOSED}

@@ -8,19 +8,19 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from ...documents import service
+from ...documents import service, statistics_service
 from ...extensions import db
 from ...models import Document, DocumentKind, Enterprise, Hazard, Inspection
 from ...permissions import can, get_visible, scope
 from ..paging import page_arg
 from ..urls import safe_next
 from . import bp
-from .forms import ActionForm, BuildReportForm
+from .forms import ActionForm, BuildReportForm, EnterpriseStatisticsForm
 from .panels import KIND_LABELS
 
 log = logging.getLogger(__name__)
 PER_PAGE = 30
-REPORT_KINDS = (DocumentKind.MONTHLY.value, DocumentKind.QUARTERLY.value)
+REPORT_KINDS = (DocumentKind.MONTHLY.value, DocumentKind.QUARTERLY.value, DocumentKind.ANNUAL.value)
 
 
 
@@ -52,17 +52,26 @@ def _report_list():
     return documents, page, max(1, ceil(total / PER_PAGE)), total
 
 
-def _render_index(form, status=200):
+def _statistics_form():
+    """An enterprise user's form for their own statistics table (None for staff: they use the build form)."""
+    if current_user.enterprise_id is None:
+        return None
+    return EnterpriseStatisticsForm()
+
+
+def _render_index(form, status=200, statistics_form=None):
     documents, page, pages, total = _report_list()
     superseded = service.superseded_ids(documents)
     return render_template("reports/index.html", documents=documents, superseded=superseded, form=form,
+                           statistics_form=statistics_form or _statistics_form(),
                            page=page, pages=pages, total=total, kind_labels=KIND_LABELS), status
 
 
 @bp.route("/")
 @login_required
 def index():
-    """Monthly and quarterly reports the user may see; staff also get the form to build one."""
+    """Monthly reports and statistics tables the user may see; staff get the form to build one, an
+    enterprise user the form for their own statistics table."""
     if not can(current_user, "report.enterprise"):
         abort(404)
     return _render_index(_build_form() if can(current_user, "report.park") else None)
@@ -77,15 +86,41 @@ def build():
     if not form.validate_on_submit():
         return _render_index(form, 422 if request.form else 400)
     enterprise = db.session.get(Enterprise, int(form.enterprise.data)) if form.enterprise.data else None
-    make = service.build_monthly_report if form.kind.data == "monthly" else service.build_quarterly
+    key = _key(form, form.kind.data, f"{form.period.data}:{form.enterprise.data or 'park'}")
     try:
-        document = make(form.period.data, enterprise, actor=current_user,
-                        idempotency_key=_key(form, form.kind.data,
-                                                  f"{form.period.data}:{form.enterprise.data or 'park'}"))
+        if form.kind.data == "monthly":
+            document = service.build_monthly_report(form.period.data, enterprise, actor=current_user,
+                                                    idempotency_key=key)
+        else:
+            document = statistics_service.build_statistics(form.kind.data, form.period.data, enterprise,
+                                                           actor=current_user, idempotency_key=key)
     except service.DocumentError as exc:
         form.period.errors.append(exc.message)
         return _render_index(form, exc.status)
     flash(_("The report was built."), "success")
+    return redirect(url_for("reports.index", built=document.id))
+
+
+@bp.route("/enterprises/<int:enterprise_id>/statistics", methods=["POST"])
+@login_required
+def build_enterprise_statistics(enterprise_id):
+    """An enterprise's own quarterly or annual statistics table, signed by its principal (others: 404)."""
+    enterprise = get_visible(Enterprise, enterprise_id, current_user)
+    if enterprise is None:
+        abort(404)
+    form = EnterpriseStatisticsForm()
+    staff_form = _build_form() if can(current_user, "report.park") else None
+    if not form.validate_on_submit():
+        return _render_index(staff_form, 422 if request.form else 400, statistics_form=form)
+    key = _key(form, f"statistics-{form.kind.data}", f"{form.period.data}:enterprise-{enterprise.id}")
+    try:
+        document = statistics_service.build_statistics(form.kind.data, form.period.data, enterprise,
+                                                       actor=current_user, idempotency_key=key,
+                                                       signed_by=form.signed_by.data)
+    except service.DocumentError as exc:
+        form.period.errors.append(exc.message)
+        return _render_index(staff_form, exc.status, statistics_form=form)
+    flash(_("The statistics table was built."), "success")
     return redirect(url_for("reports.index", built=document.id))
 
 
