@@ -59,11 +59,12 @@ def _statistics_form():
     return EnterpriseStatisticsForm()
 
 
-def _render_index(form, status=200, statistics_form=None):
+def _render_index(form, status=200, statistics_form=None, enterprise_id=None):
     documents, page, pages, total = _report_list()
     superseded = service.superseded_ids(documents)
     return render_template("reports/index.html", documents=documents, superseded=superseded, form=form,
                            statistics_form=statistics_form or _statistics_form(),
+                           statistics_enterprise_id=enterprise_id or current_user.enterprise_id,
                            page=page, pages=pages, total=total, kind_labels=KIND_LABELS), status
 
 
@@ -111,7 +112,8 @@ def build_enterprise_statistics(enterprise_id):
     form = EnterpriseStatisticsForm()
     staff_form = _build_form() if can(current_user, "report.park") else None
     if not form.validate_on_submit():
-        return _render_index(staff_form, 422 if request.form else 400, statistics_form=form)
+        return _render_index(staff_form, 422 if request.form else 400, statistics_form=form,
+                             enterprise_id=enterprise.id)
     key = _key(form, f"statistics-{form.kind.data}", f"{form.period.data}:enterprise-{enterprise.id}")
     try:
         document = statistics_service.build_statistics(form.kind.data, form.period.data, enterprise,
@@ -119,7 +121,7 @@ def build_enterprise_statistics(enterprise_id):
                                                        signed_by=form.signed_by.data)
     except service.DocumentError as exc:
         form.period.errors.append(exc.message)
-        return _render_index(staff_form, exc.status, statistics_form=form)
+        return _render_index(staff_form, exc.status, statistics_form=form, enterprise_id=enterprise.id)
     flash(_("The statistics table was built."), "success")
     return redirect(url_for("reports.index", built=document.id))
 
