@@ -46,3 +46,19 @@ def test_bad_month_is_refused_with_a_message(seeded, runner):
     result = runner.invoke(args=["documents", "monthly", "--month", "2026/10"])
     assert result.exit_code == 1 and "2026-10" in result.output
     assert db.session.query(Document).count() == 0
+
+
+def test_annual_for_one_enterprise_signed_by_its_principal(seeded, runner, pdf_text):
+    enterprise = db.session.get(Enterprise, 3)
+    result = runner.invoke(args=["documents", "annual", "--year", "2026", "--enterprise", enterprise.credit_code,
+                                 "--signed-by", "李厂长"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("annual 2026\t")
+    document = db.session.query(Document).one()
+    assert (document.kind, document.enterprise_id) == ("annual", enterprise.id)
+    assert "（李厂长）" in pdf_text(_printed_path(result.output))
+
+
+def test_a_future_year_is_refused_with_a_message(seeded, runner):
+    result = runner.invoke(args=["documents", "annual", "--year", "2030"])
+    assert result.exit_code == 1 and db.session.query(Document).count() == 0

@@ -1,4 +1,4 @@
-"""The major-hazard regime in the documents: the quarterly table counts listed supervision,
+"""The major-hazard regime in the documents: the statistics table counts listed supervision (and lifting),
 the monthly report lists the month's new major hazards with their basis and counts the
 suspensions, and the admin exports the major-hazard reports (重大事故隐患报告) as PDF and XLSX."""
 import io
@@ -30,18 +30,24 @@ def _quarter():
     return f"{today.year}Q{(today.month - 1) // 3 + 1}"
 
 
+def _statistics_row(park):
+    from safety_app.documents.statistics_service import statistics_data
+
+    return next(r for r in statistics_data("quarterly", _quarter()).rows if r.name == park.a.name).period
+
+
 def test_quarterly_table_counts_listed_supervision(park, drive):
     major_in(park, drive, "open", listed=True)
     major_in(park, drive, "open")
-    row = next(r for r in service.quarterly_data(_quarter()).rows if r.name == park.a.name)
-    assert (row.major_found, row.major_supervised) == (2, 1)
+    row = _statistics_row(park)
+    assert (row.major_found, row.listed_supervision, row.listed_lifted) == (2, 1, 0)
 
 
 def test_quarterly_table_keeps_counting_a_lifted_listing(park, drive):
     hazard = major_in(park, drive, "closed", listed=True)
     drive.apply(hazard, "lift_supervision", park.admin, lifted_on=clock.today(), lift_document_no="摘〔2026〕1号")
-    row = next(r for r in service.quarterly_data(_quarter()).rows if r.name == park.a.name)
-    assert row.major_supervised == 1
+    row = _statistics_row(park)
+    assert (row.listed_supervision, row.listed_lifted) == (1, 1)
 
 
 def test_monthly_report_lists_the_months_new_major_hazards_with_their_basis(park, drive, pdf_text):
