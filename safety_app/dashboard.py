@@ -7,10 +7,15 @@ carries the ledger filter that lists exactly the hazards it counts.
 
 Definitions (park time, Asia/Shanghai):
 
-- open: not closed and not withdrawn; overdue: ``lifecycle.overdue_clause()``;
+The definitions are ``figures.definitions`` (the same for the ledgers, the portal, the
+jobs and the documents), in park time (Asia/Shanghai):
+
+- open: not closed and not withdrawn; overdue: ``definitions.overdue_clause()`` (counts
+  against the enterprise); backlog (待复查超期): ``definitions.backlog_clause()`` (the office's);
 - found in a month: ``found_on`` in it; closed in a month: ``closed_on`` in it;
 - rectification rate of this month: of the hazards found this month (withdrawn
-  ones left out), the share already closed; overall: the same over all hazards.
+  ones left out), the share already closed; overall: the same over all hazards;
+- cleared to zero: ``figures.aggregates.clearing`` (enterprises never inspected apart).
 """
 import threading
 from collections import OrderedDict
@@ -19,9 +24,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import case, func, select
 
-from . import lifecycle, sequences
+from . import sequences
 from .clock import today as park_today
 from .extensions import db
+from .figures import aggregates, definitions
 from .models import FINAL_STATUSES, Enterprise, Hazard, HazardLevel, HazardStatus
 from .permissions import scope
 from .queries import ACTIVE, Filters, conditions
@@ -83,6 +89,9 @@ class Figures:
     overdue: int
     major_open: int
     supervised: int  # under listed supervision (挂牌督办) now: major_regime.current_supervision_clause()
+    backlog: int  # 待复查超期: waiting on the office longer than ``backlog_days`` (definitions.office_backlog)
+    backlog_days: int
+    waiting_on_office: int  # submitted or verified: waiting for re-inspection or acceptance
     found_month: int
     closed_month: int
     found_month_counted: int  # found this month, withdrawn left out: the rate's denominator
@@ -91,6 +100,9 @@ class Figures:
     found_total_counted: int
     closed_total: int
     rate_overall: float | None
+    cleared: int = 0  # enterprises cleared to zero (had live hazards, none open)
+    with_hazards: int = 0  # enterprises with live hazards: the cleared rate's denominator
+    not_inspected: int = 0  # 尚未检查: no inspection and no hazard yet (never counted as cleared)
     enterprises: list = field(default_factory=list)
     categories: list = field(default_factory=list)
     trend: list = field(default_factory=list)  # [{'month': 'YYYY-MM', 'found': n, 'closed': n}]
@@ -103,6 +115,8 @@ class Figures:
             "overdue": Filters(overdue=True, sort="deadline"),
             "major_open": Filters(status=(ACTIVE,), level=HazardLevel.MAJOR.value),
             "supervised": Filters(supervised=True),
+            "backlog": Filters(backlog=True, sort="deadline"),
+            "waiting_on_office": Filters(status=definitions.WAITING_ON_OFFICE),
             "found_month": Filters(found_from=first, found_to=last),
             "closed_month": Filters(closed_from=first, closed_to=last),
             "found_month_counted": Filters(found_from=first, found_to=last, status=NOT_WITHDRAWN_STATUSES),
@@ -110,6 +124,15 @@ class Figures:
                                              status=(HazardStatus.CLOSED.value,)),
             "found_total_counted": Filters(status=NOT_WITHDRAWN_STATUSES),
             "closed_total": Filters(status=(HazardStatus.CLOSED.value,)),
+        }
+
+    def rates(self):
+        """Each rate with its numerator, denominator and definition."""
+        return {
+            "rate_month": definitions.rate(self.closed_of_found_month, self.found_month_counted,
+                                           definitions.RATE_OF_MONTH),
+            "rate_overall": definitions.rate(self.closed_total, self.found_total_counted, definitions.RATE_OVERALL),
+            "rate_cleared": definitions.rate(self.cleared, self.with_hazards, definitions.RATE_CLEARED),
         }
 
     def as_dict(self):
@@ -150,6 +173,7 @@ def figures(user, on=None, enterprise_sort="-overdue"):
     key = found = None
     if version is not None:
         visible = scope(Hazard, user, select(Hazard.id)).compile()
+        # (The backlog's number of days is a setting: saving it gives a new data version.)
         key = (db.engine.url.render_as_string(), str(visible), tuple(sorted(visible.params.items())), on,
                version)
         with _CACHE_LOCK:
@@ -196,12 +220,18 @@ def _figures(user, on):
     supervised = db.session.scalar(scope(Hazard, user, select(func.count()).select_from(Hazard)).where(
         *conditions(Filters(supervised=True))))
     categories = by_category(user, on)
+    backlog_days = definitions.backlog_days()
+    backlog = db.session.scalar(scope(Hazard, user, select(func.count()).select_from(Hazard)).where(
+        definitions.backlog_clause(on, backlog_days)))
     withdrawn, closed = HazardStatus.WITHDRAWN.value, HazardStatus.CLOSED.value
     totals = {
         "open": sum(n for s, n in every.items() if s in OPEN_STATUSES),
         "overdue": sum(c.overdue for c in categories),
         "major_open": sum(c.major for c in categories),
         "supervised": supervised,
+        "backlog": backlog,
+        "backlog_days": backlog_days,
+        "waiting_on_office": sum(n for s, n in every.items() if s in definitions.WAITING_ON_OFFICE),
         "found_month": sum(found.values()),
         "closed_month": closed_month,
         "found_month_counted": sum(n for s, n in found.items() if s != withdrawn),
@@ -218,19 +248,24 @@ def _figures(user, on):
     result.enterprises = by_enterprise(user, on, sort=None)
     result.categories = categories
     result.trend = trend(user, on)
+    zero = aggregates.clearing(on, user.enterprise_id if not user.is_staff else None)
+    result.cleared, result.with_hazards, result.not_inspected = (
+        len(zero.cleared), zero.with_hazards, len(zero.not_inspected))
     return result
 
 
 def by_enterprise(user, on, sort="-overdue"):
     """Enterprises with open hazards: open / overdue / major open / oldest overdue days."""
-    overdue = lifecycle.overdue_clause(on)
+    overdue = definitions.overdue_clause(on)
+    # The oldest overdue still running: hazards waiting on the enterprise (a late submission's days stop).
+    running = overdue & definitions.waits_on_enterprise(Hazard)
     # Grouped by the id alone (the covering dashboard index answers it), the names joined after.
     counts = scope(Hazard, user, select(
         Hazard.enterprise_id,
         func.count().label("open"),
         _count(overdue).label("overdue"),
         _count(Hazard.level == HazardLevel.MAJOR.value).label("major"),
-        func.min(case((overdue, Hazard.deadline))).label("oldest_deadline"),
+        func.min(case((running, Hazard.deadline))).label("oldest_deadline"),
     ).select_from(Hazard)).where(NOT_FINAL).group_by(Hazard.enterprise_id).subquery()
     stmt = select(counts, Enterprise.name).join(Enterprise, Enterprise.id == counts.c.enterprise_id)
     rows = [EnterpriseRow(id=r.enterprise_id, name=r.name, open=r.open, overdue=r.overdue, major=r.major,
@@ -253,7 +288,7 @@ def sort_enterprises(rows, sort):
 
 def by_category(user, on):
     """Categories with open hazards, the biggest first."""
-    overdue = lifecycle.overdue_clause(on)
+    overdue = definitions.overdue_clause(on)
     stmt = scope(Hazard, user, select(
         Hazard.category,
         func.count().label("open"),
@@ -266,17 +301,7 @@ def by_category(user, on):
 
 
 def trend(user, on, months=12):
-    """Hazards found and closed in each of the last ``months`` park months (this one included).
-
-    Two GROUP BY queries by day over the date indexes (a month expression is not
-    portable between SQLite and PostgreSQL); the at most ~366 day rows are summed per month.
-    """
-    first = add_months(month_start(on), -(months - 1))
-    end = add_months(month_start(on), 1)
-    counts = {f"{add_months(first, i):%Y-%m}": {"found": 0, "closed": 0} for i in range(months)}
-    for key, column in (("found", Hazard.found_on), ("closed", Hazard.closed_on)):
-        stmt = scope(Hazard, user, select(column, func.count()).select_from(Hazard)).where(
-            column >= first, column < end).group_by(column)
-        for day, n in db.session.execute(stmt):
-            counts[f"{day:%Y-%m}"][key] += n
-    return [{"month": month, **values} for month, values in counts.items()]
+    """Live hazards found and closed out in each of the last ``months`` park months (this one
+    included): ``figures.aggregates.trend``, the same as the monthly report's (withdrawn never count)."""
+    where = () if user.is_staff else (Hazard.enterprise_id == user.enterprise_id,)
+    return aggregates.trend(on, months, *where)

@@ -131,6 +131,8 @@ def seed(enterprises=20, hazards=400, seed_value=1, password=None, today=None, e
             "contact_email": f"safety{i}@example.com",
             "major_hazard_installation": rng.choice(["none", "none", "level1", "level2", "level3", "level4"]),
             "active": True,
+            # registered before the year of inspections the demo records
+            "created_at": datetime.combine(today - timedelta(days=400), datetime.min.time()),
         })
     _insert(Enterprise.__table__, ent_rows)
 
@@ -189,6 +191,13 @@ def seed(enterprises=20, hazards=400, seed_value=1, password=None, today=None, e
         if status == "closed":
             closed_on = min(today, deadline + timedelta(days=rng.randint(-10, 5)))
             closed_on = max(closed_on, found_on)
+        closed_at = datetime.combine(closed_on, datetime.min.time()) + timedelta(hours=2) if closed_on else None
+        # The history agrees with the row (figures as of a past day are read from it): each step
+        # after filing, up to the close-out (or a day apart, never after the seed's day).
+        path = _path(status, major)
+        times = _step_times(filed_at, closed_at or datetime.combine(today, datetime.min.time()) + timedelta(hours=8),
+                            len(path), closed_at is not None)
+        when = {action: at for (action, _frm, _to), at in zip(path, times, strict=True)}
         hazard_rows.append({
             "id": hid, "code": f"YH-{year}-{per_year[year]:06d}", "enterprise_id": insp["enterprise_id"],
             "inspection_id": insp["id"], "title": f"{rng.choice(UNITS)}{problem}",
@@ -200,10 +209,8 @@ def seed(enterprises=20, hazards=400, seed_value=1, password=None, today=None, e
             "status": status, "responsible_person": _person(rng), "rectification_note":
                 "已按要求完成整改" if status in ("submitted", "verified", "closed") else "",
             "closed_on": closed_on,
-            "submitted_at": filed_at + timedelta(days=2) if status in ("submitted", "verified", "closed") else None,
-            "verified_at": filed_at + timedelta(days=3) if status in ("verified", "closed") else None,
-            "closed_at": datetime.combine(closed_on, datetime.min.time()) + timedelta(hours=2) if closed_on else None,
-            "created_at": filed_at, "updated_at": filed_at, "version": 1 + _STEPS[status],
+            "submitted_at": when.get("submit"), "verified_at": when.get("verify"), "closed_at": closed_at,
+            "created_at": filed_at, "updated_at": times[-1] if times else filed_at, "version": 1 + _STEPS[status],
         })
         events.append((filed_at, hid, insp["created_by_id"], "file", None, "open"))
         if status != "open" and status != "withdrawn":
@@ -220,9 +227,8 @@ def seed(enterprises=20, hazards=400, seed_value=1, password=None, today=None, e
                 })
             if major:
                 plan_rows.append({"hazard_id": hid, **PLAN_TEXT, "created_at": filed_at, "updated_at": filed_at})
-        for step, (action, frm, to) in enumerate(_path(status, major), start=1):
-            events.append((filed_at + timedelta(days=step), hid, _actor_for(action, inspector_ids, admin.id),
-                           action, frm, to))
+        for (action, frm, to), at in zip(path, times, strict=True):
+            events.append((at, hid, _actor_for(action, inspector_ids, admin.id), action, frm, to))
     _insert(Hazard.__table__, hazard_rows)
     _insert(Measure.__table__, measure_rows)
     _insert(GovernancePlan.__table__, plan_rows)
@@ -278,6 +284,17 @@ def _path(status, major):
         base = steps["verified"] if major else steps["submitted"]
         return base + ([("close", "verified", "closed")] if major else [("verify", "submitted", "closed")])
     return steps[status]
+
+
+def _step_times(filed_at, end_at, n, ends_there):
+    """When the ``n`` steps after filing happened: spread up to ``end_at`` (the close-out, which
+    is the last step when ``ends_there``), otherwise a day apart but never after ``end_at``."""
+    if n == 0:
+        return []
+    span = max(end_at - filed_at, timedelta(minutes=n))
+    if ends_there:
+        return [filed_at + span * i / n for i in range(1, n + 1)]
+    return [min(filed_at + timedelta(days=i), filed_at + span * i / n) for i in range(1, n + 1)]
 
 
 def _actor_for(action, inspector_ids, admin_id):

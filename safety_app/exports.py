@@ -25,6 +25,8 @@ from sqlalchemy.orm import aliased
 from . import basis, criteria, labels, queries, reference
 from .clock import today as park_today
 from .extensions import db
+from .figures import definitions
+from .figures.history import park_date_of
 from .models import FINAL_STATUSES, CriteriaSet, Criterion, Enterprise, Hazard, Measure, User
 
 YIELD_PER = 2000
@@ -69,10 +71,8 @@ def _category(code):
     return item.zh if item else code
 
 
-def _overdue_days(status, deadline, on):
-    if status in FINAL:
-        return 0
-    return max(0, (on - deadline).days)
+def _overdue_days(status, deadline, submitted_at, on):
+    return definitions.days_overdue(status, deadline, park_date_of(submitted_at), on)
 
 
 def hazard_rows(user, filters):
@@ -83,7 +83,7 @@ def hazard_rows(user, filters):
         Hazard.location, Hazard.category, Hazard.level, Hazard.criteria_set, Hazard.legal_basis, Hazard.found_on,
         Finder.display_name, Finder.username, Hazard.original_deadline, Hazard.deadline, Hazard.status,
         Hazard.responsible_person, Hazard.closed_on, Hazard.criterion_clause, Criterion.text,
-        CriteriaSet.document_number, Hazard.major_ground, Hazard.major_reason,
+        CriteriaSet.document_number, Hazard.major_ground, Hazard.major_reason, Hazard.submitted_at,
     ).outerjoin(Finder, Finder.id == Hazard.found_by_id).outerjoin(
         Criterion, and_(Criterion.set_code == Hazard.criteria_set, Criterion.clause == Hazard.criterion_clause)
     ).outerjoin(CriteriaSet, CriteriaSet.code == Hazard.criteria_set)
@@ -92,7 +92,7 @@ def hazard_rows(user, filters):
         yield (r[0], r[1], r[2], r[3], r[4], r[5], _category(r[6]), labels.LEVEL_ZH.get(r[7], r[7]),
                criteria.describe_row(r[8], r[18], r[19], r[20], wordings) or basis.describe_ground(r[21], r[22]),
                r[9], r[10], r[11] or r[12], r[13], r[14], labels.STATUS_ZH.get(r[15], r[15]),
-               _overdue_days(r[15], r[14], on), r[16], r[17])
+               _overdue_days(r[15], r[14], r[23], on), r[16], r[17])
 
 
 def measure_rows(user, filters):

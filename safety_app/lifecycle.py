@@ -618,22 +618,6 @@ def record_attachment(hazard, actor, attachment, *, version=None, commit=True):
     return attachment
 
 
-def overdue_days(hazard, on=None):
-    """Days past the current deadline (0 when not overdue). Overdue is derived, never stored."""
-    if hazard.status in FINAL_STATUSES:
-        return 0
-    on = on or today()
-    return max(0, (on - hazard.deadline).days)
-
-
-def overdue_clause(on=None):
-    """SQL condition for "overdue on ``on``" (default today)."""
-    on = on or today()
-    # status IN (the four open ones), not NOT IN (closed, withdrawn): the same rows (the
-    # status_known constraint), but ranges the (status, deadline) indexes can seek.
-    return Hazard.status.in_(sorted(s.value for s in NOT_FINAL)) & (Hazard.deadline < on)
-
-
 # Fields staff may correct after filing (the API's PATCH); status, level and deadline
 # change only through the transitions (extension requests for the deadline).
 EDITABLE_FIELDS = {"title": 200, "description": MAX_TEXT, "location": 200, "legal_basis": MAX_TEXT,

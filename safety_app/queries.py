@@ -14,8 +14,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from . import lifecycle, major_regime, reference
+from . import major_regime, reference
 from .extensions import db
+from .figures import definitions
 from .models import FINAL_STATUSES, Enterprise, Hazard, HazardLevel, HazardStatus, Measure
 from .permissions import scope
 
@@ -57,6 +58,7 @@ class Filters:
     category: str | None = None
     overdue: bool | None = None
     supervised: bool | None = None  # under listed supervision (挂牌督办) now
+    backlog: bool | None = None  # the office's backlog (待复查超期) now: figures.definitions.office_backlog
     inspector: int | None = None
     found_from: date | None = None
     found_to: date | None = None
@@ -101,7 +103,8 @@ class Filters:
         return args
 
 
-FILTER_NAMES = ("enterprise", "status", "level", "category", "overdue", "supervised", "inspector", "found_from",
+FILTER_NAMES = ("enterprise", "status", "level", "category", "overdue", "supervised", "backlog", "inspector",
+                "found_from",
                 "found_to", "deadline_from", "deadline_to", "closed_from", "closed_to", "q", "done")
 DATE_NAMES = ("found_from", "found_to", "deadline_from", "deadline_to", "closed_from", "closed_to")
 
@@ -156,7 +159,7 @@ def parse_filters(args, *, measures=False):
             f.category = one("category")
         else:
             errors["category"] = _l("Choose a category from the list.")
-    for name in ("overdue", "supervised", "done") if measures else ("overdue", "supervised"):
+    for name in ("overdue", "supervised", "backlog", "done") if measures else ("overdue", "supervised", "backlog"):
         if one(name):
             setattr(f, name, _bool(one(name)))
             if getattr(f, name) is None:
@@ -227,9 +230,13 @@ def conditions(f, *, measures=False):
     if f.category:
         conds.append(Hazard.category == f.category)
     if f.overdue is True:
-        conds.append(lifecycle.overdue_clause())
+        conds.append(definitions.overdue_clause())
     elif f.overdue is False:
-        conds.append(~lifecycle.overdue_clause())
+        conds.append(~definitions.overdue_clause())
+    if f.backlog is True:
+        conds.append(definitions.backlog_clause())
+    elif f.backlog is False:
+        conds.append(~definitions.backlog_clause())
     if f.supervised is not None:
         listed = major_regime.current_supervision_clause()
         conds.append(listed if f.supervised else ~listed)

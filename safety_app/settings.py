@@ -37,6 +37,7 @@ DEFAULTS = {
 
 INT_KEYS = {"due_soon_days", "escalation_days", "review_backlog_days", "smtp_port", "outbox_max_attempts", "token_idle_days",
             "token_max_days", "statistics_reminder_days"}
+FIGURE_KEYS = {"review_backlog_days"}  # settings the figures depend on
 BOOL_KEYS = {"smtp_tls", "webhook_allow_internal"}
 
 
@@ -82,5 +83,9 @@ def set_many(values, commit=True):
             db.session.add(Setting(key=key, value=value))
         else:
             row.value = value
+    if FIGURE_KEYS & set(values):
+        from .sequences import hazard_data_changed
+
+        hazard_data_changed()  # cached figures (dashboard.figures) read these settings
     if commit:
         db.session.commit()

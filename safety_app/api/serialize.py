@@ -2,6 +2,7 @@
 from flask import url_for
 
 from .. import lifecycle
+from ..figures import definitions
 
 
 def d(value):
@@ -49,7 +50,7 @@ def criterion_ref(h):
 
 
 def hazard(h):
-    days = lifecycle.overdue_days(h)
+    days = definitions.overdue_days(h)
     return {
         "id": h.id, "code": h.code, "enterprise": ref(h.enterprise), "inspection_id": h.inspection_id,
         "title": h.title, "description": h.description, "location": h.location, "category": h.category,

@@ -148,7 +148,10 @@ def ledger_params(measures=False):
           style="form", explode=True),
         q("level", {"type": "string", "enum": [v.value for v in HazardLevel]}),
         q("category", {"type": "string", "enum": reference.category_codes()}),
-        q("overdue", FLAG, "Only overdue (true) or only not overdue (false) hazards."),
+        q("overdue", FLAG, "Only overdue (true) or only not overdue (false) hazards: overdue counts against the "
+          "enterprise (waiting on it past the deadline, or submitted after the deadline)."),
+        q("backlog", FLAG, "Only hazards waiting on the office (re-inspection or acceptance) longer than the "
+          "office's review_backlog_days since their submission (true), or only the others (false)."),
         q("supervised", FLAG, "Only hazards under listed supervision (挂牌督办) now (true), or only the others "
           "(false)."),
         q("inspector", ID, "Id of the user who found the hazard."),
@@ -287,7 +290,13 @@ SCHEMAS = {
         "today": DATE, "month": STR, "month_first": DATE, "month_last": DATE,
         **{name: INT for name in ("open", "overdue", "major_open", "supervised", "found_month", "closed_month",
                                   "found_month_counted", "closed_of_found_month", "found_total_counted",
-                                  "closed_total")},
+                                  "closed_total", "waiting_on_office", "backlog_days", "with_hazards")},
+        "backlog": {"type": "integer", "description": "待复查超期: hazards waiting on the office (re-inspection "
+                    "or acceptance) more than backlog_days since their submission."},
+        "cleared": {"type": "integer", "description": "Enterprises cleared to zero: with hazards (withdrawn "
+                    "left out), none open; the rate is cleared / with_hazards."},
+        "not_inspected": {"type": "integer", "description": "Enterprises with no inspection and no hazard yet "
+                          "(尚未检查), never counted as cleared."},
         "rate_month": {"type": ["number", "null"], "description": "Of the hazards found this month "
                        "(withdrawn left out), the share closed; null when none were found."},
         "rate_overall": {"type": ["number", "null"], "description": "Of all hazards (withdrawn left out), "

@@ -40,7 +40,8 @@ class ClearingRow(NamedTuple):
     closed: int
     open: int
     overdue: int
-    cleared: bool
+    cleared: bool  # had live hazards, none open
+    inspected: bool = True  # False: 尚未检查 (no inspection, no hazard), listed apart, never cleared
 
 
 class MajorHazardRow(NamedTuple):
@@ -101,6 +102,11 @@ class MonthlyReportData:
     suspensions_started: int = 0    # of which begun in the month
     trend: Trend = field(default_factory=lambda: Trend([], [], []))
     remarks: list[str] = field(default_factory=list)
+    as_of: date | None = None  # the day the figures are as of (the month's last day once it has ended)
+    closed: bool = True  # the month had ended: False prints "截至 …"
+    backlog_total: int = 0  # 待复查超期: waiting on the office more than backlog_days
+    backlog_days: int = 5
+    rectification: object = None  # figures.definitions.Rate: numerator, denominator, definition
 
     def __post_init__(self) -> None:
         parse_month(self.period)
@@ -128,6 +134,7 @@ def monthly_story(data: MonthlyReportData, st: Styles) -> list:
         para(data.office_name, st.office),
         para(TITLE, st.title),
         para(f"{data.scope_name}　{cn_month(data.period)}", st.number),
+        *([] if data.closed or data.as_of is None else [para(f"截至{cn_date(data.as_of)}", st.number)]),
         para(f"编制日期：{cn_date(data.generated_on)}", st.right),
         para("一、总体情况", st.heading),
         para(_summary_sentence(data), st.body_indent),
@@ -163,9 +170,21 @@ def _summary_sentence(data: MonthlyReportData) -> str:
     return (
         f"{cn_month(data.period)}，共开展隐患排查检查 {data.inspections_done} 次，发现事故隐患 "
         f"{data.found_total} 项，其中一般事故隐患 {general} 项、重大事故隐患 {major} 项；"
-        f"销号 {data.closed_in_month} 项，整改率 {percent(_rate(data))}。截至本月末，"
-        f"尚有 {data.open_total} 项隐患未销号，其中逾期 {data.overdue_total} 项。"
+        f"销号 {data.closed_in_month} 项，整改率 {percent(_rate(data))}。{_as_of_words(data)}，"
+        f"尚有 {data.open_total} 项隐患未销号，其中逾期 {data.overdue_total} 项；"
+        f"企业已提交、等待复查或验收超过{data.backlog_days}天的 {data.backlog_total} 项。"
     )
+
+
+def _as_of_words(data: MonthlyReportData) -> str:
+    return "截至本月末" if data.closed or data.as_of is None else f"截至{cn_date(data.as_of)}"
+
+
+def _rate_text(data: MonthlyReportData) -> str:
+    rate = data.rectification
+    if rate is None or not rate.denominator:
+        return percent(_rate(data))
+    return f"{percent(_rate(data))}（{rate.numerator}/{rate.denominator}）"
 
 
 def _rate(data: MonthlyReportData) -> float | None:
@@ -178,9 +197,10 @@ def _figures_table(data: MonthlyReportData, st: Styles) -> Table:
         ("本月检查次数", f"{data.inspections_done} 次"),
         ("本月发现隐患", f"{data.found_total} 项" + (f"（{levels}）" if levels else "")),
         ("本月销号", f"{data.closed_in_month} 项"),
-        ("整改率", percent(_rate(data))),
+        ("整改率", _rate_text(data)),
         ("未销号隐患", f"{data.open_total} 项"),
         ("其中逾期", f"{data.overdue_total} 项"),
+        (f"待复查超期（超过{data.backlog_days}天）", f"{data.backlog_total} 项"),
     ]
     rows = [[para(label, st.cell), para(value, st.cell)] for label, value in pairs]
     table = splittable_table(rows, long=False, colWidths=[45 * mm, frame_width() - 45 * mm])
@@ -193,18 +213,29 @@ def _clearing(data: MonthlyReportData, st: Styles, width: float) -> list:
     if not data.clearing:
         return [para(NONE_TEXT, st.body_indent)]
     cleared = sum(1 for r in data.clearing if r.cleared)
-    total = len(data.clearing)
-    intro = para(f"纳入统计企业 {total} 家，已实现隐患“清零” {cleared} 家，"
-                 f"清零率 {percent(ratio(cleared, total))}；未清零 {total - cleared} 家。", st.body_indent)
+    total = sum(1 for r in data.clearing if r.found)  # enterprises with hazards: the rate's denominator
+    no_hazard = sum(1 for r in data.clearing if r.inspected and not r.found)
+    never = [r.enterprise_name for r in data.clearing if not r.inspected]
+    intro = para(f"有隐患的企业 {total} 家，已实现隐患“清零” {cleared} 家，"
+                 f"清零率 {percent(ratio(cleared, total))}（{cleared}/{total}）；未清零 {total - cleared} 家；"
+                 f"已检查未发现隐患 {no_hazard} 家；尚未检查 {len(never)} 家（不计为“清零”）。", st.body_indent)
     widths = [12 * mm, None, 14 * mm, 14 * mm, 14 * mm, 14 * mm, 17 * mm, 16 * mm]
     widths[1] = width - sum(w for w in widths if w)
     rows = [
         [n, r.enterprise_name, r.found, r.closed, r.open, r.overdue,
-         percent(ratio(r.closed, r.found)), "已清零" if r.cleared else "未清零"]
+         percent(ratio(r.closed, r.found)), _clearing_label(r)]
         for n, r in enumerate(data.clearing, 1)
     ]
     header = ["序号", "企业名称", "发现", "销号", "未销号", "逾期", "整改率", "清零"]
     return [intro, data_table(header, rows, widths, st, wrap=(1,), center=(0, 2, 3, 4, 5, 6, 7))]
+
+
+def _clearing_label(row: ClearingRow) -> str:
+    if not row.inspected:
+        return "尚未检查"
+    if not row.found:
+        return "未发现隐患"
+    return "已清零" if row.cleared else "未清零"
 
 
 def _new_major(data: MonthlyReportData, st: Styles, width: float) -> list:

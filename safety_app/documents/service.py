@@ -40,6 +40,7 @@ from .. import labels, reference, sequences, settings
 from ..basis import describe_basis
 from ..clock import today
 from ..extensions import db
+from ..figures import aggregates, definitions, history
 from ..models import (
     FINAL_STATUSES,
     Document,
@@ -533,49 +534,53 @@ def month_as_of(period: str) -> tuple[date, date, date]:
 def monthly_data(period: str, enterprise: Enterprise | None = None) -> MonthlyReportData:
     """The figures of the monthly report for the park or one enterprise, all from aggregate SQL.
 
-    Definitions (also printed as a remark in the report):
-    found = hazards with ``found_on`` in the month; closed = ``closed_on`` in
-    the month; rectification rate = of the month's hazards, the share closed
-    out by the as-of day (the dashboard's "this month" rate); open,
-    overdue and the clearing table are cumulative as of the last day of the
-    month (today while the month is current); withdrawn hazards never count.
+    Computed as of the month's last day (today while the month is current) from the event
+    history (``figures.history``): status, level, deadline and the enterprises as they were
+    then, so rebuilding a closed month later gives the same figures. The definitions are
+    ``figures.definitions`` (the dashboard's): found = live hazards with ``found_on`` in the
+    month; closed = ``closed_on`` in the month; rectification rate = of the month's hazards,
+    the share closed out by the as-of day; open, overdue (against the enterprise), the
+    office's backlog (待复查超期) and the clearing table are cumulative as of that day;
+    withdrawn hazards (as of that day) never count.
     """
     start, end, as_of = month_as_of(period)
     s = db.session
-
-    def hazards(*columns):
-        return _for_enterprise(select(*columns).where(_live()), Hazard.enterprise_id, enterprise)
-
-    found_in_month = Hazard.found_on.between(start, end)
+    own = () if enterprise is None else (Hazard.enterprise_id == enterprise.id,)
+    h = history.hazards_as_of(as_of, *own)
+    c = history.columns_of(h)
+    live = definitions.live(c)
+    found_in_month = c.found_on.between(start, end)
     inspections_done = s.scalar(_for_enterprise(
-        select(func.count(Inspection.id)).where(Inspection.inspected_on.between(start, end)),
+        select(func.count(Inspection.id)).where(Inspection.inspected_on.between(start, end),
+                                                Inspection.created_at < history.end_of_day_utc(as_of)),
         Inspection.enterprise_id, enterprise))
-    by_level = dict(s.execute(hazards(Hazard.level, func.count()).where(found_in_month).group_by(Hazard.level)).all())
+    by_level = dict(s.execute(select(c.level, func.count()).where(live, found_in_month).group_by(c.level)).all())
     found_by_level = {level.value: by_level.get(level.value, 0) for level in HazardLevel}
-    by_category = s.execute(hazards(Hazard.category, func.count()).where(found_in_month)
-                            .group_by(Hazard.category)).all()
+    by_category = s.execute(select(c.category, func.count()).where(live, found_in_month).group_by(c.category)).all()
     found_by_category = sorted(((_category_label(code), n) for code, n in by_category), key=lambda kv: (-kv[1], kv[0]))
     found_total = sum(found_by_level.values())
-    closed_in_month = s.scalar(hazards(func.count()).where(Hazard.closed_on.between(start, end)))
+    closed_in_month = s.scalar(select(func.count()).where(c.closed_on.between(start, end)))
     # The dashboard's rate: of the month's hazards, the share closed out (by the as-of day).
-    closed_of_found = s.scalar(hazards(func.count()).where(found_in_month, Hazard.closed_on <= as_of))
+    closed_of_found = s.scalar(select(func.count()).where(live, found_in_month, c.closed_on.is_not(None)))
+    backlog_days = definitions.backlog_days()
+    backlog_total = s.scalar(select(func.count()).where(definitions.office_backlog(c, as_of, backlog_days)))
 
-    major_condition = and_(Hazard.level == HazardLevel.MAJOR.value, Hazard.found_on <= as_of,
-                           or_(_open_on(as_of), Hazard.closed_on.between(start, end)))
-    clearing, open_total, overdue_total, major_total = _clearing_rows(as_of, enterprise, major_condition)
+    major_condition = and_(live, c.level == HazardLevel.MAJOR.value,
+                           or_(definitions.is_open(c), c.closed_on.between(start, end)))
+    clearing, open_total, overdue_total, major_total = _clearing_rows(h, as_of, enterprise, major_condition)
     overdue_rows = s.execute(
-        hazards(Hazard.code, Enterprise.name, Hazard.title, Hazard.deadline)
-        .join(Enterprise, Enterprise.id == Hazard.enterprise_id)
-        .where(Hazard.found_on <= as_of, _overdue_on(as_of))
-        .order_by(Hazard.deadline, Hazard.code).limit(LIST_LIMIT)).all()
-    overdue_list = [OverdueRow(code, name, title, deadline, (as_of - deadline).days)
-                    for code, name, title, deadline in overdue_rows]
+        select(Hazard.code, Enterprise.name, Hazard.title, c.deadline, c.status, c.submitted_on)
+        .join(Hazard, Hazard.id == c.id).join(Enterprise, Enterprise.id == c.enterprise_id)
+        .where(definitions.overdue(c, as_of))
+        .order_by(c.deadline, Hazard.code).limit(LIST_LIMIT)).all()
+    overdue_list = [OverdueRow(code, name, title, deadline,
+                               definitions.days_overdue(status, deadline, handed_in, as_of))
+                    for code, name, title, deadline, status, handed_in in overdue_rows]
     major_rows = s.execute(
-        hazards(Hazard.code, Enterprise.name, Hazard.title, Hazard.status, Hazard.closed_on, Hazard.deadline,
-                Hazard.accepted_on)
-        .join(Enterprise, Enterprise.id == Hazard.enterprise_id)
+        select(Hazard.code, Enterprise.name, Hazard.title, c.status, c.closed_on, c.deadline, Hazard.accepted_on)
+        .join(Hazard, Hazard.id == c.id).join(Enterprise, Enterprise.id == c.enterprise_id)
         .where(major_condition)
-        .order_by(Hazard.deadline, Hazard.code).limit(LIST_LIMIT)).all()
+        .order_by(c.deadline, Hazard.code).limit(LIST_LIMIT)).all()
     major_hazards = [MajorHazardRow(code, name, title, _major_status_on(status, closed_on, accepted_on, as_of),
                                     deadline)
                      for code, name, title, status, closed_on, deadline, accepted_on in major_rows]
@@ -583,9 +588,12 @@ def monthly_data(period: str, enterprise: Enterprise | None = None) -> MonthlyRe
     suspensions_in_month, suspensions_started = major_data.suspension_counts(start, end, enterprise)
 
     remarks = [
-        f"统计口径：数据截至 {cn_date(as_of)}。“本月发现”按发现日期统计，“本月销号”按销号日期统计，"
-        "本月销号数含以前月份发现的隐患；整改率＝本月发现的隐患中截至统计日已销号的数量÷本月发现数；"
-        "未销号、逾期及“清零”进度为截至统计日的累计数；已撤销的隐患不计入统计。",
+        f"统计口径：数据截至 {cn_date(as_of)}，按当日的隐患状态、级别和整改期限统计（以后的变更不改变本报告）。"
+        "“本月发现”按发现日期统计，“本月销号”按销号日期统计，本月销号数含以前月份发现的隐患；"
+        f"{definitions.RATE_OF_MONTH}；未销号、逾期及“清零”进度为截至统计日的累计数；"
+        "逾期指等待企业整改已超过整改期限，或超过整改期限后才提交复查的隐患，按期提交、等待复查或验收的隐患不计为逾期；"
+        f"待复查超期指企业提交后等待复查或验收超过{backlog_days}天的隐患；已撤销的隐患不计入统计；"
+        "尚未检查（无检查记录、无隐患）的企业单独列出，不计为“清零”。",
     ]
     if overdue_total > len(overdue_list):
         remarks.append(f"逾期隐患共 {overdue_total} 项，本报告列出逾期时间最长的 {len(overdue_list)} 项，"
@@ -601,15 +609,15 @@ def monthly_data(period: str, enterprise: Enterprise | None = None) -> MonthlyRe
         overdue_total=overdue_total, rectification_rate=ratio(closed_of_found, found_total),
         overdue_list=overdue_list, clearing=clearing, major_hazards=major_hazards, new_major=new_major,
         suspensions_in_month=suspensions_in_month, suspensions_started=suspensions_started,
-        trend=_trend(start, end, enterprise), remarks=remarks,
+        trend=_trend(start, as_of, enterprise), remarks=remarks,
+        as_of=as_of, closed=as_of == end and end < today(), backlog_total=backlog_total,
+        backlog_days=backlog_days,
+        rectification=definitions.rate(closed_of_found, found_total, definitions.RATE_OF_MONTH),
     )
 
 
 def _status_on(status: str, closed_on: date | None, as_of: date) -> str:
-    if closed_on is not None and closed_on <= as_of:
-        return labels.STATUS_ZH[CLOSED]
-    if status == CLOSED:  # closed after the report's day: it was still being worked on then
-        return "未销号"
+    """The status label of a hazard as of the report's day (``status`` is already as of then)."""
     return labels.STATUS_ZH.get(status, status)
 
 
@@ -621,53 +629,44 @@ def _major_status_on(status: str, closed_on: date | None, accepted_on: date | No
     return label
 
 
-def _clearing_rows(as_of: date, enterprise: Enterprise | None,
+def _clearing_rows(h, as_of: date, enterprise: Enterprise | None,
                    major_condition) -> tuple[list[ClearingRow], int, int, int]:
-    """Per enterprise, cumulative to ``as_of``: found, closed, open, overdue.
+    """Per enterprise registered by ``as_of``, cumulative to then: found, closed, open, overdue
+    (``h``: the hazards as of ``as_of``, live ones counted).
 
     Also returns the open and overdue totals and how many hazards meet
-    ``major_condition`` (counted in the same pass over the hazards).
+    ``major_condition`` (counted in the same pass over the hazards). An enterprise with
+    no live hazard is never "cleared": it was inspected without a hazard found, or is not
+    yet inspected (尚未检查), listed apart.
     """
-    stmt = _for_enterprise(
-        select(Hazard.enterprise_id, func.count(), _count_if(Hazard.closed_on <= as_of),
-               _count_if(_open_on(as_of)), _count_if(_overdue_on(as_of)), _count_if(major_condition))
-        .where(_live(), Hazard.found_on <= as_of).group_by(Hazard.enterprise_id),
-        Hazard.enterprise_id, enterprise)
+    c = history.columns_of(h)
+    stmt = (select(c.enterprise_id, func.count(), _count_if(c.closed_on.is_not(None)),
+                   _count_if(definitions.is_open(c)), _count_if(definitions.overdue(c, as_of)),
+                   _count_if(major_condition))
+            .where(definitions.live(c)).group_by(c.enterprise_id))
     counts = {row[0]: tuple(int(v) for v in row[1:]) for row in db.session.execute(stmt)}
+    inspected = set(db.session.scalars(aggregates.inspections_by(
+        as_of, *(() if enterprise is None else (Inspection.enterprise_id == enterprise.id,))).distinct()))
     names = _for_enterprise(select(Enterprise.id, Enterprise.name).where(
-        or_(Enterprise.active.is_(True), Enterprise.id.in_(list(counts)))), Enterprise.id, enterprise)
+        history.enterprise_registered_by(as_of, set(counts) | inspected)), Enterprise.id, enterprise)
     rows = []
     for ident, name in db.session.execute(names):
         found, closed, open_, overdue, _major = counts.get(ident, (0, 0, 0, 0, 0))
-        rows.append(ClearingRow(name, found, closed, open_, overdue, open_ == 0))
-    # Furthest from zero first: most overdue, then most open; cleared ones last.
-    rows.sort(key=lambda r: (r.cleared, -r.overdue, -r.open, r.enterprise_name))
+        had = found > 0
+        rows.append(ClearingRow(name, found, closed, open_, overdue, had and open_ == 0,
+                                inspected=had or ident in inspected))
+    # Furthest from zero first: most overdue, then most open; cleared ones, then the others last.
+    rows.sort(key=lambda r: (r.cleared or r.found == 0, not r.inspected, -r.overdue, -r.open, r.enterprise_name))
     majors = sum(c[4] for c in counts.values())
     return rows, sum(r.open for r in rows), sum(r.overdue for r in rows), majors
 
 
-def _trend(start: date, end: date, enterprise: Enterprise | None) -> Trend:
-    """Found and closed per month for the 12 months ending with the report's month."""
-    first_year, first_month = _add_months(start.year, start.month, -11)
-    first = date(first_year, first_month, 1)
-    months = [_add_months(first_year, first_month, i) for i in range(12)]
-
-    def per_month(column, *where):
-        # GROUP BY the day walks the date index without touching the table rows; ~365 rows come back.
-        stmt = _for_enterprise(
-            select(column, func.count()).where(column.between(first, end), *where).group_by(column),
-            Hazard.enterprise_id, enterprise)
-        got: dict[tuple[int, int], int] = {}
-        for day, n in db.session.execute(stmt):
-            got[(day.year, day.month)] = got.get((day.year, day.month), 0) + n
-        return [got.get(month, 0) for month in months]
-
-    # Withdrawn hazards do not count: subtract them (few, found through the status index)
-    # rather than filter every row. closed_on is only ever set on closed hazards.
-    found = per_month(Hazard.found_on)
-    withdrawn = per_month(Hazard.found_on, Hazard.status == WITHDRAWN)
-    found = [f - w for f, w in zip(found, withdrawn, strict=True)]
-    return Trend([f"{y:04d}-{m:02d}" for y, m in months], found, per_month(Hazard.closed_on))
+def _trend(start: date, as_of: date, enterprise: Enterprise | None) -> Trend:
+    """Found and closed per month for the 12 months ending with the report's month, as of its
+    as-of day: ``figures.aggregates.trend``, the dashboard's (withdrawn hazards never count)."""
+    own = () if enterprise is None else (Hazard.enterprise_id == enterprise.id,)
+    rows = aggregates.trend(as_of, 12, *own)
+    return Trend([r["month"] for r in rows], [r["found"] for r in rows], [r["closed"] for r in rows])
 
 
 def build_monthly_report(period: str, enterprise: Enterprise | None = None, *, actor: User | None = None,

@@ -24,7 +24,7 @@ from sqlalchemy import and_, or_
 from .. import settings
 from ..clock import today
 from ..models import HazardStatus
-from .history import park_date_of
+from .history import current_columns, park_date_of
 
 S = HazardStatus
 WAITING_ON_ENTERPRISE = (S.OPEN.value, S.RECTIFYING.value)
@@ -36,6 +36,10 @@ BACKLOG_SETTING = "review_backlog_days"
 
 
 # --------------------------------------------------------------------------- SQL
+
+
+def waits_on_enterprise(c):
+    return c.status.in_(WAITING_ON_ENTERPRISE)
 
 
 def live(c):
@@ -51,7 +55,17 @@ def is_open(c):
 def overdue(c, on: date):
     """Overdue on ``on``: counts against the enterprise (see the module's definition)."""
     return or_(and_(c.status.in_(WAITING_ON_ENTERPRISE), c.deadline < on),
-               and_(c.status.in_(WAITING_ON_OFFICE), c.submitted_on > c.deadline))
+               and_(c.status.in_(WAITING_ON_OFFICE), c.submitted_on.is_not(None), c.submitted_on > c.deadline))
+
+
+def overdue_clause(on: date | None = None):
+    """:func:`overdue` on the hazards table as it is now (ledgers, dashboard, portal, jobs)."""
+    return overdue(current_columns(), on or today())
+
+
+def backlog_clause(on: date | None = None, days: int | None = None):
+    """:func:`office_backlog` on the hazards table as it is now."""
+    return office_backlog(current_columns(), on or today(), days)
 
 
 def backlog_days() -> int:
@@ -61,7 +75,8 @@ def backlog_days() -> int:
 def office_backlog(c, on: date, days: int | None = None):
     """Waiting on the office for more than ``days`` (the setting) since the submission."""
     days = backlog_days() if days is None else days
-    return and_(c.status.in_(WAITING_ON_OFFICE), c.submitted_on < on - timedelta(days=days))
+    return and_(c.status.in_(WAITING_ON_OFFICE), c.submitted_on.is_not(None),
+                c.submitted_on < on - timedelta(days=days))
 
 
 # --------------------------------------------------------------------------- one hazard (Python)
@@ -75,15 +90,24 @@ def waits_on_office(hazard) -> bool:
     return hazard.status in WAITING_ON_OFFICE
 
 
-def overdue_days(hazard, on: date | None = None) -> int:
-    """Days overdue on ``on`` (0 when not overdue): the same rule as :func:`overdue`."""
-    on = on or today()
-    if hazard.status in WAITING_ON_ENTERPRISE:
-        return max(0, (on - hazard.deadline).days)
-    if hazard.status in WAITING_ON_OFFICE:
-        handed_in = submitted_on(hazard)
-        return max(0, (handed_in - hazard.deadline).days) if handed_in else 0
+def days_overdue(status, deadline, handed_in, on: date) -> int:
+    """Days overdue on ``on`` (0 when not overdue): the same rule as :func:`overdue`.
+    ``handed_in``: the park day of the (last) submission."""
+    if status in WAITING_ON_ENTERPRISE:
+        return max(0, (on - deadline).days)
+    if status in WAITING_ON_OFFICE and handed_in is not None:
+        return max(0, (handed_in - deadline).days)
     return 0
+
+
+def overdue_days(hazard, on: date | None = None) -> int:
+    """:func:`days_overdue` of one hazard (default: today)."""
+    return days_overdue(hazard.status, hazard.deadline, submitted_on(hazard), on or today())
+
+
+def submitted_late(hazard) -> bool:
+    """Waits on the office after a submission made after the deadline (overdue, days frozen)."""
+    return waits_on_office(hazard) and overdue_days(hazard) > 0
 
 
 def waiting_days(hazard, on: date | None = None) -> int:
@@ -123,6 +147,7 @@ class Rate:
 
 
 RATE_OF_MONTH = "整改率＝当月发现的隐患（不含已撤销）中截至统计日已销号的数量÷当月发现的隐患数（不含已撤销）"
+RATE_CLEARED = "清零率＝截至统计日有隐患且已全部销号的企业数÷截至统计日有隐患的企业数（不含已撤销的隐患；尚未检查的企业另列）"
 RATE_OVERALL = "总体整改率＝截至统计日已销号的隐患数÷截至统计日发现的隐患总数（不含已撤销）"
 
 

@@ -15,7 +15,8 @@ previous value gives the value D ended with:
 - ``closed_on``: kept when the hazard was closed by D (closing is final).
 
 A hazard exists on day D when it was recorded before the end of D and found by D.
-Enterprises exist when registered (``created_at``) by the end of D. The enterprise
+Enterprises exist when registered (``created_at``) by the end of D, or when they had an
+inspection or a hazard by then. The enterprise
 ``active`` flag has no history: figures as of a day ignore it (an enterprise
 deactivated later still counts in the periods it was registered in), so a closed
 period's figures never change when an enterprise is deactivated.
@@ -26,7 +27,7 @@ recent period touches few events; for the current day the hazards table is the a
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, case, cast, func, literal, literal_column, select
+from sqlalchemy import Date, case, cast, func, literal, literal_column, or_, select
 
 from .. import clock
 from ..extensions import db
@@ -140,9 +141,11 @@ def columns_of(subquery) -> Columns:
                    c.submitted_on)
 
 
-def enterprise_registered_by(day: date):
-    """SQL: the enterprise was registered by the end of park ``day``."""
-    return Enterprise.created_at < end_of_day_utc(day)
+def enterprise_registered_by(day: date, active_ids=()):
+    """SQL: the enterprise was registered by the end of park ``day`` — or had an inspection or a
+    hazard by then (``active_ids``: a registry imported later does not erase earlier work)."""
+    registered = Enterprise.created_at < end_of_day_utc(day)
+    return or_(registered, Enterprise.id.in_(sorted(active_ids))) if active_ids else registered
 
 
 def enterprises_as_of(day: date, *where):

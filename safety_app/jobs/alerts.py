@@ -21,8 +21,10 @@ Only these two days: a park with thousands of long-overdue hazards must not
 bury the office in the same reminders every day; the dashboard and the
 ledger's overdue filter show the whole backlog.
 
-Overdue is derived from the current deadline, so an approved extension
-restarts the count. ``due-soon`` reminds the enterprise ``due_soon_days``
+Overdue is ``figures.definitions.overdue`` (the dashboard's, the ledger's and the
+reports' figure) derived from the current deadline, so an approved extension restarts
+the count. Only hazards still waiting on the enterprise are alerted: a hazard handed in
+(submitted, verified) waits on the office, whose backlog is its own figure. ``due-soon`` reminds the enterprise ``due_soon_days``
 days before the deadline.
 """
 from datetime import timedelta
@@ -31,6 +33,7 @@ from sqlalchemy import select
 
 from .. import lifecycle, notifications, settings
 from ..extensions import db
+from ..figures import definitions
 from ..models import Enterprise, Hazard, HazardLevel, Role, User
 from . import failures
 
@@ -149,7 +152,8 @@ def _notify_rows(job, day, rows, make):
 def overdue_scan(day, now):
     """Alert the hazards overdue on ``day`` as described in the module docstring."""
     escalation_days = int(settings.get("escalation_days"))
-    rows = _hazard_rows([lifecycle.overdue_clause(day), Hazard.deadline.in_(_alert_deadlines(day, escalation_days))])
+    rows = _hazard_rows([definitions.overdue_clause(day), definitions.waits_on_enterprise(Hazard),
+                         Hazard.deadline.in_(_alert_deadlines(day, escalation_days))])
     people = _people(rows)
     created, messages, failed = _notify_rows(
         "overdue-scan", day, rows, lambda row: overdue_alert(row, day, people, escalation_days))

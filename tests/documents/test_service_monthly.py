@@ -5,10 +5,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select, text
 
-from safety_app import lifecycle
 from safety_app.documents import service
 from safety_app.extensions import db
+from safety_app.figures import definitions
 from safety_app.models import Enterprise, Hazard
+from tests.figures import oracle
 
 MONTH, FIRST, LAST = "2026-10", "2026-10-01", "2026-10-31"
 SUMMARY = re.compile(
@@ -28,31 +29,32 @@ def one(query, **params):
 
 
 def expected(first, last, as_of, enterprise_id=None):
-    """The report's figures, counted straight from the tables."""
+    """The report's figures, counted by replaying each hazard's events up to the as-of day
+    (``tests/figures/oracle``): the state of that day, whatever changed later."""
+    first, last, as_of = (date.fromisoformat(x) for x in (first, last, as_of))
+    was = [h for h in oracle.hazards(as_of, enterprise_id).values() if h.live]
+    in_month = [h for h in was if first <= h.found_on <= last]
+    still_open = [h for h in was if h.open]
+    overdue = [h for h in was if h.overdue_days(as_of) > 0]
+    cut = oracle.cut_of(as_of)
+    categories = {}
+    for h in in_month:
+        categories[h.category] = categories.get(h.category, 0) + 1
     where = "" if enterprise_id is None else f" AND enterprise_id = {int(enterprise_id)}"
-    p = {"first": first, "last": last, "as_of": as_of}
-    live = "status <> 'withdrawn'"
-    found = dict(sql(f"SELECT level, COUNT(*) FROM hazards WHERE {live} AND found_on BETWEEN CAST(:first AS DATE) "
-                     f"AND CAST(:last AS DATE){where} GROUP BY level", **p))
-    still_open = (f"{live} AND found_on <= CAST(:as_of AS DATE) "
-                  f"AND (closed_on IS NULL OR closed_on > CAST(:as_of AS DATE)){where}")
     return {
         "inspections": one("SELECT COUNT(*) FROM inspections WHERE inspected_on BETWEEN CAST(:first AS DATE) "
-                           f"AND CAST(:last AS DATE){where}", **p),
-        "general": found.get("general", 0), "major": found.get("major", 0),
-        "found": found.get("general", 0) + found.get("major", 0),
-        "closed": one("SELECT COUNT(*) FROM hazards WHERE status = 'closed' AND closed_on BETWEEN "
-                      f"CAST(:first AS DATE) AND CAST(:last AS DATE){where}", **p),
-        "closed_of_found": one(f"SELECT COUNT(*) FROM hazards WHERE status = 'closed' AND found_on BETWEEN "
-                               f"CAST(:first AS DATE) AND CAST(:last AS DATE) "
-                               f"AND closed_on <= CAST(:as_of AS DATE){where}", **p),
-        "open": one(f"SELECT COUNT(*) FROM hazards WHERE {still_open}", **p),
-        "overdue": one(f"SELECT COUNT(*) FROM hazards WHERE {still_open} AND deadline < CAST(:as_of AS DATE)", **p),
-        "overdue_codes": [r[0] for r in sql(f"SELECT code FROM hazards WHERE {still_open} "
-                                            "AND deadline < CAST(:as_of AS DATE)", **p)],
-        "categories": dict(sql(f"SELECT category, COUNT(*) FROM hazards WHERE {live} AND found_on BETWEEN "
-                               f"CAST(:first AS DATE) AND CAST(:last AS DATE){where} GROUP BY category", **p)),
-        "uncleared": one(f"SELECT COUNT(DISTINCT enterprise_id) FROM hazards WHERE {still_open}", **p),
+                           f"AND CAST(:last AS DATE) AND created_at < :cut{where}",
+                           first=first.isoformat(), last=last.isoformat(), cut=cut),
+        "general": sum(1 for h in in_month if h.level == "general"),
+        "major": sum(1 for h in in_month if h.level == "major"),
+        "found": len(in_month),
+        "closed": sum(1 for h in was if h.closed_on and first <= h.closed_on <= last),
+        "closed_of_found": sum(1 for h in in_month if h.closed_on),
+        "open": len(still_open),
+        "overdue": len(overdue),
+        "overdue_codes": [h.code for h in overdue],
+        "categories": categories,
+        "uncleared": len({h.enterprise_id for h in still_open}),
     }
 
 
@@ -95,8 +97,9 @@ def test_every_overdue_hazard_is_listed_with_its_days_overdue(seeded, pdf_text):
     data = service.monthly_data(MONTH)
     want = expected(FIRST, LAST, LAST)
     assert sorted(r.code for r in data.overdue_list) == sorted(want["overdue_codes"])
+    was = {h.code: h for h in oracle.hazards(date(2026, 10, 31)).values()}
     for row in data.overdue_list:
-        assert row.days_overdue == (date(2026, 10, 31) - row.deadline).days > 0
+        assert row.days_overdue == was[row.code].overdue_days(date(2026, 10, 31)) > 0
     text_ = pdf_text(service.file_path(service.build_monthly_report(MONTH)))
     assert all(code in text_ for code in want["overdue_codes"])
 
@@ -107,7 +110,7 @@ def test_categories_clearing_and_trend_equal_direct_sql_counts(seeded):
     data = service.monthly_data(MONTH)
     want = expected(FIRST, LAST, LAST)
     assert dict(data.found_by_category) == {reference.category(c).zh: n for c, n in want["categories"].items()}
-    assert sum(1 for r in data.clearing if not r.cleared) == want["uncleared"]
+    assert sum(1 for r in data.clearing if r.found and not r.cleared) == want["uncleared"]
     assert len(data.clearing) == one("SELECT COUNT(*) FROM enterprises")
     assert sum(r.open for r in data.clearing) == want["open"]
     assert data.trend.months[-1] == MONTH and data.trend.months[0] == "2025-11"
@@ -115,13 +118,13 @@ def test_categories_clearing_and_trend_equal_direct_sql_counts(seeded):
         year, m = map(int, month.split("-"))
         last = date(year, m, 28 if m == 2 else 30 if m in (4, 6, 9, 11) else 31).isoformat()
         first = f"{month}-01"
-        assert found == expected(first, last, last)["found"], month
-        assert closed == expected(first, last, last)["closed"], month
+        assert found == expected(first, last, "2026-10-31")["found"], month
+        assert closed == expected(first, last, "2026-10-31")["closed"], month
 
 
 def test_current_month_counts_overdue_as_of_today_like_the_lifecycle(seeded):
     data = service.monthly_data("2026-11")  # today is 2026-11-15
-    assert data.overdue_total == db.session.scalar(select(func.count(Hazard.id)).where(lifecycle.overdue_clause()))
+    assert data.overdue_total == db.session.scalar(select(func.count(Hazard.id)).where(definitions.overdue_clause()))
     assert "数据截至 2026年11月15日" in data.remarks[0]
 
 

@@ -22,6 +22,26 @@ def seeded(app, runner, time_machine):
     return {u.username: u for u in db.session.scalars(select(User))}
 
 
+def submitted_day_sql():
+    """The park day (UTC+8) of ``submitted_at``, written by hand for each database."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return "date(submitted_at, '+8 hours')"
+    return "CAST(submitted_at + interval '8 hours' AS date)"
+
+
+def overdue_sql(on=":today"):
+    """Overdue (against the enterprise): waiting on it past the deadline, or handed in after it."""
+    return (f"(status IN ('open', 'rectifying') AND deadline < {on} OR status IN ('submitted', 'verified') "
+            f"AND {submitted_day_sql()} > deadline)")
+
+
+def backlog_sql(on=":today", days=5):
+    """The office's backlog: handed in more than ``days`` days before ``on`` and still waiting on the office."""
+    day = f"date({on}, '-{days} days')" if db.session.get_bind().dialect.name == "sqlite" else \
+        f"(CAST({on} AS date) - {days})"
+    return f"(status IN ('submitted', 'verified') AND {submitted_day_sql()} < {day})"
+
+
 def sql_count(where="1=1", **params):
     return db.session.execute(text(f"SELECT count(*) FROM hazards WHERE {where}"), params).scalar()
 

@@ -7,10 +7,9 @@ from safety_app import dashboard, reference
 from safety_app.extensions import db
 from safety_app.models import Enterprise
 
-from .conftest import sql_count
+from .conftest import backlog_sql, overdue_sql, sql_count
 
 OPEN = "status NOT IN ('closed', 'withdrawn')"
-OVERDUE = OPEN + " AND deadline < :today"
 MONTH = {"first": date(2026, 11, 1), "last": date(2026, 11, 30), "today": date(2026, 11, 20)}
 
 
@@ -20,7 +19,8 @@ def expected(scope=""):
     found_month = "found_on BETWEEN :first AND :last"
     return {
         "open": sql_count(OPEN + s),
-        "overdue": sql_count(OVERDUE + s, today=MONTH["today"]),
+        "overdue": sql_count(overdue_sql() + s, today=MONTH["today"]),
+        "backlog": sql_count(backlog_sql() + s, today=MONTH["today"]),
         "major_open": sql_count(OPEN + " AND level = 'major'" + s),
         "found_month": sql_count(found_month + s, **MONTH),
         "closed_month": sql_count("closed_on BETWEEN :first AND :last" + s, **MONTH),
@@ -75,10 +75,11 @@ def test_by_enterprise_rows_match_sql(seeded):
     for row in rows:
         e = f"enterprise_id = {row.id}"
         assert row.open == sql_count(OPEN + " AND " + e)
-        assert row.overdue == sql_count(OVERDUE + " AND " + e, today=MONTH["today"])
+        assert row.overdue == sql_count(overdue_sql() + " AND " + e, today=MONTH["today"])
         assert row.major == sql_count(OPEN + " AND level = 'major' AND " + e)
         oldest = db.session.execute(db.text(
-            f"SELECT min(deadline) FROM hazards WHERE {OVERDUE} AND {e}"), {"today": MONTH["today"]}).scalar()
+            f"SELECT min(deadline) FROM hazards WHERE status IN ('open', 'rectifying') AND deadline < :today "
+            f"AND {e}"), {"today": MONTH["today"]}).scalar()
         days = (MONTH["today"] - date.fromisoformat(str(oldest))).days if oldest else 0
         assert row.oldest_overdue_days == days
 
@@ -108,7 +109,7 @@ def test_trend_counts_found_and_closed_per_month_for_twelve_months(seeded):
         y, m = map(int, t["month"].split("-"))
         first = date(y, m, 1)
         nxt = date(y + (m == 12), m % 12 + 1, 1)
-        assert t["found"] == sql_count("found_on >= :a AND found_on < :b", a=first, b=nxt)
+        assert t["found"] == sql_count("found_on >= :a AND found_on < :b AND status <> 'withdrawn'", a=first, b=nxt)
         assert t["closed"] == sql_count("closed_on >= :a AND closed_on < :b", a=first, b=nxt)
 
 

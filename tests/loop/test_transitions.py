@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from safety_app import clock, lifecycle
+from safety_app.figures import definitions
 
 from .conftest import PLAN, acceptance, snapshot
 
@@ -264,8 +265,8 @@ def test_inspector_cannot_write_the_enterprises_measures(park):
 def test_overdue_days_count_from_the_day_after_the_deadline(park, time_machine):
     time_machine.move_to("2026-03-01 10:00 +08:00", tick=False)
     hazard = park.hazard(deadline=clock.today() + timedelta(days=2))
-    assert lifecycle.overdue_days(hazard) == 0
+    assert definitions.overdue_days(hazard) == 0
     time_machine.move_to("2026-03-03 23:00 +08:00", tick=False)
-    assert lifecycle.overdue_days(hazard) == 0
+    assert definitions.overdue_days(hazard) == 0
     time_machine.move_to("2026-03-06 00:30 +08:00", tick=False)
-    assert lifecycle.overdue_days(hazard) == 3
+    assert definitions.overdue_days(hazard) == 3

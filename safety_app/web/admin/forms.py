@@ -114,6 +114,8 @@ class SettingsForm(FlaskForm):
     statistics_reminder_days = IntegerField(
         _l("Remind enterprises and the office this many days before the statistics table is due"),
         validators=[Optional(), NumberRange(min=1, max=30)])
+    review_backlog_days = IntegerField(_l("Re-inspection overdue (office backlog) after this many days waiting"),
+                                       validators=[Optional(), NumberRange(min=1, max=365)])
     smtp_host = StringField(_l("SMTP server"), validators=[Optional(), Length(max=200), HOSTNAME])
     smtp_port = IntegerField(_l("SMTP port"), validators=[InputRequired(), NumberRange(min=1, max=65535)])
     smtp_tls = BooleanField(_l("Use STARTTLS"))
@@ -131,7 +133,8 @@ class SettingsForm(FlaskForm):
     token_max_days = IntegerField(_l("API tokens end this many days after issue at the latest"),
                                   validators=[Optional(), NumberRange(min=1, max=3650)])
 
-    KEYS = ("office_name", "park_name", "notice_prefix", "due_soon_days", "escalation_days", "smtp_host",
+    KEYS = ("office_name", "park_name", "notice_prefix", "due_soon_days", "escalation_days", "review_backlog_days",
+            "smtp_host",
             "smtp_port", "smtp_tls", "smtp_user", "smtp_password", "smtp_sender", "webhook_url",
             "webhook_allow_internal", "token_idle_days", "token_max_days")
 
@@ -160,7 +163,7 @@ class SettingsForm(FlaskForm):
             out["outbox_max_attempts"] = self.outbox_max_attempts.data
         if self.statistics_reminder_days.data is not None:  # left empty: keep the current value
             out["statistics_reminder_days"] = self.statistics_reminder_days.data
-        for key in ("token_idle_days", "token_max_days"):  # left empty: unchanged
+        for key in ("token_idle_days", "token_max_days", "review_backlog_days"):  # left empty: unchanged
             if out[key] is None:
                 del out[key]
         return out

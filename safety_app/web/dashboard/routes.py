@@ -62,7 +62,7 @@ def index():
     category_svg = _category_svg(tuple(_category_label(c.code) for c in categories),
                                  tuple(c.open for c in categories), _("Open hazards by category"))
     return render_template(
-        "dashboard/index.html", f=figures, links=figures.links(), sort=sort, trend_svg=trend_svg,
+        "dashboard/index.html", f=figures, links=figures.links(), rates=figures.rates(), sort=sort, trend_svg=trend_svg,
         category_svg=category_svg, category_label=_category_label, ledger=_ledger_href(),
         enterprise_links=dashboard.enterprise_links, category_links=dashboard.category_links,
     )

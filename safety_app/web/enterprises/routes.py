@@ -5,9 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import case, func, or_, select
 
-from ... import devices, lifecycle, major_regime, registry
+from ... import devices, major_regime, registry
 from ...clock import today
 from ...extensions import db
+from ...figures import definitions
 from ...models import FINAL_STATUSES, Enterprise, Hazard, User
 from ...permissions import can, get_visible, scope
 from ..paging import page_arg
@@ -59,7 +60,7 @@ def _hazard_counts(enterprise_ids):
         return {}
     stmt = scope(Hazard, current_user, select(
         Hazard.enterprise_id, func.count(Hazard.id),
-        func.sum(case((lifecycle.overdue_clause(), 1), else_=0)),
+        func.sum(case((definitions.overdue_clause(), 1), else_=0)),
     )).where(Hazard.enterprise_id.in_(enterprise_ids),
              Hazard.status.not_in([s.value for s in FINAL_STATUSES])).group_by(Hazard.enterprise_id)
     return {eid: (open_count, int(overdue or 0)) for eid, open_count, overdue in db.session.execute(stmt)}

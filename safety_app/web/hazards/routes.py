@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ... import lifecycle, major, uploads
 from ...clock import today
 from ...extensions import db
+from ...figures import definitions
 from ...models import (
     FINAL_STATUSES,
     Attachment,
@@ -86,7 +87,7 @@ def render_detail(hazard, status=200, *, bound=None, action_errors=None, upload_
         assessments=[a for a in hazard.attachments if a.kind == AttachmentKind.ASSESSMENT],
         major_basis=major.basis_label(hazard),
         pending=lifecycle.pending_extension(hazard),
-        overdue_days=lifecycle.overdue_days(hazard),
+        overdue_days=definitions.overdue_days(hazard),
         may_edit=may_edit,
         action_labels=lifecycle.ACTION_LABELS,
         today=today(),

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ... import criteria, lifecycle, reference, uploads
 from ...clock import today
 from ...extensions import db
+from ...figures import definitions
 from ...models import AttachmentKind, Enterprise, Hazard, Inspection, Role, User
 from ...permissions import scope
 from ..hazards.routes import load_or_404, require
@@ -109,7 +110,7 @@ def _render_detail(inspection, form=None, status=200):
                            criteria_list=criteria.clauses(criteria_set.code) if criteria_set else [],
                            criteria_open=any(k.startswith(prefix) for k in found)
                            or any(str(k).startswith(prefix) for k in inspection.checklist or []),
-                           overdue={h.id: lifecycle.overdue_days(h) for h in inspection.hazards}), status
+                           overdue={h.id: definitions.overdue_days(h) for h in inspection.hazards}), status
 
 
 @bp.route("/<int:inspection_id>")

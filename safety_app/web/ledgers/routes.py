@@ -6,8 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ... import exports, labels, lifecycle, queries, reference
+from ... import exports, labels, queries, reference
 from ...extensions import db
+from ...figures import definitions
 from ...models import Enterprise, Role, User
 from ...permissions import can, scope
 from . import bp
@@ -69,7 +70,7 @@ def _ledger(kind):
     status = 400 if filters.errors else 200
     return render_template(
         f"ledgers/{kind}.html", kind=kind, f=filters, page=page, enterprises=enterprises, inspectors=inspectors,
-        overdue_days=lifecycle.overdue_days, statuses=queries.STATUS_VALUES, row_labels=_Labels(),
+        overdue_days=definitions.overdue_days, statuses=queries.STATUS_VALUES, row_labels=_Labels(),
         sort_options=_sort_options(queries.MEASURE_SORTS if measures else queries.HAZARD_SORTS),
     ), status
 

@@ -2,8 +2,8 @@ from flask import redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select, text
 
-from ... import lifecycle
 from ...extensions import db
+from ...figures import definitions
 from ...models import FINAL_STATUSES, Hazard
 from ...permissions import scope
 from ..urls import safe_next
@@ -19,7 +19,7 @@ def index():
     open_stmt = scope(Hazard, current_user, select(func.count(Hazard.id))).where(
         Hazard.status.not_in([s.value for s in FINAL_STATUSES])
     )
-    overdue_stmt = scope(Hazard, current_user, select(func.count(Hazard.id))).where(lifecycle.overdue_clause())
+    overdue_stmt = scope(Hazard, current_user, select(func.count(Hazard.id))).where(definitions.overdue_clause())
     return render_template(
         "main/index.html", open_count=db.session.scalar(open_stmt), overdue_count=db.session.scalar(overdue_stmt)
     )

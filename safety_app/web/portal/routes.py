@@ -5,9 +5,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import case
 from sqlalchemy.orm import joinedload, selectinload
 
-from ... import lifecycle
 from ...clock import today
 from ...extensions import db
+from ...figures import definitions
 from ...models import FINAL_STATUSES, Hazard
 from ...permissions import scope
 from ..hazards.routes import require
@@ -23,7 +23,7 @@ def tasks():
     stmt = scope(Hazard, current_user)
     if not show_all:
         stmt = stmt.where(Hazard.status.not_in([s.value for s in FINAL_STATUSES]))
-    overdue_first = case((lifecycle.overdue_clause(), 0), else_=1)
+    overdue_first = case((definitions.overdue_clause(), 0), else_=1)
     rows = db.session.execute(
         stmt.options(selectinload(Hazard.measures), joinedload(Hazard.plan),
                      selectinload(Hazard.extension_requests))
@@ -31,7 +31,7 @@ def tasks():
         .limit(500)
     ).scalars().all()
     on = today()
-    tasks = [(h, lifecycle.overdue_days(h, on), next_step(h)) for h in rows]
+    tasks = [(h, definitions.overdue_days(h, on), next_step(h)) for h in rows]
     return render_template("portal/tasks.html", tasks=tasks, show_all=show_all,
                            overdue_count=sum(1 for _h, d, _s in tasks if d))
 

@@ -1,0 +1,90 @@
+"""Aggregates shared by the dashboard, the reports and the statistics table, as of any park day."""
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import case, func, select
+
+from ..extensions import db
+from ..models import Enterprise, Hazard, Inspection
+from . import definitions as d
+from .history import columns_of, end_of_day_utc, enterprise_registered_by, hazards_as_of
+
+
+def count_if(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def add_months(day: date, n: int) -> date:
+    """First day of the month ``n`` months after ``day``'s month."""
+    index = day.year * 12 + day.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def inspections_by(day: date, *where):
+    """SQL: inspections held by ``day`` and recorded by its end (as of that day)."""
+    return select(Inspection.enterprise_id).where(
+        Inspection.inspected_on <= day, Inspection.created_at < end_of_day_utc(day), *where)
+
+
+@dataclass
+class Clearing:
+    """清零 as of a day: each enterprise registered by then falls in exactly one group."""
+
+    day: date
+    cleared: list = field(default_factory=list)  # [(id, name)]: had live hazards, none open
+    not_cleared: list = field(default_factory=list)  # [(id, name)]: some open
+    inspected_no_hazard: list = field(default_factory=list)  # inspected, no live hazard found
+    not_inspected: list = field(default_factory=list)  # 尚未检查: no inspection and no live hazard
+
+    @property
+    def with_hazards(self) -> int:
+        return len(self.cleared) + len(self.not_cleared)
+
+    def rate(self) -> d.Rate:
+        return d.rate(len(self.cleared), self.with_hazards, d.RATE_CLEARED)
+
+
+def clearing(day: date, enterprise_id: int | None = None) -> Clearing:
+    """Which enterprises are cleared to zero on ``day`` (see ``definitions``), as of that day."""
+    own = () if enterprise_id is None else (Hazard.enterprise_id == enterprise_id,)
+    h = hazards_as_of(day, *own)
+    c = columns_of(h)
+    counts = {row.enterprise_id: (int(row.live), int(row.open)) for row in db.session.execute(
+        select(c.enterprise_id, count_if(d.live(c)).label("live"), count_if(d.is_open(c)).label("open"))
+        .group_by(c.enterprise_id))}
+    inspected = set(db.session.scalars(inspections_by(
+        day, *(() if enterprise_id is None else (Inspection.enterprise_id == enterprise_id,))).distinct()))
+    result = Clearing(day)
+    names = select(Enterprise.id, Enterprise.name).where(enterprise_registered_by(day, set(counts) | inspected))
+    if enterprise_id is not None:
+        names = names.where(Enterprise.id == enterprise_id)
+    for ident, name in db.session.execute(names.order_by(Enterprise.name, Enterprise.id)):
+        live, open_ = counts.get(ident, (0, 0))
+        if open_:
+            result.not_cleared.append((ident, name))
+        elif live:
+            result.cleared.append((ident, name))
+        elif ident in inspected:
+            result.inspected_no_hazard.append((ident, name))
+        else:
+            result.not_inspected.append((ident, name))
+    return result
+
+
+def trend(day: date, months: int = 12, *where) -> list[dict]:
+    """Live hazards found, and closed out, in each of the ``months`` park months ending with
+    ``day``'s month, as of ``day`` (withdrawn ones never count). ``where``: conditions on Hazard."""
+    first = add_months(day.replace(day=1), -(months - 1))
+    counts = {f"{add_months(first, i):%Y-%m}": {"found": 0, "closed": 0} for i in range(months)}
+    # Found: hazards found in the window (as of the day, live); closed: closed out in the window.
+    found_sub = hazards_as_of(day, Hazard.found_on >= first, *where)
+    fc = columns_of(found_sub)
+    for found_on, n in db.session.execute(
+            select(fc.found_on, func.count()).where(d.live(fc)).group_by(fc.found_on)):
+        counts[f"{found_on:%Y-%m}"]["found"] += n
+    closed_sub = hazards_as_of(day, Hazard.closed_on >= first, Hazard.closed_on <= day, *where)
+    cc = columns_of(closed_sub)
+    for closed_on, n in db.session.execute(
+            select(cc.closed_on, func.count()).where(cc.closed_on.is_not(None)).group_by(cc.closed_on)):
+        counts[f"{closed_on:%Y-%m}"]["closed"] += n
+    return [{"month": month, **values} for month, values in counts.items()]
