@@ -77,3 +77,28 @@ def test_runnable_from_the_command_line_for_a_given_day(runner, park, at):
     again = runner.invoke(args=["jobs", "run", JOB, "--today", "2027-01-11"])
     assert "already done" in again.output
     assert len(notified(park.user_a, kind="statistics_due")) == 1
+
+
+def test_the_scheduler_runs_it_once_per_due_date_and_catches_up_after_an_outage(app, park, at):
+    from safety_app.extensions import db
+    from safety_app.jobs.scheduler import Scheduler
+    from safety_app.models import JobRun
+
+    def tick(name):
+        scheduler = Scheduler(app, holder=name, tick_seconds=3600)
+        try:
+            scheduler.tick()
+        finally:
+            scheduler.shutdown()
+
+    at("2027-01-05 09:30")
+    tick("first")  # the window of 15 January is not open yet: 15 October is past, nothing is sent
+    at("2027-01-13 09:30")  # the scheduler was down from 6 to 12 January
+    tick("back")
+    at("2027-01-14 09:30")
+    tick("again")
+    keys = db.session.execute(db.select(JobRun.period_key, JobRun.outcome).where(JobRun.job == JOB)
+                              .order_by(JobRun.period_key)).all()
+    assert [tuple(k) for k in keys] == [("2026-10-15", "success"), ("2027-01-15", "success")]
+    assert len(notified(park.user_a, kind="statistics_due")) == 1
+    assert len(notified(park.admin, kind="statistics_due")) == 1
