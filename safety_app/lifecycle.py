@@ -537,7 +537,10 @@ def save_plan(hazard, actor, *, version=None, **elements):
         setattr(plan, name, value)
     plan.updated_by_id = actor.id
     db.session.add(plan)
-    _commit_with_event(hazard, actor, "plan", data={"complete": plan.is_complete})
+    # Which elements were filled in is kept in the event: the statistics table counts the
+    # 五落实 of a plan as it was at a period's end (figures/statistics.py).
+    filled = [name for name in GovernancePlan.ELEMENTS if (getattr(plan, name) or "").strip()]
+    _commit_with_event(hazard, actor, "plan", data={"complete": plan.is_complete, "filled": filled})
     return plan
 
 

@@ -67,6 +67,7 @@ class StatisticsTable:
     enterprise_name: str | None  # None: the park table; otherwise the enterprise's own version
     enterprises_in_scope: int  # 排查单位数's denominator: enterprises registered by as_of
     enterprises_inspected: int  # 排查单位数
+    enterprises_inspected_ytd: int = 0  # 排查单位数 over the year to date
     rows: list[Row] = field(default_factory=list)
     totals: Row | None = None
     signed_by: str = ""  # the enterprise version: its principal (主要负责人)

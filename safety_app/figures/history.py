@@ -88,11 +88,12 @@ def current_columns() -> Columns:
                    Hazard.deadline, Hazard.found_on, Hazard.closed_on, park_date(Hazard.submitted_at))
 
 
-def hazards_as_of(day: date, *where):
+def hazards_as_of(day: date, *where, name: str = "hazards_as_of"):
     """A subquery with one row per hazard that existed at the end of park ``day``:
     id, enterprise_id, category, level, status, deadline, found_on, closed_on,
     submitted_on, as they were then. ``where``: extra conditions on ``Hazard``
-    (e.g. one enterprise), applied before the reconstruction.
+    (e.g. one enterprise), applied before the reconstruction; ``name``: the subquery's
+    name (two days in one query need two names).
     """
     h = Hazard.__table__
     if is_current(day):
@@ -101,7 +102,7 @@ def hazards_as_of(day: date, *where):
                        c.level.label("level"), c.status.label("status"), c.deadline.label("deadline"),
                        c.found_on.label("found_on"), c.closed_on.label("closed_on"),
                        c.submitted_on.label("submitted_on"))
-                .where(Hazard.found_on <= day, *where).subquery("hazards_as_of"))
+                .where(Hazard.found_on <= day, *where).subquery(name))
     cut = end_of_day_utc(day)
     e = Event.__table__
     previous_deadline = e.c.data[DEADLINE_KEY].as_string()
@@ -132,7 +133,7 @@ def hazards_as_of(day: date, *where):
                          .outerjoin(ed, ed.c.seq == later.c.deadline_seq)
                          .outerjoin(el, el.c.seq == later.c.level_seq))
             .where(h.c.created_at < cut, h.c.found_on <= day, *where)
-            .subquery("hazards_as_of"))
+            .subquery(name))
 
 
 def columns_of(subquery) -> Columns:
