@@ -143,7 +143,10 @@ def statistics_story(data: StatisticsTable, st: Styles) -> list:
     blocks = [(f"本期：{label}（{cn_date(data.start)}至{cn_date(_span_end(data))}）", "period")]
     if data.kind == "quarterly":
         year_start = date(data.start.year, 1, 1)
-        blocks.append((f"本年累计：{cn_date(year_start)}至{cn_date(_span_end(data))}", "year_to_date"))
+        caption = f"本年累计：{cn_date(year_start)}至{cn_date(_span_end(data))}"
+        if data.enterprise_name is None:
+            caption += f"　　排查单位数：{data.enterprises_inspected_ytd} 家"
+        blocks.append((caption, "year_to_date"))
     for n, (caption, attribute) in enumerate(blocks):
         if n:
             story += [Spacer(1, 3 * mm), CondPageBreak(40 * mm)]

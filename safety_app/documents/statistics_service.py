@@ -17,6 +17,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from ..clock import today
+from ..figures.statistics import statistics_table
 from ..models import DocumentKind, Enterprise, User
 from .errors import DocumentError
 from .service import _existing, _report_record
@@ -51,8 +52,6 @@ def statistics_data(kind: str, period: str, enterprise: Enterprise | None = None
                     signed_by: str = "") -> StatisticsTable:
     """The table's figures for the park or one enterprise; the enterprise version is signed by ``signed_by``
     (default: the enterprise's legal representative as registered)."""
-    from ..figures.statistics import statistics_table
-
     period_bounds(kind, period)
     table = statistics_table(kind, period, enterprise)
     if enterprise is not None:

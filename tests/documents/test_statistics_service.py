@@ -28,6 +28,7 @@ def test_the_park_quarterly_pdf_prints_the_figures_totals(seeded, pdf_text):
     assert "合计" + _cells(expected.totals.period) in text
     assert "合计" + _cells(expected.totals.year_to_date) in text
     assert f"排查单位数：{expected.enterprises_inspected}家（在册企业{expected.enterprises_in_scope}家）" in text
+    assert f"排查单位数：{expected.enterprises_inspected_ytd}家" in text.split("本年累计")[1]
     assert all("".join(row.name.split()) in text for row in expected.rows)
     assert "截至" not in text.split("注：")[0]  # a closed quarter
 
