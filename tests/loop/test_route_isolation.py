@@ -108,7 +108,7 @@ ROUTES = {
     "reports.build": (IN_BODY, _no_values, lambda f: {"data": {"enterprise": str(f.enterprise)}}),
     # an enterprise's own statistics table: another enterprise's id answers 404 before the form is read
     "reports.build_enterprise_statistics": (FOREIGN, lambda f: {"enterprise_id": f.enterprise},
-                                            lambda f: {"data": {"kind": "quarterly", "period": "2026Q9"}}),
+                                            lambda f: {"data": {"kind": "quarterly", "period": "2026Q1"}}),
     "reports.download": (FOREIGN, lambda f: {"document_id": f.document}, None),
     "reports.issue_hazard_notice": (ROLE, lambda f: {"hazard_id": f.hazard}, None),
     "reports.issue_inspection_notice": (ROLE, lambda f: {"inspection_id": f.inspection}, None),
