@@ -21,7 +21,7 @@ from ..figures.statistics import statistics_table
 from ..models import DocumentKind, Enterprise, User
 from .errors import DocumentError
 from .service import _existing, _report_record
-from .statistics import TITLE, build_statistics_table, parse_period, period_label
+from .statistics import build_statistics_table, parse_period
 from .statistics_data import StatisticsTable
 
 KINDS = (DocumentKind.QUARTERLY.value, DocumentKind.ANNUAL.value)
@@ -75,7 +75,3 @@ def build_statistics(kind: str, period: str, enterprise: Enterprise | None = Non
                           lambda: statistics_data(kind, period, enterprise, signed_by=signed_by),
                           build_statistics_table)
 
-
-def download_name(kind: str, period: str, scope_name: str) -> str:
-    """The file name of a statistics table (without the version suffix)."""
-    return f"{scope_name}{period_label(kind, period)}{TITLE}"

@@ -129,4 +129,4 @@ def test_staff_build_the_annual_park_table_from_the_reports_page(client, seeded)
     document = db.session.query(Document).one()
     assert (document.kind, document.period, document.enterprise_id) == ("annual", "2026", None)
     listed = client.get("/reports/").get_data(as_text=True)
-    assert "年度隐患排查治理情况统计表" in listed
+    assert "隐患排查治理年度统计表" in listed
