@@ -15,6 +15,7 @@ from .enums import (
     OutboxStatus,
     Role,
 )
+from .findings import FindingResult, ReinspectionFinding, finding_inspectors
 from .hazards import (
     Attachment,
     ExtensionRequest,
@@ -31,7 +32,7 @@ from .people import Enterprise, User
 from .system import ApiToken, JobRun, LoginAttempt, SchedulerLease, Setting, UserSession
 
 __all__ = [
-    "FINAL_STATUSES", "ApiToken", "Attachment", "AttachmentKind", "AuditHead", "Counter", "CriteriaSet", "Criterion",
+    "FINAL_STATUSES", "ApiToken", "FindingResult", "ReinspectionFinding", "finding_inspectors", "Attachment", "AttachmentKind", "AuditHead", "Counter", "CriteriaSet", "Criterion",
     "Document", "DocumentKind", "Enterprise", "Event", "ExtensionRequest", "ExtensionStatus",
     "GovernancePlan", "Hazard", "HazardLevel", "HazardStatus", "Inspection", "JobFailure",
     "JobOutcome", "JobRun", "LoginAttempt", "MajorHazardInstallation", "Measure", "Notification",

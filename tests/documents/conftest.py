@@ -268,7 +268,8 @@ def rectify(park):
         lifecycle.apply(hazard, "submit", user, version=hazard.version, note="已加装可燃气体报警仪")
         if to == "submitted":
             return hazard
-        lifecycle.apply(hazard, "verify", park.inspector2, version=hazard.version)
+        lifecycle.apply(hazard, "verify", park.inspector2, version=hazard.version,
+                        opinion="现场复查，报警仪已安装并投用", inspectors=[park.inspector2, park.inspector])
         return hazard
 
     return run

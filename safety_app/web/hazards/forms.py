@@ -1,20 +1,25 @@
 """Forms of the hazard page. Each carries the hazard version the user saw."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_login import current_user
+from sqlalchemy import select
 from wtforms import (
     DateField,
     DecimalField,
     HiddenField,
     MultipleFileField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ... import labels, reference
 from ...lifecycle import MAX_TEXT
-from ...models import HazardLevel
+from ...extensions import db
+from ...models import HazardLevel, Role, User
 from ...validation import DateInWindow
 
 
@@ -33,6 +38,46 @@ class ReasonForm(VersionedForm):
 
 class CommentForm(VersionedForm):
     comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=MAX_TEXT)])
+
+
+class InspectorsPresentField(SelectMultipleField):
+    """Checkboxes of the active staff; values are user ids (the current user ticked on a fresh form)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, label=_l("Inspectors present"), **kwargs):
+        kwargs.setdefault("coerce", int)
+        kwargs.setdefault("validators", [DataRequired(message=_l("Name at least one inspector who was present."))])
+        super().__init__(label, **kwargs)
+
+    def load_choices(self, fresh):
+        staff = db.session.scalars(select(User).where(
+            User.active.is_(True), User.role.in_((Role.INSPECTOR.value, Role.ADMIN.value)))
+            .order_by(User.display_name, User.username))
+        self.choices = [(u.id, u.name) for u in staff]
+        if fresh:
+            self.data = [current_user.id]
+
+
+class FindingForm(VersionedForm):
+    """A re-inspection finding: the result is the button (verify 合格, reject 不合格)."""
+
+    reinspected_on = DateField(_l("Date of the re-inspection"), validators=[InputRequired(), DateInWindow()])
+    inspectors = InspectorsPresentField()
+
+
+class VerifyForm(FindingForm):
+    summary = _l("Verify: passed (合格)")
+    opinion = TextAreaField(_l("Re-inspection opinion"), validators=[DataRequired(), Length(max=MAX_TEXT)],
+                            description=_l("What you found on site; printed on the re-inspection opinion."))
+
+
+class RejectForm(FindingForm):
+    summary = _l("Reject: failed (不合格)")
+    reason = TextAreaField(_l("Re-inspection opinion (what is still wrong)"),
+                           validators=[DataRequired(), Length(max=MAX_TEXT)],
+                           description=_l("The enterprise sees it; printed on the re-inspection opinion."))
 
 
 class ExtensionForm(VersionedForm):
@@ -117,8 +162,10 @@ def prepare_form(form, hazard, fresh):
         form.suspension_id.choices = [
             (s.id, f"{kinds.get(s.kind, s.kind)} · {s.area} · {s.starts_on.isoformat()}")
             for s in hazard.suspensions if s.ends_on is None]
+    if isinstance(form, FindingForm):
+        form.inspectors.load_choices(fresh)
     if fresh:
-        for name in ("listed_on", "lifted_on", "starts_on", "ends_on"):
+        for name in ("reinspected_on", "listed_on", "lifted_on", "starts_on", "ends_on"):
             if name in form._fields and not (isinstance(form, SuspensionForm) and name == "ends_on"):
                 form[name].data = today()
 
@@ -126,8 +173,8 @@ def prepare_form(form, hazard, fresh):
 ACTION_FORMS = {
     "acknowledge": VersionedForm,
     "submit": SubmitForm,
-    "reject": ReasonForm,
-    "verify": CommentForm,
+    "reject": RejectForm,
+    "verify": VerifyForm,
     "close": AcceptanceForm,
     "reclassify": ReclassifyMajorForm,
     "withdraw": ReasonForm,

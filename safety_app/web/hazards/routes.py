@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ... import lifecycle, major, uploads
+from ... import findings, lifecycle, major, uploads
 from ...clock import today
 from ...extensions import db
 from ...models import (
@@ -19,6 +19,7 @@ from ...models import (
     Hazard,
     HazardStatus,
     Measure,
+    ReinspectionFinding,
     Role,
 )
 from ...permissions import can, get_visible, scope
@@ -45,6 +46,8 @@ def _hazard(hazard_id):
         joinedload(Hazard.plan), selectinload(Hazard.measures), selectinload(Hazard.attachments),
         joinedload(Hazard.supervision), selectinload(Hazard.suspensions),
         selectinload(Hazard.extension_requests).joinedload(ExtensionRequest.requested_by),
+        selectinload(Hazard.findings).selectinload(ReinspectionFinding.inspectors),
+        selectinload(Hazard.findings).joinedload(ReinspectionFinding.recorded_by),
     ))
 
 
@@ -89,6 +92,7 @@ def render_detail(hazard, status=200, *, bound=None, action_errors=None, upload_
         overdue_days=lifecycle.overdue_days(hazard),
         may_edit=may_edit,
         action_labels=lifecycle.ACTION_LABELS,
+        finding_labels=findings.RESULT_LABELS,
         today=today(),
     ), status
 
