@@ -14,7 +14,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 
 from ... import labels, reference
 from ...lifecycle import MAX_TEXT
@@ -40,6 +40,17 @@ class CommentForm(VersionedForm):
     comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=MAX_TEXT)])
 
 
+class AtLeastOne:
+    """A multiple choice needs one ticked box (no ``required`` flag: that would demand every box)."""
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if not field.data:
+            raise StopValidation(self.message)
+
+
 class InspectorsPresentField(SelectMultipleField):
     """Checkboxes of the active staff; values are user ids (the current user ticked on a fresh form)."""
 
@@ -48,7 +59,7 @@ class InspectorsPresentField(SelectMultipleField):
 
     def __init__(self, label=_l("Inspectors present"), **kwargs):
         kwargs.setdefault("coerce", int)
-        kwargs.setdefault("validators", [DataRequired(message=_l("Name at least one inspector who was present."))])
+        kwargs.setdefault("validators", [AtLeastOne(_l("Name at least one inspector who was present."))])
         super().__init__(label, **kwargs)
 
     def load_choices(self, fresh):

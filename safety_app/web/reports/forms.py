@@ -8,6 +8,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...documents.service import DocumentError, month_as_of, quarter_as_of
 from ...validation import date_out_of_window
+from ..hazards.forms import AtLeastOne
 from ..officers_field import OfficersField
 
 KINDS = [("monthly", _l("Monthly safety report")), ("quarterly", _l("Quarterly statistics table"))]
@@ -58,7 +59,7 @@ class OpinionForm(ActionForm):
     items = SelectMultipleField(
         _l("Items on the opinion"), coerce=int, validate_choice=False,
         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
-        validators=[DataRequired(message=_l("Choose at least one item with a re-inspection finding."))])
+        validators=[AtLeastOne(_l("Choose at least one item with a re-inspection finding."))])
     officers = OfficersField()
     quote_notes = BooleanField(_l("Quote the enterprise's account, labelled 企业整改情况"))
     submit = SubmitField(_l("Issue the re-inspection opinion"))
