@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer, TableStyle
+from reportlab.platypus import KeepTogether, Spacer, TableStyle
 
 from .atomic import WrittenFile
 from .common import Inspector, as_inspectors, heading_block, issuer_block, receipt_block
@@ -89,27 +89,28 @@ def opinion_story(data: OpinionData, st: Styles) -> list:
     story = heading_block(data.office_name, TITLE, data.number, st)
     story += [
         para(f"{data.enterprise_name}：", st.body),
-        para(f"本机关对你单位《责令限期整改指令书》（{data.notice_number}）所列问题的整改情况"
+        para(f"本机关对你单位《责令限期整改指令书》{data.notice_number}所列问题的整改情况"
              f"进行了现场复查，复查意见如下：", st.body_indent),
     ]
     for n, item in enumerate(data.items, 1):
         story += [_item_table(n, item, st), Spacer(1, 2 * mm)]
-    story += [Spacer(1, 1 * mm), para(_conclusion(data), st.body_indent), Spacer(1, 3 * mm)]
     if data.acceptances:
         story += [para("重大事故隐患验收销号情况：", st.body_indent), _acceptance_table(data, st),
                   Spacer(1, 3 * mm)]
-    story += officers_block(data.officers, st)
-    story += receipt_block(st)
-    story.append(Spacer(1, 4 * mm))
-    story.append(issuer_block(data.office_name, data.issued_on, st))
+    # The conclusion, the signatures, the receipt and the office with its seal and date stay on one
+    # page: the signature block never stands alone.
+    story.append(KeepTogether([
+        Spacer(1, 1 * mm), para(_conclusion(data), st.body_indent), Spacer(1, 3 * mm),
+        *officers_block(data.officers, st), *receipt_block(st), Spacer(1, 4 * mm),
+        issuer_block(data.office_name, data.issued_on, st)]))
     return story
 
 
 def _item_table(n: int, item: OpinionItem, st: Styles):
     """One item: its code and title, then the finding, label on the left."""
-    label_width = 28 * mm
+    label_width = 24 * mm
     rows = [
-        [para(f"{n}．{item.code}", st.cell), para(item.title, st.cell)],
+        [para(f"第{n}项", st.cell), para(f"{item.code}　{item.title}", st.cell)],
         [para("复查结果", st.cell), para(item.result, st.cell)],
         [para("复查日期", st.cell), para(cn_date(item.reinspected_on), st.cell)],
         [para("复查人员", st.cell), para(item.inspectors, st.cell)],
@@ -117,7 +118,8 @@ def _item_table(n: int, item: OpinionItem, st: Styles):
     ]
     if item.enterprise_note:
         rows.append([para(NOTE_LABEL, st.cell), para(item.enterprise_note, st.cell)])
-    table = splittable_table(rows, colWidths=[label_width, frame_width() - label_width])
+    # Split over a page, the item's code and title row is repeated on top of its continuation.
+    table = splittable_table(rows, colWidths=[label_width, frame_width() - label_width], repeatRows=1)
     cmds = grid_style(st.font, header_rows=1, stripes=False)  # the code and title row shaded
     cmds.append(("VALIGN", (0, 0), (-1, -1), "TOP"))
     table.setStyle(TableStyle(cmds))
