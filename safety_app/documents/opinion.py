@@ -110,7 +110,8 @@ def _item_table(n: int, item: OpinionItem, st: Styles):
     """One item: its code and title, then the finding, label on the left."""
     label_width = 24 * mm
     rows = [
-        [para(f"第{n}项", st.cell), para(f"{item.code}　{item.title}", st.cell)],
+        [para(f"第{n}项", st.cell), para(item.code, st.cell)],  # short: repeated on a continuation page
+        [para("隐患", st.cell), para(item.title, st.cell)],
         [para("复查结果", st.cell), para(item.result, st.cell)],
         [para("复查日期", st.cell), para(cn_date(item.reinspected_on), st.cell)],
         [para("复查人员", st.cell), para(item.inspectors, st.cell)],
