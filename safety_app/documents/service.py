@@ -411,9 +411,13 @@ def _submitted_notes(chosen: Sequence[OpinionCandidate]) -> dict[int, str]:
     answered = {c.hazard.id: c.finding.event.seq for c in chosen}
     notes: dict[int, str] = {}
     for hazard_id, seq, comment in rows:
-        if seq < answered[hazard_id]:
-            notes[hazard_id] = comment or ""
-    return notes
+        if seq < answered[hazard_id] and comment:
+            notes[hazard_id] = comment
+    for c in chosen:  # a submission recorded without its note in the event: the note it left on the hazard
+        submitted = c.hazard.submitted_at
+        if c.hazard.id not in notes and submitted is not None and submitted <= c.finding.created_at:
+            notes[c.hazard.id] = c.hazard.rectification_note or ""
+    return {k: v for k, v in notes.items() if v}
 
 
 def _opinion_items(chosen: Sequence[OpinionCandidate], quote_notes: bool) -> list[OpinionItem]:

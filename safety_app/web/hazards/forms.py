@@ -59,6 +59,7 @@ class InspectorsPresentField(SelectMultipleField):
 
     def __init__(self, label=_l("Inspectors present"), **kwargs):
         kwargs.setdefault("coerce", int)
+        kwargs.setdefault("render_kw", {"class": "choices"})
         kwargs.setdefault("validators", [AtLeastOne(_l("Name at least one inspector who was present."))])
         super().__init__(label, **kwargs)
 
@@ -80,7 +81,7 @@ class FindingForm(VersionedForm):
 
 class VerifyForm(FindingForm):
     summary = _l("Verify: passed (合格)")
-    opinion = TextAreaField(_l("Re-inspection opinion"), validators=[DataRequired(), Length(max=MAX_TEXT)],
+    opinion = TextAreaField(_l("Opinion of the re-inspection"), validators=[DataRequired(), Length(max=MAX_TEXT)],
                             description=_l("What you found on site; printed on the re-inspection opinion."))
 
 

@@ -60,6 +60,6 @@ class OpinionForm(ActionForm):
         _l("Items on the opinion"), coerce=int, validate_choice=False,
         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
         validators=[AtLeastOne(_l("Choose at least one item with a re-inspection finding."))])
-    officers = OfficersField()
+    officers = OfficersField(render_kw={"class": "choices"})
     quote_notes = BooleanField(_l("Quote the enterprise's account, labelled 企业整改情况"))
     submit = SubmitField(_l("Issue the re-inspection opinion"))
