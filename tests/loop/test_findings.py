@@ -125,3 +125,17 @@ def test_the_verify_form_refuses_a_date_before_the_submission(client, park, driv
         "verify-reinspected_on": (clock.today() - timedelta(days=3)).isoformat()})
     assert response.status_code == 422 and "复查日期不能早于企业提交复查的日期" in response.get_data(as_text=True)
     assert _findings() == 0
+
+
+def test_the_queue_records_a_finding_for_each_submitted_hazard(client, park, drive, login_as):
+    first, second = drive.hazard_in("submitted"), drive.hazard_in("submitted")
+    login_as(park.inspector)
+    page = client.get("/hazards/queue").get_data(as_text=True)
+    for hazard in (first, second):
+        for action in ("verify", "reject"):
+            assert f'action="/hazards/{hazard.id}/actions/{action}"' in page
+    response = client.post(f"/hazards/{second.id}/actions/reject", data={
+        "reject-version": second.version, "reject-reinspected_on": clock.today().isoformat(),
+        "reject-inspectors": [park.inspector.id], "reject-reason": "仍有渗漏"})
+    assert response.status_code == 302
+    assert [f.result for f in second.findings] == ["failed"] and first.findings == []

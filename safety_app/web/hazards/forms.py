@@ -63,13 +63,29 @@ class InspectorsPresentField(SelectMultipleField):
         kwargs.setdefault("validators", [AtLeastOne(_l("Name at least one inspector who was present."))])
         super().__init__(label, **kwargs)
 
-    def load_choices(self, fresh):
-        staff = db.session.scalars(select(User).where(
-            User.active.is_(True), User.role.in_((Role.INSPECTOR.value, Role.ADMIN.value)))
-            .order_by(User.display_name, User.username))
-        self.choices = [(u.id, u.name) for u in staff]
+    def load_choices(self, fresh, choices=None):
+        self.choices = staff_choices() if choices is None else choices
         if fresh:
             self.data = [current_user.id]
+
+
+def staff_choices():
+    """(id, name) of the active inspectors and administrators."""
+    staff = db.session.scalars(select(User).where(
+        User.active.is_(True), User.role.in_((Role.INSPECTOR.value, Role.ADMIN.value)))
+        .order_by(User.display_name, User.username))
+    return [(u.id, u.name) for u in staff]
+
+
+def fresh_finding_form(action, hazard, choices):
+    """An empty verify / reject form for ``hazard`` (the re-inspection queue shows one per hazard)."""
+    from ...clock import today
+
+    form = ACTION_FORMS[action](prefix=action, formdata=None)
+    form.version.data = hazard.version
+    form.reinspected_on.data = today()
+    form.inspectors.load_choices(True, choices)
+    return form
 
 
 class FindingForm(VersionedForm):

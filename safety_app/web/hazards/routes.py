@@ -24,7 +24,17 @@ from ...models import (
 )
 from ...permissions import can, get_visible, scope
 from . import bp
-from .forms import ACTION_FORMS, MeasureForm, PlanForm, UploadForm, action_data, form_class, prepare_form
+from .forms import (
+    ACTION_FORMS,
+    MeasureForm,
+    PlanForm,
+    UploadForm,
+    action_data,
+    form_class,
+    fresh_finding_form,
+    prepare_form,
+    staff_choices,
+)
 
 
 def load_or_404(model, ident, options=()):
@@ -317,4 +327,13 @@ def queue():
             .options(joinedload(ExtensionRequest.hazard).joinedload(Hazard.enterprise))
             .order_by(ExtensionRequest.created_at, ExtensionRequest.id)
         ).scalars().all()
-    return render_template("hazards/queue.html", submitted=submitted, verified=verified, extensions=extensions)
+    # The re-inspection can be recorded right here: verify (合格) or reject (不合格), date, who was there.
+    # (Staff may do both on every submitted hazard they see; the core checks again on submit.)
+    finding_forms = {}
+    if current_user.role in lifecycle.TRANSITIONS["verify"].roles:
+        staff = staff_choices()  # one query for the whole list
+        for hazard in submitted:
+            finding_forms[hazard.id] = {action: fresh_finding_form(action, hazard, staff)
+                                        for action in ("verify", "reject")}
+    return render_template("hazards/queue.html", submitted=submitted, verified=verified, extensions=extensions,
+                           finding_forms=finding_forms, action_labels=lifecycle.ACTION_LABELS)
