@@ -11,7 +11,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import audit, criteria, major, major_regime, notifications, reference, sequences, validation
+from . import audit, criteria, findings, major, major_regime, notifications, reference, sequences, validation
 from .clock import today, utcnow
 from .extensions import db
 from .lifecycle_errors import Invalid, LifecycleError, NotAllowed, StaleVersion, WrongState
@@ -51,9 +51,12 @@ ADMIN = frozenset({Role.ADMIN})
 TRANSITIONS = {
     "acknowledge": Transition(ENTERPRISE, frozenset({S.OPEN}), S.RECTIFYING),
     "submit": Transition(ENTERPRISE, frozenset({S.RECTIFYING}), S.SUBMITTED, ("note",)),
+    # A re-inspection records a finding (findings.py): reject a 不合格 one whose opinion is the
+    # reason, verify a 合格 one with its opinion; both also take the date of the re-inspection
+    # (``reinspected_on``, default today) and the inspectors present (``inspectors``, default the actor).
     "reject": Transition(STAFF, frozenset({S.SUBMITTED}), S.RECTIFYING, ("reason",)),
     # A general hazard is closed on verification; a major one waits for the admin.
-    "verify": Transition(STAFF, frozenset({S.SUBMITTED}), S.CLOSED),
+    "verify": Transition(STAFF, frozenset({S.SUBMITTED}), S.CLOSED, ("opinion",)),
     # 验收销号: the admin's acceptance of a verified major hazard.
     "close": Transition(ADMIN, frozenset({S.VERIFIED}), S.CLOSED,
                         ("acceptance_opinion", "accepted_on", "accepted_by")),
@@ -177,7 +180,7 @@ def _text(data, name):
 
 def _check_data(hazard, action, data):
     for name in TRANSITIONS[action].requires:
-        if name not in ("note", "reason"):  # dates and the major-hazard data: checked below
+        if name not in ("note", "reason") or action in findings.ACTIONS:  # checked below / by findings
             continue
         if not _text(data, name):
             label = {"note": _l("A description of the rectification is required."),
@@ -250,9 +253,12 @@ def apply(hazard, action, actor, *, version, **data):
         _check_state(hazard, action, transition)
         _check_data(hazard, action, data)
         regime_values = _check_regime_data(hazard, action, data)
+        finding = findings.check(hazard, action, actor, data) if action in findings.ACTIONS else None
         from_status = hazard.status
         event_data = {}
         comment = _text(data, "reason") or _text(data, "comment")
+        if finding is not None:
+            comment, event_data = finding.opinion, {"finding": finding.event_data()}
         if action in MAJOR_REGIME_ACTIONS:
             comment, event_data = major_regime.apply(hazard, action, actor, regime_values)
         elif action == "submit":
@@ -295,6 +301,8 @@ def apply(hazard, action, actor, *, version, **data):
             action=action, actor=actor, hazard_id=hazard.id, from_status=from_status,
             to_status=to_status, comment=comment, data=event_data,
         )
+        if finding is not None:
+            findings.record(hazard, actor, finding, event)
         if action == "reclassify" and hazard.level == HazardLevel.MAJOR:
             _became_major(hazard, actor)
         else:

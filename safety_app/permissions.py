@@ -237,6 +237,7 @@ ROUTE_POLICIES = {
     "reports.issue_hazard_notice": _role("document.issue", scoped=True),
     "reports.issue_inspection_notice": _role("document.issue", scoped=True),
     "reports.issue_opinion": _role("document.issue", scoped=True),
+    "reports.issue_opinion_form": _role("document.issue", scoped=True),
     "reports.reissue": _role("document.issue", scoped=True),
     "reports.major_hazards": _role("report.major"),
     "reports.major_hazards_export": _role("report.major"),

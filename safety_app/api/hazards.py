@@ -4,7 +4,15 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import lifecycle, queries, reference
-from ..models import Enterprise, ExtensionRequest, Hazard, Inspection, SupervisionLevel, SuspensionKind
+from ..models import (
+    Enterprise,
+    ExtensionRequest,
+    Hazard,
+    Inspection,
+    ReinspectionFinding,
+    SupervisionLevel,
+    SuspensionKind,
+)
 from ..permissions import get_visible
 from . import serialize
 from .common import bad_filters, invalid, page_dict, user, visible_or_404
@@ -15,6 +23,8 @@ DETAIL_OPTIONS = (
     selectinload(Hazard.measures), selectinload(Hazard.attachments),
     selectinload(Hazard.extension_requests).joinedload(ExtensionRequest.hazard),
     joinedload(Hazard.inspection), joinedload(Hazard.supervision), selectinload(Hazard.suspensions),
+    selectinload(Hazard.findings).selectinload(ReinspectionFinding.inspectors),
+    selectinload(Hazard.findings).joinedload(ReinspectionFinding.recorded_by),
 )
 TEXT = lifecycle.MAX_TEXT
 HAZARD_REQUEST = {
@@ -59,8 +69,16 @@ TRANSITION_REQUEST = {
         "version": {"type": "integer", "description": "The version the client saw (409 when stale)."},
         "note": {"type": "string", "maxLength": TEXT, "description": "submit: what was rectified."},
         "reason": {"type": "string", "maxLength": TEXT,
-                   "description": "reject, withdraw, request_extension, reclassify."},
-        "comment": {"type": "string", "maxLength": TEXT},
+                   "description": "reject (the re-inspection opinion), withdraw, request_extension, reclassify."},
+        "comment": {"type": "string", "maxLength": TEXT,
+                    "description": "verify: taken as the opinion when no opinion is given."},
+        "opinion": {"type": "string", "maxLength": TEXT,
+                    "description": "verify, reject: the re-inspection opinion (for reject, reason is used "
+                                   "when no opinion is given)."},
+        "reinspected_on": {**DATE, "description": "verify, reject: the day of the on-site re-inspection "
+                                                  "(default today)."},
+        "inspectors": {"type": "array", "items": ID, "minItems": 1, "maxItems": 20, "uniqueItems": True,
+                       "description": "verify, reject: user ids of the inspectors present (default: the caller)."},
         "new_deadline": {**DATE, "description": "request_extension."},
         "level": {"type": "string", "enum": ["general", "major"], "description": "reclassify: the new level."},
         "major_ground": {"type": "string", "enum": [g.code for g in reference.major_grounds()],
@@ -126,6 +144,10 @@ TRANSITION_RULES = {
     "measures": "submit: at least one measure, every measure done",
     "evidence": "submit: at least one evidence file",
     "plan": "acknowledge of a major hazard: its governance plan complete",
+    "opinion": "not blank for verify (or comment); for reject, reason or opinion not blank",
+    "reason": "not blank for withdraw, request_extension, reclassify; for reject, reason or opinion not blank",
+    "reinspected_on": "verify, reject: not before the hazard's submission, not in the future",
+    "inspectors": "verify, reject: active inspectors or administrators",
 }
 
 

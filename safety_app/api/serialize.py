@@ -83,6 +83,7 @@ def hazard_detail(h, actor):
         "allowed_actions": lifecycle.allowed_actions(h, actor),
         "supervision": supervision(h.supervision),
         "suspensions": [suspension(s) for s in h.suspensions],
+        "findings": [finding(f) for f in h.findings],
     })
     return data
 
@@ -93,6 +94,13 @@ def supervision(s):
     return {"authority": s.authority, "level": s.level, "document_no": s.document_no, "listed_on": d(s.listed_on),
             "required_by": d(s.required_by), "lifted_on": d(s.lifted_on), "lift_document_no": s.lift_document_no,
             "current": s.is_current}
+
+
+def finding(f):
+    """A re-inspection finding (复查结论); ``result`` passed (合格) or failed (不合格)."""
+    return {"id": f.id, "result": f.result, "reinspected_on": d(f.reinspected_on),
+            "inspectors": [ref(u) for u in f.inspectors], "opinion": f.opinion,
+            "recorded_by": ref(f.recorded_by), "created_at": dt(f.created_at)}
 
 
 def suspension(s):

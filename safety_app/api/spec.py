@@ -225,6 +225,11 @@ SUPERVISION = {"type": "object", "description": "Listed supervision (挂牌督�
     "authority": STR, "level": {"type": "string", "enum": ["city", "district", "street"]}, "document_no": STR,
     "listed_on": DATE, "required_by": DATE, "lifted_on": _nullable(DATE), "lift_document_no": STR,
     "current": {"type": "boolean"}}}
+FINDING = {"type": "object", "description": "A re-inspection finding (复查结论) recorded by verify or reject.",
+           "required": ["id", "result", "reinspected_on", "inspectors", "opinion"], "properties": {
+               "id": INT, "result": {"type": "string", "enum": ["passed", "failed"]}, "reinspected_on": DATE,
+               "inspectors": {"type": "array", "items": REF}, "opinion": STR, "recorded_by": REF,
+               "created_at": DATETIME}}
 SUSPENSION = {"type": "object", "description": "Suspension of production (停产停业) or equipment out of use.",
               "properties": {
     "id": INT, "kind": {"type": "string", "enum": ["partial", "full", "equipment"]}, "area": STR,
@@ -270,6 +275,7 @@ SCHEMAS = {
         "allowed_actions": {"type": "array", "items": {"type": "string", "enum": sorted(lifecycle.TRANSITIONS)}},
         "supervision": {"oneOf": [SUPERVISION, {"type": "null"}]},
         "suspensions": {"type": "array", "items": SUSPENSION},
+        "findings": {"type": "array", "items": FINDING, "description": "Re-inspection findings, newest first."},
     }}]},
     "Measure": {"type": "object", "required": list(MEASURE_PROPS), "properties": MEASURE_PROPS},
     "LedgerMeasure": {"allOf": [ref("Measure"), {"type": "object", "required": ["hazard"], "properties": {

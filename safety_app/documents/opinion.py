@@ -1,4 +1,11 @@
-"""整改复查意见书 — the re-inspection opinion that answers a notice (regulations §5)."""
+"""整改复查意见书 — the re-inspection opinion that answers a notice (regulations §5).
+
+It prints the inspectors' findings (复查结论) recorded since the notice, one block per
+item: the result (合格 / 不合格), the day of that item's on-site re-inspection, the
+inspectors present and their opinion; the enterprise's own account may be quoted,
+labelled 企业整改情况. The officers chosen on the issue form sign it (name and
+执法证号); the document date is the issue date.
+"""
 
 from __future__ import annotations
 
@@ -9,25 +16,30 @@ from pathlib import Path
 from typing import NamedTuple
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer
+from reportlab.platypus import KeepTogether, Spacer, TableStyle
 
 from .atomic import WrittenFile
-from .common import Inspector, as_inspectors, heading_block, inspectors_block, issuer_block, receipt_block
+from .common import Inspector, as_inspectors, heading_block, issuer_block, receipt_block
 from .fonts import register_cjk_font
-from .layout import Styles, data_table, frame_width, make_styles, para, write_pdf
+from .layout import Styles, data_table, frame_width, grid_style, make_styles, para, splittable_table, write_pdf
 from .text import cn_date
 
 TITLE = "整改复查意见书"
-RESULTS = ("已整改", "部分整改", "未整改")
+PASSED, FAILED = "合格", "不合格"
+RESULTS = (PASSED, FAILED)
+NOTE_LABEL = "企业整改情况"
 
 
 class OpinionItem(NamedTuple):
-    """One hazard of the notice with its re-inspection result."""
+    """One item of the notice with the inspectors' finding on it."""
 
     code: str
     title: str
     result: str  # one of RESULTS
-    comment: str = ""
+    reinspected_on: date
+    inspectors: str  # the inspectors present, names
+    opinion: str
+    enterprise_note: str = ""  # quoted as 企业整改情况 when given
 
 
 class Acceptance(NamedTuple):
@@ -48,14 +60,14 @@ class OpinionData:
     office_name: str
     enterprise_name: str
     items: list[OpinionItem]
-    inspectors: list[Inspector]
-    reinspected_on: date
+    officers: list[Inspector]
+    issued_on: date
     acceptances: list[Acceptance] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.items = [OpinionItem(*item) for item in self.items]
         self.acceptances = [Acceptance(*a) for a in self.acceptances]
-        self.inspectors = as_inspectors(self.inspectors)
+        self.officers = as_inspectors(self.officers)
         if not self.items:
             raise ValueError("an opinion needs at least one item")
         for item in self.items:
@@ -77,30 +89,42 @@ def opinion_story(data: OpinionData, st: Styles) -> list:
     story = heading_block(data.office_name, TITLE, data.number, st)
     story += [
         para(f"{data.enterprise_name}：", st.body),
-        para(f"本机关于 {cn_date(data.reinspected_on)} 对你单位《责令限期整改指令书》"
-             f"（{data.notice_number}）所列问题的整改情况进行了复查，复查意见如下：", st.body_indent),
-        _items_table(data, st),
-        Spacer(1, 3 * mm),
-        para(_conclusion(data), st.body_indent),
-        Spacer(1, 3 * mm),
+        para(f"本机关对你单位《责令限期整改指令书》{data.notice_number}所列问题的整改情况"
+             f"进行了现场复查，复查意见如下：", st.body_indent),
     ]
+    for n, item in enumerate(data.items, 1):
+        story += [_item_table(n, item, st), Spacer(1, 2 * mm)]
     if data.acceptances:
         story += [para("重大事故隐患验收销号情况：", st.body_indent), _acceptance_table(data, st),
                   Spacer(1, 3 * mm)]
-    story += inspectors_block(data.inspectors, st)
-    story += receipt_block(st)
-    story.append(Spacer(1, 4 * mm))
-    story.append(issuer_block(data.office_name, data.reinspected_on, st))
+    # The conclusion, the signatures, the receipt and the office with its seal and date stay on one
+    # page: the signature block never stands alone.
+    story.append(KeepTogether([
+        Spacer(1, 1 * mm), para(_conclusion(data), st.body_indent), Spacer(1, 3 * mm),
+        *officers_block(data.officers, st), *receipt_block(st), Spacer(1, 4 * mm),
+        issuer_block(data.office_name, data.issued_on, st)]))
     return story
 
 
-def _items_table(data: OpinionData, st: Styles):
-    widths = [10 * mm, 28 * mm, None, 20 * mm, 50 * mm]
-    widths[2] = frame_width() - sum(w for w in widths if w)
-    rows = [[str(n), i.code, i.title, i.result, i.comment or "—"]
-            for n, i in enumerate(data.items, 1)]
-    return data_table(["序号", "隐患编号", "问题", "复查结果", "复查说明"], rows, widths, st,
-                      wrap=(1, 2, 3, 4), center=(0, 3))
+def _item_table(n: int, item: OpinionItem, st: Styles):
+    """One item: its code and title, then the finding, label on the left."""
+    label_width = 24 * mm
+    rows = [
+        [para(f"第{n}项", st.cell), para(item.code, st.cell)],  # short: repeated on a continuation page
+        [para("隐患", st.cell), para(item.title, st.cell)],
+        [para("复查结果", st.cell), para(item.result, st.cell)],
+        [para("复查日期", st.cell), para(cn_date(item.reinspected_on), st.cell)],
+        [para("复查人员", st.cell), para(item.inspectors, st.cell)],
+        [para("复查意见", st.cell), para(item.opinion, st.cell)],
+    ]
+    if item.enterprise_note:
+        rows.append([para(NOTE_LABEL, st.cell), para(item.enterprise_note, st.cell)])
+    # Split over a page, the item's code and title row is repeated on top of its continuation.
+    table = splittable_table(rows, colWidths=[label_width, frame_width() - label_width], repeatRows=1)
+    cmds = grid_style(st.font, header_rows=1, stripes=False)  # the code and title row shaded
+    cmds.append(("VALIGN", (0, 0), (-1, -1), "TOP"))
+    table.setStyle(TableStyle(cmds))
+    return table
 
 
 def _acceptance_table(data: OpinionData, st: Styles):
@@ -112,10 +136,19 @@ def _acceptance_table(data: OpinionData, st: Styles):
                       wrap=(1, 2, 3, 4), center=(0,))
 
 
+def officers_block(officers: list[Inspector], st: Styles) -> list:
+    """The officers chosen on the issue form, with their certificate numbers, and room to sign."""
+    listed = "；".join(f"{o.name}（执法证号：{o.certificate_no}）" for o in officers)
+    return [
+        para(f"执法人员：{listed}", st.body),
+        para("执法人员（签名）：________________  ________________", st.body),
+    ]
+
+
 def _conclusion(data: OpinionData) -> str:
     counts = Counter(item.result for item in data.items)
     summary = "，".join(f"{result} {counts[result]} 项" for result in RESULTS if counts[result])
-    if counts["已整改"] == len(data.items):
-        return f"共复查 {len(data.items)} 项：{summary}。上述问题已全部整改完毕，同意销号。"
-    return (f"共复查 {len(data.items)} 项：{summary}。对未整改、部分整改的问题，你单位应当继续整改，"
+    if counts[PASSED] == len(data.items):
+        return f"共复查 {len(data.items)} 项：{summary}。上述问题经复查已整改合格。"
+    return (f"共复查 {len(data.items)} 项：{summary}。对复查不合格的问题，你单位应当继续整改，"
             "整改完毕后及时申请复查；整改期间应当采取措施，确保安全生产。")

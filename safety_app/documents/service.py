@@ -30,13 +30,14 @@ import secrets
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import labels, reference, sequences, settings
+from .. import findings, labels, reference, sequences, settings
 from ..basis import describe_basis
 from ..clock import today
 from ..extensions import db
@@ -51,12 +52,13 @@ from ..models import (
     HazardLevel,
     HazardStatus,
     Inspection,
-    Role,
+    ReinspectionFinding,
     User,
     document_hazards,
 )
 from ..permissions import scope
 from . import major_data
+from . import officers as officer_rules
 from .atomic import WrittenFile
 from .common import Inspector
 from .errors import DocumentError
@@ -83,7 +85,6 @@ log = logging.getLogger(__name__)
 NOTICE_WORD = "责改"
 OPINION_WORD = "复查"
 NO_CERTIFICATE = "未登记"
-RESULT_DONE, RESULT_PARTIAL, RESULT_NOT_DONE = "已整改", "部分整改", "未整改"
 WITHDRAWN = HazardStatus.WITHDRAWN.value
 CLOSED = HazardStatus.CLOSED.value
 FINAL = [s.value for s in FINAL_STATUSES]
@@ -143,8 +144,9 @@ def _existing(idempotency_key: str | None) -> Document | None:
 
 
 def _record(render: Callable[[Path], WrittenFile], rel_path: str, hazards: Sequence[Hazard],
-            **fields) -> Document:
-    """Write the file, add the Document row and commit; on any failure roll back and remove the file.
+            officers: Sequence[User] = (), **fields) -> Document:
+    """Write the file, add the Document row (and its ``officers``) and commit; on any failure roll
+    back and remove the file.
 
     Must be called inside the transaction that took the number / version, so a
     failure returns it.
@@ -156,6 +158,9 @@ def _record(render: Callable[[Path], WrittenFile], rel_path: str, hazards: Seque
         document = Document(path=rel_path, sha256=written.sha256, size=written.size, **fields)
         document.hazards = list(hazards)
         db.session.add(document)
+        if officers:
+            db.session.flush()
+            officer_rules.record(document, officers)
         db.session.commit()
         return document
     except IntegrityError:
@@ -379,39 +384,83 @@ def reissue_notice(document: Document, actor: User | None, *, idempotency_key: s
 # --------------------------------------------------------------------------- opinion
 
 
-def reinspection_result(hazard: Hazard) -> tuple[str, str]:
-    """The opinion's result for a hazard, with a short explanation.
+class OpinionCandidate(NamedTuple):
+    """An item of the notice and its newest re-inspection finding since the notice (None: none yet)."""
 
-    verified / closed → 已整改; otherwise 部分整改 when at least one measure
-    is done, else 未整改.
-    """
-    if hazard.status in (HazardStatus.VERIFIED, HazardStatus.CLOSED):
-        return RESULT_DONE, hazard.rectification_note or "经复查，已按要求完成整改"
-    done = sum(1 for m in hazard.measures if m.is_done)
-    if done:
-        return RESULT_PARTIAL, f"已完成整改措施 {done}/{len(hazard.measures)} 项"
-    return RESULT_NOT_DONE, "尚未完成整改措施" if hazard.measures else "尚未制定整改措施"
+    hazard: Hazard
+    finding: ReinspectionFinding | None
 
 
-def _reinspectors(hazards: Sequence[Hazard], actor: User | None) -> list[Inspector]:
-    users: list[User] = [actor] if actor is not None and actor.role in (Role.INSPECTOR, Role.ADMIN) else []
-    stmt = (select(User).join(Event, Event.actor_id == User.id)
-            .where(Event.hazard_id.in_([h.id for h in hazards]), Event.action.in_(("verify", "reject")))
-            .order_by(Event.seq.desc()))
-    for user in db.session.scalars(stmt).unique():
-        if user not in users:
-            users.append(user)
-    if not users:
-        return _inspectors_of(hazards, _common_inspection(hazards))
-    return [Inspector(u.name, u.certificate_no or NO_CERTIFICATE) for u in users]
+def opinion_candidates(notice: Document) -> list[OpinionCandidate]:
+    """The items an opinion answering ``notice`` may print (its newest version; withdrawn ones left off),
+    each with its newest finding recorded since that version was issued."""
+    notice = current_version(notice)
+    hazards = [h for h in notice.hazards if h.status != WITHDRAWN]
+    latest = findings.latest_since([h.id for h in hazards], notice.created_at)
+    return [OpinionCandidate(h, latest.get(h.id)) for h in hazards]
 
 
-def issue_opinion(notice: Document, actor: User | None, *, idempotency_key: str | None = None) -> Document:
+def _submitted_notes(chosen: Sequence[OpinionCandidate]) -> dict[int, str]:
+    """Per hazard, the enterprise's account (submit note) that the finding answered."""
+    ids = [c.hazard.id for c in chosen]
+    rows = db.session.execute(
+        select(Event.hazard_id, Event.seq, Event.comment)
+        .where(Event.hazard_id.in_(ids), Event.action == "submit").order_by(Event.seq)).all()
+    answered = {c.hazard.id: c.finding.event.seq for c in chosen}
+    notes: dict[int, str] = {}
+    for hazard_id, seq, comment in rows:
+        if seq < answered[hazard_id] and comment:
+            notes[hazard_id] = comment
+    for c in chosen:  # a submission recorded without its note in the event: the note it left on the hazard
+        submitted = c.hazard.submitted_at
+        if c.hazard.id not in notes and submitted is not None and submitted <= c.finding.created_at:
+            notes[c.hazard.id] = c.hazard.rectification_note or ""
+    return {k: v for k, v in notes.items() if v}
+
+
+def _opinion_items(chosen: Sequence[OpinionCandidate], quote_notes: bool) -> list[OpinionItem]:
+    notes = _submitted_notes(chosen) if quote_notes else {}
+    return [OpinionItem(c.hazard.code, c.hazard.title, findings.RESULT_ZH[c.finding.result],
+                        c.finding.reinspected_on, "、".join(u.name for u in c.finding.inspectors),
+                        c.finding.opinion, notes.get(c.hazard.id, ""))
+            for c in chosen]
+
+
+def _chosen_candidates(notice: Document, hazard_ids: Sequence[int] | None) -> list[OpinionCandidate]:
+    """The items to print, or DocumentError (nothing written) when one has no finding since the notice."""
+    candidates = opinion_candidates(notice)
+    if not candidates:
+        raise DocumentError(_l("Every hazard of this notice was withdrawn; there is nothing to re-inspect."), 409)
+    if hazard_ids is None:
+        chosen = [c for c in candidates if c.finding is not None]
+    else:
+        by_id = {c.hazard.id: c for c in candidates}
+        chosen = []
+        for ident in dict.fromkeys(hazard_ids):
+            candidate = by_id.get(ident)
+            if candidate is None:
+                raise DocumentError(_l("Choose the items from the notice's list."))
+            if candidate.finding is None:
+                raise DocumentError(_l("%(code)s has no re-inspection finding since the notice was issued; "
+                                       "it cannot be put on the opinion.", code=candidate.hazard.code), 409)
+            chosen.append(candidate)
+    if not chosen:
+        raise DocumentError(_l("No item of this notice has a re-inspection finding since the notice was issued. "
+                               "Record the re-inspection (verify or reject) first."), 409)
+    return chosen
+
+
+def issue_opinion(notice: Document, actor: User | None, *, officers: Sequence[User | int],
+                  hazard_ids: Sequence[int] | None = None, quote_notes: bool = False,
+                  idempotency_key: str | None = None) -> Document:
     """Issue the numbered re-inspection opinion (整改复查意见书) answering ``notice``.
 
-    Uses the notice's newest version; lists each of its hazards (withdrawn ones
-    left off) with :func:`reinspection_result`. Several opinions may answer
-    one notice (e.g. after a partial result).
+    Prints the newest finding recorded since the notice (its newest version) for each
+    chosen item (``hazard_ids``; None: every item that has one); an item without one is
+    refused, as are officers who fail ``officers.check`` (nothing is written either way).
+    ``quote_notes`` quotes the enterprise's account, labelled 企业整改情况. The officers
+    are printed and stored; ``actor`` is the issuer (``created_by``). Several opinions may
+    answer one notice (e.g. after a 不合格 item is re-inspected again).
     """
     existing = _existing(idempotency_key)
     if existing is not None:
@@ -419,27 +468,27 @@ def issue_opinion(notice: Document, actor: User | None, *, idempotency_key: str 
     if notice.kind != DocumentKind.NOTICE:
         raise DocumentError(_l("A re-inspection opinion answers a rectification notice."))
     notice = current_version(notice)
-    hazards = [h for h in notice.hazards if h.status != WITHDRAWN]
-    if not hazards:
-        raise DocumentError(_l("Every hazard of this notice was withdrawn; there is nothing to re-inspect."), 409)
+    chosen = _chosen_candidates(notice, hazard_ids)
+    signing = officer_rules.check(officers)
+    hazards = [c.hazard for c in chosen]
     number = _next_number("opinion", OPINION_WORD)
     try:
-        items = [OpinionItem(h.code, h.title, *reinspection_result(h)) for h in hazards]
         acceptances = [Acceptance(h.code, h.accepted_on, h.accepted_by, h.acceptance_opinion)
                        for h in hazards if h.status == HazardStatus.CLOSED and h.accepted_on is not None]
         data = OpinionData(number=number, notice_number=notice.number,
                            office_name=settings.get("office_name"), enterprise_name=notice.enterprise.name,
-                           items=items, inspectors=_reinspectors(hazards, actor), reinspected_on=today(),
-                           acceptances=acceptances)
+                           items=_opinion_items(chosen, quote_notes), officers=officer_rules.printed(signing),
+                           issued_on=today(), acceptances=acceptances)
     except Exception:
         db.session.rollback()
         raise
-    rel_path = _relative_path("opinions", str(data.reinspected_on.year), _number_stem("opinion", number))
+    rel_path = _relative_path("opinions", str(data.issued_on.year), _number_stem("opinion", number))
     return _record(
         lambda target: build_opinion(data, target, font_path=_font_path()), rel_path, hazards,
         kind=DocumentKind.OPINION.value, number=number, enterprise_id=notice.enterprise_id,
         inspection_id=notice.inspection_id, version=1, supersedes_id=None,
         idempotency_key=idempotency_key, created_by_id=actor.id if actor is not None else None,
+        officers=signing,
     )
 
 

@@ -15,6 +15,7 @@ from .enums import (
     OutboxStatus,
     Role,
 )
+from .findings import FindingResult, ReinspectionFinding, finding_inspectors
 from .hazards import (
     Attachment,
     ExtensionRequest,
@@ -32,6 +33,7 @@ from .system import ApiToken, JobRun, LoginAttempt, SchedulerLease, Setting, Use
 
 __all__ = [
     "FINAL_STATUSES", "ApiToken", "Attachment", "AttachmentKind", "AuditHead", "Counter", "CriteriaSet", "Criterion",
+    "FindingResult", "ReinspectionFinding", "finding_inspectors",
     "Document", "DocumentKind", "Enterprise", "Event", "ExtensionRequest", "ExtensionStatus",
     "GovernancePlan", "Hazard", "HazardLevel", "HazardStatus", "Inspection", "JobFailure",
     "JobOutcome", "JobRun", "LoginAttempt", "MajorHazardInstallation", "Measure", "Notification",

@@ -45,7 +45,7 @@ def test_enterprise_uploads_the_assessment_and_admin_closes_with_the_acceptance(
     lifecycle.save_measure(hazard, park.user_a, description="重建防火堤", done_on=clock.today())
     add_evidence(hazard, park.user_a)
     drive.apply(hazard, "submit", park.user_a, note="已重建")
-    drive.apply(hazard, "verify", park.inspector)
+    drive.apply(hazard, "verify", park.inspector, opinion="复查合格")
     response = api(park.admin).post(f"/hazards/{hazard.id}/transitions", json={
         "action": "close", "version": hazard.version, "acceptance_opinion": "同意销号",
         "accepted_on": clock.today().isoformat(), "accepted_by": "王验收"})

@@ -74,10 +74,12 @@ def make_opinion_data() -> OpinionData:
     return OpinionData(
         number="（大港应急）复查〔2026〕第001号", notice_number="（大港应急）责改〔2026〕第001号",
         office_name=OFFICE, enterprise_name=ENTERPRISE,
-        items=[OpinionItem("YH-2026-000101", TITLES[0], "已整改", "已加装可燃气体检测报警仪4台"),
-               OpinionItem("YH-2026-000102", TITLES[1], "部分整改", "紧急切断阀已采购，尚未安装"),
-               ("YH-2026-000103", TITLES[6], "未整改", "")],
-        inspectors=[("张建国", "TJ12010001")], reinspected_on=date(2026, 12, 8),
+        items=[OpinionItem("YH-2026-000101", TITLES[0], "合格", date(2026, 12, 3), "张建国、王立新",
+                           "现场复查，已加装可燃气体检测报警仪4台并投用", "已按要求加装报警仪"),
+               OpinionItem("YH-2026-000102", TITLES[1], "不合格", date(2026, 12, 4), "王立新",
+                           "紧急切断阀已采购，尚未安装，未实现紧急切断功能"),
+               ("YH-2026-000103", TITLES[6], "合格", date(2026, 12, 5), "张建国", "消防通道已清理畅通")],
+        officers=[("张建国", "TJ12010001"), ("王立新", "TJ12010002")], issued_on=date(2026, 12, 8),
     )
 
 
@@ -299,7 +301,8 @@ def rectify(park):
         lifecycle.apply(hazard, "submit", user, version=hazard.version, note="已加装可燃气体报警仪")
         if to == "submitted":
             return hazard
-        lifecycle.apply(hazard, "verify", park.inspector2, version=hazard.version)
+        lifecycle.apply(hazard, "verify", park.inspector2, version=hazard.version,
+                        opinion="现场复查，报警仪已安装并投用", inspectors=[park.inspector2, park.inspector])
         return hazard
 
     return run

@@ -50,8 +50,8 @@ def test_notice_prints_4000_character_title_location_legal_basis_and_names(tmp_p
     assert "被检查单位负责人签收" in text
 
 
-def test_opinion_prints_4000_character_title_comment_and_enterprise(tmp_path, opinion_data, pdf_text):
-    opinion_data.items[0] = opinion_data.items[0]._replace(title=long_text("甲"), comment=long_text("乙"))
+def test_opinion_prints_4000_character_title_opinion_and_enterprise(tmp_path, opinion_data, pdf_text):
+    opinion_data.items[0] = opinion_data.items[0]._replace(title=long_text("甲"), opinion=long_text("乙"))
     opinion_data.enterprise_name = long_text("丙")
     build_opinion(opinion_data, tmp_path / "o.pdf")
     text = pdf_text(tmp_path / "o.pdf")

@@ -1,7 +1,17 @@
 """The acceptance of a closed major hazard (验收销号) is printed in the documents."""
+import pytest
+
 from safety_app import lifecycle
 from safety_app.clock import today
 from safety_app.documents import cn_date, service
+from safety_app.extensions import db
+
+
+@pytest.fixture
+def officers(park):
+    park.inspector2.certificate_no = "津应急执120002"
+    db.session.commit()
+    return [park.inspector, park.inspector2]
 
 
 def _accept(hazard, admin):
@@ -9,22 +19,22 @@ def _accept(hazard, admin):
                     accepted_on=today(), accepted_by="王验收、赵专家")
 
 
-def test_reinspection_opinion_prints_the_acceptance_of_a_closed_major_hazard(park, rectify, pdf_text):
+def test_reinspection_opinion_prints_the_acceptance_of_a_closed_major_hazard(park, rectify, officers, pdf_text):
     major = park.hazard(title="罐区紧急切断阀未投用", major=True)
     general = park.hazard(title="消防通道被物料占用")
     notice = service.issue_notice([major, general], park.inspector)
     rectify(major, "verified")
     _accept(major, park.admin)
-    text = pdf_text(service.file_path(service.issue_opinion(notice, park.inspector2)))
+    text = pdf_text(service.file_path(service.issue_opinion(notice, park.inspector2, officers=officers)))
     assert "重大事故隐患验收销号情况" in text
     assert "王验收、赵专家" in text and "治理效果良好，同意销号" in text and cn_date(today()) in text
 
 
-def test_opinion_without_an_accepted_major_hazard_has_no_acceptance_section(park, rectify, pdf_text):
+def test_opinion_without_an_accepted_major_hazard_has_no_acceptance_section(park, rectify, officers, pdf_text):
     major = park.hazard(title="罐区紧急切断阀未投用", major=True)
     notice = service.issue_notice([major], park.inspector)
     rectify(major, "verified")
-    text = pdf_text(service.file_path(service.issue_opinion(notice, park.inspector2)))
+    text = pdf_text(service.file_path(service.issue_opinion(notice, park.inspector2, officers=officers)))
     assert "验收销号情况" not in text
 
 

@@ -98,11 +98,16 @@ def test_second_notice_for_the_same_hazard_is_refused_with_409(client, park):
     assert db.session.query(Document).count() == 1
 
 
-def test_double_click_with_the_same_key_issues_one_opinion(client, park):
-    notice = service.issue_notice([park.hazard()], park.inspector)
+def test_double_click_with_the_same_key_issues_one_opinion(client, park, rectify):
+    hazard = park.hazard()
+    notice = service.issue_notice([hazard], park.inspector)
+    rectify(hazard, "closed")
+    park.inspector2.certificate_no = "津应急执120002"
+    db.session.commit()
     login(client, park.inspector)
+    form = {"key": "k" * 16, "items": [hazard.id], "officers": [park.inspector.id, park.inspector2.id]}
     for _ in range(2):
-        assert client.post(f"/reports/{notice.id}/opinion", data={"key": "k" * 16}).status_code == 302
+        assert client.post(f"/reports/{notice.id}/opinion", data=form).status_code == 302
     assert db.session.query(Document).filter_by(kind="opinion").count() == 1
 
 

@@ -292,10 +292,10 @@ def test_reinspection_rejects_once_then_verifies_and_admin_clears_the_enterprise
     act(enterprise, "submit", note="已补充上传证书原件照片。")
 
     open_hazard(inspector, major_id)
-    act(inspector, "verify", comment="复查合格。")
+    act(inspector, "verify", opinion="复查合格。")
     assert "status-verified" in status_of(inspector)
     open_hazard(inspector, general_id)
-    act(inspector, "verify")
+    act(inspector, "verify", opinion="现场复查，已整改到位。")
     assert "status-closed" in status_of(inspector)
 
     admin.goto("/hazards/queue")

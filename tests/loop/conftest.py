@@ -123,7 +123,7 @@ class Driver:
         self.apply(hazard, "submit", p.user_a, note="已更换并校验")
         if state == "submitted":
             return hazard
-        self.apply(hazard, "verify", p.inspector)
+        self.apply(hazard, "verify", p.inspector, opinion="现场复查，安全阀已更换并校验合格")
         if state in ("verified", "closed") and hazard.status == state:
             return hazard
         self.apply(hazard, "close", p.admin, **acceptance())

@@ -115,7 +115,7 @@ def test_a_hazard_reclassified_as_general_is_closed_on_verification(park, drive)
     drive.apply(hazard, "reclassify", park.admin, level="general", reason="复核后不符合判定标准")
     drive.ready_to_submit(hazard)
     drive.apply(hazard, "submit", park.user_a, note="已整改")
-    drive.apply(hazard, "verify", park.inspector)
+    drive.apply(hazard, "verify", park.inspector, opinion="复查合格")
     assert hazard.status == "closed"
 
 
@@ -141,7 +141,7 @@ def test_a_hazard_reclassified_as_major_cannot_be_submitted_until_its_plan_is_co
     assert refused.value.field == "plan" and snapshot(hazard) == before
     drive.complete_plan(hazard)
     drive.apply(hazard, "submit", park.user_a, note="已整改")
-    drive.apply(hazard, "verify", park.inspector)
+    drive.apply(hazard, "verify", park.inspector, opinion="复查合格")
     assert hazard.status == "verified"  # the two-step close-out came with the level
 
 
@@ -186,7 +186,7 @@ def test_blanking_the_plan_cannot_lead_the_hazard_to_close_out(park, drive):
         pass
     drive.ready_to_submit(hazard)
     drive.apply(hazard, "submit", park.user_a, note="已整改")
-    drive.apply(hazard, "verify", park.inspector)
+    drive.apply(hazard, "verify", park.inspector, opinion="复查合格")
     drive.apply(hazard, "close", park.admin, **acceptance())
     assert hazard.status == "closed"
     assert hazard.plan.is_complete

@@ -66,7 +66,7 @@ def major_in(park, drive, state, *, listed=False, suspended=False, major=True):
     drive.apply(hazard, "submit", park.user_a, note="已整改")
     if state == "submitted":
         return hazard
-    drive.apply(hazard, "verify", park.inspector)
+    drive.apply(hazard, "verify", park.inspector, opinion="复查合格")
     if state == "verified":
         return hazard
     drive.apply(hazard, "close", park.admin, **acceptance())

@@ -113,6 +113,7 @@ ROUTES = {
     "reports.issue_hazard_notice": (ROLE, lambda f: {"hazard_id": f.hazard}, None),
     "reports.issue_inspection_notice": (ROLE, lambda f: {"inspection_id": f.inspection}, None),
     "reports.issue_opinion": (ROLE, lambda f: {"document_id": f.document}, None),
+    "reports.issue_opinion_form": (ROLE, lambda f: {"document_id": f.document}, None),
     "reports.reissue": (ROLE, lambda f: {"document_id": f.document}, None),
     "reports.major_hazards": (ROLE, _no_values, None),
     "reports.major_hazards_export": (ROLE, lambda f: {"fmt": "pdf"}, None),

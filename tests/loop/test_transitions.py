@@ -31,6 +31,7 @@ def _data(action, hazard):
     return {
         "submit": {"note": "已整改完毕"},
         "reject": {"reason": "整改不到位"},
+        "verify": {"opinion": "现场复查，已按要求整改"},
         "withdraw": {"reason": "录入错误"},
         "request_extension": {"reason": "备件未到", "new_deadline": hazard.deadline + timedelta(days=20)},
         "close": acceptance(),
@@ -129,7 +130,7 @@ def test_general_hazard_needs_no_plan(park):
 
 def test_verified_major_hazard_waits_for_the_admins_close(park, drive):
     hazard = drive.hazard_in("submitted", major=True)
-    lifecycle.apply(hazard, "verify", park.inspector, version=hazard.version)
+    lifecycle.apply(hazard, "verify", park.inspector, version=hazard.version, opinion="复查合格")
     assert hazard.status == "verified"
     with pytest.raises(lifecycle.NotAllowed):
         lifecycle.apply(hazard, "close", park.inspector, version=hazard.version)
@@ -139,7 +140,7 @@ def test_verified_major_hazard_waits_for_the_admins_close(park, drive):
 
 def test_verified_general_hazard_is_closed_at_once(park, drive):
     hazard = drive.hazard_in("submitted")
-    lifecycle.apply(hazard, "verify", park.inspector2, version=hazard.version)
+    lifecycle.apply(hazard, "verify", park.inspector2, version=hazard.version, opinion="复查合格")
     assert hazard.status == "closed"
 
 

@@ -1,20 +1,25 @@
 """Forms of the hazard page. Each carries the hazard version the user saw."""
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import (
     DateField,
     DecimalField,
     HiddenField,
     MultipleFileField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ... import labels, reference
+from ...extensions import db
 from ...lifecycle import MAX_TEXT
-from ...models import HazardLevel
+from ...models import HazardLevel, Role, User
 from ...validation import DateInWindow
 
 
@@ -33,6 +38,74 @@ class ReasonForm(VersionedForm):
 
 class CommentForm(VersionedForm):
     comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=MAX_TEXT)])
+
+
+class AtLeastOne:
+    """A multiple choice needs one ticked box (no ``required`` flag: that would demand every box)."""
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if not field.data:
+            raise StopValidation(self.message)
+
+
+class InspectorsPresentField(SelectMultipleField):
+    """Checkboxes of the active staff; values are user ids (the current user ticked on a fresh form)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, label=_l("Inspectors present"), **kwargs):
+        kwargs.setdefault("coerce", int)
+        kwargs.setdefault("render_kw", {"class": "choices"})
+        kwargs.setdefault("validators", [AtLeastOne(_l("Name at least one inspector who was present."))])
+        super().__init__(label, **kwargs)
+
+    def load_choices(self, fresh, choices=None):
+        self.choices = staff_choices() if choices is None else choices
+        if fresh:
+            self.data = [current_user.id]
+
+
+def staff_choices():
+    """(id, name) of the active inspectors and administrators."""
+    staff = db.session.scalars(select(User).where(
+        User.active.is_(True), User.role.in_((Role.INSPECTOR.value, Role.ADMIN.value)))
+        .order_by(User.display_name, User.username))
+    return [(u.id, u.name) for u in staff]
+
+
+def fresh_finding_form(action, hazard, choices):
+    """An empty verify / reject form for ``hazard`` (the re-inspection queue shows one per hazard)."""
+    from ...clock import today
+
+    form = ACTION_FORMS[action](prefix=action, formdata=None)
+    form.version.data = hazard.version
+    form.reinspected_on.data = today()
+    form.inspectors.load_choices(True, choices)
+    return form
+
+
+class FindingForm(VersionedForm):
+    """A re-inspection finding: the result is the button (verify 合格, reject 不合格)."""
+
+    reinspected_on = DateField(_l("Date of the re-inspection"), validators=[InputRequired(), DateInWindow()])
+    inspectors = InspectorsPresentField()
+
+
+class VerifyForm(FindingForm):
+    summary = _l("Verify: passed (合格)")
+    opinion = TextAreaField(_l("Opinion of the re-inspection"), validators=[DataRequired(), Length(max=MAX_TEXT)],
+                            description=_l("What you found on site; printed on the re-inspection opinion."))
+
+
+class RejectForm(FindingForm):
+    summary = _l("Reject: failed (不合格)")
+    reason = TextAreaField(_l("Re-inspection opinion (what is still wrong)"),
+                           validators=[DataRequired(), Length(max=MAX_TEXT)],
+                           description=_l("The enterprise sees it; printed on the re-inspection opinion."))
 
 
 class ExtensionForm(VersionedForm):
@@ -117,8 +190,10 @@ def prepare_form(form, hazard, fresh):
         form.suspension_id.choices = [
             (s.id, f"{kinds.get(s.kind, s.kind)} · {s.area} · {s.starts_on.isoformat()}")
             for s in hazard.suspensions if s.ends_on is None]
+    if isinstance(form, FindingForm):
+        form.inspectors.load_choices(fresh)
     if fresh:
-        for name in ("listed_on", "lifted_on", "starts_on", "ends_on"):
+        for name in ("reinspected_on", "listed_on", "lifted_on", "starts_on", "ends_on"):
             if name in form._fields and not (isinstance(form, SuspensionForm) and name == "ends_on"):
                 form[name].data = today()
 
@@ -126,8 +201,8 @@ def prepare_form(form, hazard, fresh):
 ACTION_FORMS = {
     "acknowledge": VersionedForm,
     "submit": SubmitForm,
-    "reject": ReasonForm,
-    "verify": CommentForm,
+    "reject": RejectForm,
+    "verify": VerifyForm,
     "close": AcceptanceForm,
     "reclassify": ReclassifyMajorForm,
     "withdraw": ReasonForm,

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ... import lifecycle, major, uploads
+from ... import findings, lifecycle, major, uploads
 from ...clock import today
 from ...extensions import db
 from ...figures import definitions
@@ -20,11 +20,22 @@ from ...models import (
     Hazard,
     HazardStatus,
     Measure,
+    ReinspectionFinding,
     Role,
 )
 from ...permissions import can, get_visible, scope
 from . import bp
-from .forms import ACTION_FORMS, MeasureForm, PlanForm, UploadForm, action_data, form_class, prepare_form
+from .forms import (
+    ACTION_FORMS,
+    MeasureForm,
+    PlanForm,
+    UploadForm,
+    action_data,
+    form_class,
+    fresh_finding_form,
+    prepare_form,
+    staff_choices,
+)
 
 
 def load_or_404(model, ident, options=()):
@@ -46,6 +57,8 @@ def _hazard(hazard_id):
         joinedload(Hazard.plan), selectinload(Hazard.measures), selectinload(Hazard.attachments),
         joinedload(Hazard.supervision), selectinload(Hazard.suspensions),
         selectinload(Hazard.extension_requests).joinedload(ExtensionRequest.requested_by),
+        selectinload(Hazard.findings).selectinload(ReinspectionFinding.inspectors),
+        selectinload(Hazard.findings).joinedload(ReinspectionFinding.recorded_by),
     ))
 
 
@@ -90,6 +103,7 @@ def render_detail(hazard, status=200, *, bound=None, action_errors=None, upload_
         overdue_days=definitions.overdue_days(hazard),
         may_edit=may_edit,
         action_labels=lifecycle.ACTION_LABELS,
+        finding_labels=findings.RESULT_LABELS,
         today=today(),
     ), status
 
@@ -314,4 +328,13 @@ def queue():
             .options(joinedload(ExtensionRequest.hazard).joinedload(Hazard.enterprise))
             .order_by(ExtensionRequest.created_at, ExtensionRequest.id)
         ).scalars().all()
-    return render_template("hazards/queue.html", submitted=submitted, verified=verified, extensions=extensions)
+    # The re-inspection can be recorded right here: verify (合格) or reject (不合格), date, who was there.
+    # (Staff may do both on every submitted hazard they see; the core checks again on submit.)
+    finding_forms = {}
+    if current_user.role in lifecycle.TRANSITIONS["verify"].roles:
+        staff = staff_choices()  # one query for the whole list
+        for hazard in submitted:
+            finding_forms[hazard.id] = {action: fresh_finding_form(action, hazard, staff)
+                                        for action in ("verify", "reject")}
+    return render_template("hazards/queue.html", submitted=submitted, verified=verified, extensions=extensions,
+                           finding_forms=finding_forms, action_labels=lifecycle.ACTION_LABELS)

@@ -2,12 +2,15 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...documents.service import DocumentError, month_as_of
 from ...documents.statistics_service import period_bounds
 from ...validation import control_characters_message, date_out_of_window, has_control_characters
+from ..hazards.forms import AtLeastOne
+from ..officers_field import OfficersField
 
 KINDS = [("monthly", _l("Monthly safety report")), ("quarterly", _l("Quarterly statistics table")),
          ("annual", _l("Annual statistics table"))]
@@ -73,3 +76,16 @@ class ActionForm(FlaskForm):
 
     next = HiddenField(validators=[Optional(), Length(max=500)])
     key = HiddenField(validators=[Optional(), Regexp(KEY_PATTERN)])
+
+
+class OpinionForm(ActionForm):
+    """Issue a re-inspection opinion: the items (only those with a finding since the notice), the
+    officers who sign it and whether the enterprise's own account is quoted."""
+
+    items = SelectMultipleField(
+        _l("Items on the opinion"), coerce=int, validate_choice=False,
+        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+        validators=[AtLeastOne(_l("Choose at least one item with a re-inspection finding."))])
+    officers = OfficersField(render_kw={"class": "choices"})
+    quote_notes = BooleanField(_l("Quote the enterprise's account, labelled 企业整改情况"))
+    submit = SubmitField(_l("Issue the re-inspection opinion"))

@@ -17,8 +17,8 @@ KIND_LABELS = {
     DocumentKind.QUARTERLY: _l("Quarterly statistics table"),
     DocumentKind.ANNUAL: _l("Annual statistics table"),
 }
-# A re-inspection opinion makes sense once the enterprise has handed in its rectification.
-REINSPECTED = {HazardStatus.SUBMITTED, HazardStatus.VERIFIED, HazardStatus.CLOSED}
+# A re-inspection opinion makes sense once an item may have a finding (the issue form says which do).
+REINSPECTED = {HazardStatus.RECTIFYING, HazardStatus.SUBMITTED, HazardStatus.VERIFIED, HazardStatus.CLOSED}
 
 
 def _rows(documents, may_issue):

@@ -1,5 +1,6 @@
 """Thin views: parse, check visibility, call the document service, answer."""
 import logging
+import secrets
 from math import ceil
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
@@ -8,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from ... import findings
 from ...documents import service, statistics_service
 from ...extensions import db
 from ...models import Document, DocumentKind, Enterprise, Hazard, Inspection
@@ -15,7 +17,7 @@ from ...permissions import can, get_visible, scope
 from ..paging import page_arg
 from ..urls import safe_next
 from . import bp
-from .forms import ActionForm, BuildReportForm, EnterpriseStatisticsForm
+from .forms import ActionForm, BuildReportForm, EnterpriseStatisticsForm, OpinionForm
 from .panels import KIND_LABELS
 
 log = logging.getLogger(__name__)
@@ -229,17 +231,52 @@ def reissue(document_id):
     return _done(form, new, _("Notice %(number)s issued.", number=new.number), fallback)
 
 
+def _opinion_form(notice, candidates, form=None):
+    """The opinion's issue form: choosable items are those with a finding since the notice."""
+    form = form or OpinionForm(formdata=None)
+    choosable = [c for c in candidates if c.finding is not None]
+    form.items.choices = [(c.hazard.id, f"{c.hazard.code} {c.hazard.title}") for c in choosable]
+    present = [u.id for c in choosable for u in c.finding.inspectors]
+    # Only a fresh form is preselected: a posted form with nobody ticked must stay so.
+    form.officers.load_choices(preselect=() if form.is_submitted() else [current_user.id, *present])
+    if not form.is_submitted():
+        form.items.data = [c.hazard.id for c in choosable]
+        form.next.data = request.args.get("next", "")
+        form.key.data = secrets.token_urlsafe(12)
+    return form
+
+
+def _render_opinion_form(notice, candidates, form, status=200, message=None):
+    return render_template("reports/opinion_form.html", notice=notice, candidates=candidates, form=form,
+                           message=message, finding_labels=findings.RESULT_LABELS,
+                           back=safe_next(form.next.data) or url_for("reports.index")), status
+
+
+@bp.route("/<int:document_id>/opinion")
+@login_required
+def issue_opinion_form(document_id):
+    """The form of the re-inspection opinion answering a notice."""
+    notice = service.current_version(_notice_or_404(document_id))
+    candidates = service.opinion_candidates(notice)
+    return _render_opinion_form(notice, candidates, _opinion_form(notice, candidates))
+
+
 @bp.route("/<int:document_id>/opinion", methods=["POST"])
 @login_required
 def issue_opinion(document_id):
-    """Issue the re-inspection opinion answering a notice."""
-    notice = _notice_or_404(document_id)
-    form = ActionForm()
-    fallback = url_for("reports.index")
+    """Issue the re-inspection opinion answering a notice (items, officers and quoting from the form)."""
+    notice = service.current_version(_notice_or_404(document_id))
+    candidates = service.opinion_candidates(notice)
+    form = _opinion_form(notice, candidates, OpinionForm())
     if not form.validate_on_submit():
-        return _bad_form(form, fallback)
+        if any(name in form.errors for name in ("csrf_token", "key", "next")):
+            return _bad_form(form, url_for("reports.index"))
+        return _render_opinion_form(notice, candidates, form, 422)
     try:
-        document = service.issue_opinion(notice, current_user, idempotency_key=_key(form, "opinion", document_id))
+        document = service.issue_opinion(notice, current_user, officers=form.officers.data,
+                                         hazard_ids=form.items.data, quote_notes=form.quote_notes.data,
+                                         idempotency_key=_key(form, "opinion", document_id))
     except service.DocumentError as exc:
-        return _refused(form, exc, fallback)
-    return _done(form, document, _("Re-inspection opinion %(number)s issued.", number=document.number), fallback)
+        return _render_opinion_form(notice, candidates, form, exc.status, message=exc.message)
+    return _done(form, document, _("Re-inspection opinion %(number)s issued.", number=document.number),
+                 url_for("reports.index"))
