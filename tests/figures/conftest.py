@@ -17,3 +17,11 @@ def at(time_machine, day, hour=10):
 
 
 NOV = date(2026, 11, 1)
+
+
+@pytest.fixture
+def pdf_text():
+    """PDF path → all its text (pypdf), whitespace removed."""
+    from pypdf import PdfReader
+
+    return lambda path: "".join("".join(p.extract_text().split()) for p in PdfReader(path).pages)

@@ -9,7 +9,7 @@ from safety_app.documents.errors import DocumentError
 from safety_app.documents.statistics_data import Counts
 from safety_app.extensions import db
 from safety_app.figures.statistics import statistics_table
-from safety_app.models import Enterprise, GovernancePlan
+from safety_app.models import Enterprise
 from tests.conftest import make_credit_code
 from tests.loop.conftest import PLAN, add_evidence
 
