@@ -11,7 +11,7 @@ def test_opinion_references_the_notice_and_gives_each_hazards_result(park, recti
     verified = park.hazard(title="罐区紧急切断阀未投用", major=True)
     partial = park.hazard(title="动火作业票证审批不规范")
     untouched = park.hazard(title="消防通道被物料占用")
-    notice = service.issue_notice([closed, verified, partial, untouched], park.inspector)
+    notice = service.issue_notice([closed, verified, partial, untouched], park.inspector, officers=park.officers)
     rectify(closed, "closed")
     rectify(verified, "verified")
     rectify(partial, "partial")
@@ -34,22 +34,22 @@ def test_submitted_hazard_with_every_measure_done_is_partly_rectified_until_veri
 
 
 def test_opinion_numbers_have_their_own_sequence(park, rectify):
-    notice = service.issue_notice([park.hazard()], park.inspector)
-    service.issue_notice([park.hazard()], park.inspector)
+    notice = service.issue_notice([park.hazard()], park.inspector, officers=park.officers)
+    service.issue_notice([park.hazard()], park.inspector, officers=park.officers)
     assert service.issue_opinion(notice, park.inspector).number.endswith(f"复查〔{today().year}〕第001号")
     assert service.issue_opinion(notice, park.inspector).number.endswith("第002号")
 
 
 def test_opinion_answers_the_newest_version_of_the_notice(park, pdf_text):
-    old = service.issue_notice([park.hazard()], park.inspector)
-    new = service.reissue_notice(old, park.inspector)
+    old = service.issue_notice([park.hazard()], park.inspector, officers=park.officers)
+    new = service.reissue_notice(old, park.inspector, officers=park.officers)
     text = pdf_text(service.file_path(service.issue_opinion(old, park.inspector)))
     assert new.number in text
     assert old.number not in text
 
 
 def test_only_a_notice_gets_an_opinion(park):
-    notice = service.issue_notice([park.hazard()], park.inspector)
+    notice = service.issue_notice([park.hazard()], park.inspector, officers=park.officers)
     opinion = service.issue_opinion(notice, park.inspector)
     with pytest.raises(DocumentError):
         service.issue_opinion(opinion, park.inspector)

@@ -11,13 +11,13 @@ from tests.conftest import login
 
 
 def test_anonymous_download_goes_to_the_login_page(client, park):
-    document = service.issue_notice([park.hazard()], park.inspector)
+    document = service.issue_notice([park.hazard()], park.inspector, officers=park.officers)
     response = client.get(f"/reports/{document.id}/download")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
 def test_enterprise_user_downloads_own_notice_with_chinese_file_name(client, park):
-    document = service.issue_notice([park.hazard(park.a)], park.inspector)
+    document = service.issue_notice([park.hazard(park.a)], park.inspector, officers=park.officers)
     response = login(client, park.user_a).get(f"/reports/{document.id}/download")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data == service.file_path(document).read_bytes()
@@ -28,7 +28,7 @@ def test_enterprise_user_downloads_own_notice_with_chinese_file_name(client, par
 
 
 def test_enterprise_user_cannot_download_another_enterprises_notice(client, park):
-    document = service.issue_notice([park.hazard(park.b)], park.inspector)
+    document = service.issue_notice([park.hazard(park.b)], park.inspector, officers=park.officers)
     assert login(client, park.user_a).get(f"/reports/{document.id}/download").status_code == 404
 
 
@@ -99,7 +99,7 @@ def test_second_notice_for_the_same_hazard_is_refused_with_409(client, park):
 
 
 def test_double_click_with_the_same_key_issues_one_opinion(client, park):
-    notice = service.issue_notice([park.hazard()], park.inspector)
+    notice = service.issue_notice([park.hazard()], park.inspector, officers=park.officers)
     login(client, park.inspector)
     for _ in range(2):
         assert client.post(f"/reports/{notice.id}/opinion", data={"key": "k" * 16}).status_code == 302
@@ -115,7 +115,7 @@ def test_inspector_issues_one_notice_for_an_inspections_hazards(client, park, ma
 
 
 def test_reissue_from_the_web_keeps_both_versions(client, park):
-    old = service.issue_notice([park.hazard()], park.inspector)
+    old = service.issue_notice([park.hazard()], park.inspector, officers=park.officers)
     assert login(client, park.admin).post(f"/reports/{old.id}/reissue").status_code == 302
     new = db.session.query(Document).filter_by(supersedes_id=old.id).one()
     assert new.version == 2 and service.file_path(old).exists()
@@ -136,7 +136,7 @@ def test_hazard_panel_lists_documents_and_offers_the_buttons(app, park):
         login_user(park.inspector)
         before = render_template("hazards/_documents.html", hazard=hazard)
     assert f'action="/reports/hazards/{hazard.id}/notice"' in before
-    notice = service.issue_notice([hazard], park.inspector)
+    notice = service.issue_notice([hazard], park.inspector, officers=park.officers)
     with app.test_request_context(f"/hazards/{hazard.id}"):
         login_user(park.inspector)
         after = render_template("hazards/_documents.html", hazard=hazard)

@@ -61,7 +61,7 @@ def test_running_the_notices_job_again_issues_nothing_more(park, inspection_with
 
 def test_a_hazard_already_on_a_notice_is_not_noticed_again(park, inspection_with_two_hazards, at):
     inspection, hazards = inspection_with_two_hazards
-    service.issue_notice(hazards, park.inspector, inspection=inspection)
+    service.issue_notice(hazards, park.inspector, officers=park.officers, inspection=inspection)
     run_notices(at, "10:15")
     assert len(notice_documents()) == 1
 

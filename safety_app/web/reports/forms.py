@@ -2,11 +2,22 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from ...documents.service import DocumentError, month_as_of, quarter_as_of
-from ...validation import date_out_of_window
+from ...validation import DateInWindow, date_out_of_window
+from ..officers_field import OfficersField
 
 KINDS = [("monthly", _l("Monthly safety report")), ("quarterly", _l("Quarterly statistics table"))]
 KEY_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
@@ -47,3 +58,43 @@ class ActionForm(FlaskForm):
 
     next = HiddenField(validators=[Optional(), Length(max=500)])
     key = HiddenField(validators=[Optional(), Regexp(KEY_PATTERN)])
+
+
+class NoticeItemForm(Form):
+    """One hazard on the notice's issue form: put it on the notice, and its deadline."""
+
+    hazard_id = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])
+    include = BooleanField(_l("On the notice"))
+    deadline = DateField(_l("Deadline"), validators=[InputRequired(message=_l("Give a deadline.")), DateInWindow()])
+
+
+class NoticeForm(FlaskForm):
+    """The issue form of a rectification notice: the items with their deadlines and the officers who sign."""
+
+    items = FieldList(FormField(NoticeItemForm), min_entries=0, max_entries=500)
+    officers = OfficersField()
+    next = HiddenField(validators=[Optional(), Length(max=500)])
+    key = HiddenField(validators=[Optional(), Regexp(KEY_PATTERN)])
+    submit = SubmitField(_l("Issue the notice"))
+
+    def fill(self, hazards):
+        """The GET form: every candidate ticked, with its current deadline."""
+        while self.items.entries:
+            self.items.pop_entry()
+        for hazard in hazards:
+            self.items.append_entry({"hazard_id": str(hazard.id), "include": True, "deadline": hazard.deadline})
+
+    def chosen(self, candidates):
+        """(hazards ticked, {hazard id: deadline given}) from a validated post; ValidationError on a foreign id."""
+        by_id = {h.id: h for h in candidates}
+        hazards, deadlines = [], {}
+        for entry in self.items.entries:
+            ident = int(entry.form.hazard_id.data)
+            if ident not in by_id:
+                raise ValidationError(_l("The form expired or was changed. Reload the page and try again."))
+            if entry.form.include.data:
+                hazards.append(by_id[ident])
+                deadlines[ident] = entry.form.deadline.data
+        if not hazards:
+            raise ValidationError(_l("Tick at least one hazard to put on the notice."))
+        return hazards, deadlines
