@@ -174,7 +174,9 @@ def _notice_page(candidates, *, heading, fallback, key_target, issue, preselect=
                            officers_missing=len(form.officers.choices) < officers.MIN_OFFICERS), status
 
 
-def _refuse_page(message, fallback, status=409):
+def _refuse_page(message, fallback):
+    """Nothing to issue: the reason (a page to read on GET; a refused change, 409, on POST)."""
+    status = 409 if request.method == "POST" else 200
     return render_template("reports/refused.html", message=message, back=fallback), status
 
 
