@@ -63,9 +63,9 @@ def bench_monthly(db_path: str, reports: str, period: str) -> None:
 def bench_notice(db_path: str, reports: str) -> None:
     from sqlalchemy import select
 
+    from safety_app import settings
     from safety_app.documents import service
     from safety_app.extensions import db
-    from safety_app import settings
     from safety_app.models import Hazard, User
 
     app = make_app(db_path, reports)

@@ -12,6 +12,10 @@ from safety_app.extensions import db
 from safety_app.models import Counter, Document
 
 
+def _issue(park):
+    return service.issue_notice([park.hazard()], park.inspector, officers=park.officers)
+
+
 def _file(document):
     return service.file_path(document)
 
@@ -81,14 +85,15 @@ def test_notice_numbers_are_sequential_per_office(park):
     year = today().year
     assert numbers == [f"（大港应急）责改〔{year}〕第{n:03d}号" for n in (1, 2, 3)]
     settings.set_many({"notice_prefix": "港区应急"})
-    assert service.issue_notice([park.hazard()], park.inspector, officers=park.officers).number == f"（港区应急）责改〔{year}〕第001号"
+    number = service.issue_notice([park.hazard()], park.inspector, officers=park.officers).number
+    assert number == f"（港区应急）责改〔{year}〕第001号"
 
 
 def test_notice_numbers_start_again_each_year(park, time_machine):
     time_machine.move_to("2026-12-31 12:00:00+08:00", tick=False)
-    assert service.issue_notice([park.hazard()], park.inspector, officers=park.officers).number == "（大港应急）责改〔2026〕第001号"
+    assert _issue(park).number == "（大港应急）责改〔2026〕第001号"
     time_machine.move_to("2027-01-01 09:00:00+08:00", tick=False)
-    assert service.issue_notice([park.hazard()], park.inspector, officers=park.officers).number == "（大港应急）责改〔2027〕第001号"
+    assert _issue(park).number == "（大港应急）责改〔2027〕第001号"
 
 
 def test_failed_pdf_build_gives_the_number_back_and_leaves_no_file(park, monkeypatch, app):

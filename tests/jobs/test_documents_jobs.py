@@ -1,5 +1,4 @@
 """The notices job (reminders, never a notice) and the monthly-report job, through the documents service."""
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -7,7 +6,7 @@ import pytest
 
 from safety_app import clock, lifecycle
 from safety_app.extensions import db
-from safety_app.jobs import ledger, notices
+from safety_app.jobs import ledger
 from safety_app.jobs.registry import JOBS
 from safety_app.models import Document, Notification, OutboxMessage
 from tests.conftest import login
