@@ -148,7 +148,7 @@ def notice_story(data: NoticeData, st: Styles) -> list:
 
 def _hazard_table(data: NoticeData, st: Styles):
     header = ["序号", "隐患编号", "存在问题", "部位", "依据", "整改期限"]
-    widths = [10 * mm, 26 * mm, None, 22 * mm, 34 * mm, 24 * mm]
+    widths = [10 * mm, 28 * mm, None, 20 * mm, 32 * mm, 27 * mm]
     fixed = sum(w for w in widths if w)
     widths[2] = frame_width() - fixed
     rows = []
