@@ -90,7 +90,7 @@ PROBLEMS = [
      ("16", "未建立与岗位相匹配的全员安全生产责任制")),
     ("operation", "紧急停车系统旁路未审批", SIS, ("加氢装置", "催化裂化装置", "控制室"),
      ("4", "重点监管危险化工工艺装置的紧急停车系统未投入使用")),
-    ("equipment", "罐区紧急切断阀未投用", SIS, ("罐区",),
+    ("equipment", "紧急切断阀未投用", SIS, ("罐区",),
      ("5", "一级、二级重大危险源未实现紧急切断功能")),
     ("occupational_health", "职业危害告知牌缺失", WARNING_SIGNS, ("反应釜区", "污水处理站"), None),
     ("risk", "安全风险辨识清单未更新", HAZARD_GUIDE, ("安全管理部",), None),
@@ -235,7 +235,7 @@ def seed(enterprises=20, hazards=400, seed_value=1, password=None, today=None, e
         hazard_rows.append({
             "id": hid, "code": f"YH-{year}-{per_year[year]:06d}", "enterprise_id": insp["enterprise_id"],
             "inspection_id": insp["id"], "title": title,
-            "description": f"现场检查发现{title}，不符合{MAJOR_LIST if major else basis}的要求。",
+            "description": f"检查组在{unit}现场查见此问题，企业陪同人员当场确认。",
             "location": unit, "category": category, "level": "major" if major else "general",
             "criteria_set": SET_2017 if major else None, "criterion_clause": crit,
             "legal_basis": MAJOR_LIST if major else basis, "found_on": found_on,

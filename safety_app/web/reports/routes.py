@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from wtforms.validators import ValidationError
 
+from ... import clock
 from ...documents import officers, service
 from ...extensions import db
 from ...models import FINAL_STATUSES, Document, DocumentKind, Enterprise, Hazard, Inspection
@@ -171,6 +172,7 @@ def _notice_page(candidates, *, heading, fallback, key_target, issue, preselect=
     rows = [(entry, by_id.get(int(entry.form.hazard_id.data or 0))) for entry in form.items.entries]
     return render_template("reports/notice_form.html", form=form, rows=[r for r in rows if r[1] is not None],
                            heading=heading, replaces=replaces, back=safe_next(form.next.data) or fallback,
+                           today=clock.today(),
                            officers_missing=len(form.officers.choices) < officers.MIN_OFFICERS), status
 
 
