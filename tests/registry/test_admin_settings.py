@@ -54,3 +54,18 @@ def test_url_error_is_in_chinese(client, park):
     login(client, park.admin)
     response = client.post("/admin/settings", data={**GOOD, "webhook_url": "javascript:alert(1)"})
     assert "https://" in response.get_data(as_text=True) and "开头" in response.get_data(as_text=True)
+
+
+def test_the_notice_settings_are_on_the_page_and_saved(client, park):
+    login(client, park.admin)
+    page = client.get("/admin/settings").get_data(as_text=True)
+    for name in ("notice_order_basis", "reconsideration_body", "litigation_court", "notice_liability_sentence",
+                 "notice_copies_note"):
+        assert f'name="{name}"' in page
+    data = {**GOOD, "reconsideration_body": "天津市滨海新区人民政府", "litigation_court": "天津市滨海新区人民法院",
+            "notice_order_basis": "", "notice_copies_note": "本文书一式三份。"}
+    assert client.post("/admin/settings", data=data).status_code == 302
+    assert settings.get("reconsideration_body") == "天津市滨海新区人民政府"
+    assert settings.get("litigation_court") == "天津市滨海新区人民法院"
+    assert settings.get("notice_copies_note") == "本文书一式三份。"
+    assert settings.get("notice_order_basis") == settings.DEFAULTS["notice_order_basis"]  # empty: the default

@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
 
-from ... import registry, webhook_target
+from ... import registry, settings, webhook_target
 from ...accounts import MIN_PASSWORD_LENGTH
 from ...labels import ROLE
 from ...validation import NoControlCharacters, certificate_no_problem
@@ -125,7 +125,8 @@ class SettingsForm(FlaskForm):
     park_name = StringField(_l("Park name"), validators=[DataRequired(), Length(max=100)])
     notice_prefix = StringField(_l("Notice number prefix"), validators=[DataRequired(), Length(max=20)])
     notice_order_basis = StringField(_l("Legal basis of a rectification notice"),
-                                     validators=[DataRequired(), Length(max=300), NoControlCharacters()])
+                                     validators=[Optional(), Length(max=300), NoControlCharacters()],
+                                     description=_l("Left empty: the default wording."))
     reconsideration_body = StringField(_l("Administrative reconsideration body"),
                                        validators=[Optional(), Length(max=100), NoControlCharacters()])
     litigation_court = StringField(_l("Court for administrative litigation"),
@@ -179,6 +180,8 @@ class SettingsForm(FlaskForm):
         for key in self.KEYS:
             value = getattr(self, key).data
             out[key] = value.strip() if isinstance(value, str) and key != "smtp_password" else value
+        if not out["notice_order_basis"]:  # the order always states its basis: empty restores the default
+            out["notice_order_basis"] = settings.DEFAULTS["notice_order_basis"]
         out["smtp_tls"] = bool(out["smtp_tls"])
         out["webhook_allow_internal"] = bool(out["webhook_allow_internal"])
         if self.outbox_max_attempts.data is not None:  # left empty: keep the current value
