@@ -41,13 +41,15 @@ def test_smtp_password_is_write_only_and_empty_keeps_it(client, park):
 
 def test_invalid_values_are_refused_with_nothing_written(client, park):
     login(client, park.admin)
+    stored = {row.key: row.value for row in db.session.query(Setting)}  # the park's remedies (make_park)
     for key, bad in (("due_soon_days", "abc"), ("escalation_days", "0"), ("smtp_port", "70000"),
                      ("smtp_sender", "not an address"), ("webhook_url", "ftp://example.com/hook"),
                      ("webhook_url", "example.com/hook"), ("office_name", "")):
         response = client.post("/admin/settings", data={**GOOD, key: bad})
         assert response.status_code == 422, key
         assert 'class="error"' in response.get_data(as_text=True), key
-    assert db.session.query(Setting).count() == 0
+    db.session.expire_all()
+    assert {row.key: row.value for row in db.session.query(Setting)} == stored
 
 
 def test_url_error_is_in_chinese(client, park):
