@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from flask import current_app
 from sqlalchemy import func, insert, select, text
 
-from . import audit, credit_code, reference, sequences
+from . import audit, credit_code, reference, sequences, settings
 from .clock import today as park_today
 from .extensions import db
 from .models import (
@@ -36,36 +36,72 @@ ZONES = ["石化产业园区", "大港经济开发区", "南港工业区", "化�
 INDUSTRIES = ["石油化工", "精细化工", "危险化学品储存", "危险化学品经营", "医药中间体", "涂料油墨"]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "华"]
-UNITS = ["常减压装置", "催化裂化装置", "加氢装置", "罐区", "装卸站台", "仓库", "控制室", "配电室",
-         "循环水场", "火炬系统", "污水处理站", "空压站", "反应釜区", "精馏塔区"]
 SET_2017 = "AJZG3-2017-121"  # the demo's criteria numbers are those of the 2017 list
 AQ3067_FROM = date(2026, 9, 30)
+ROADS = ["石化路", "港塘路", "海港路", "创新路", "世纪大道", "兴港路", "环港路"]
+
+# Legal bases of the demo hazards: the law, regulation or standard by name and number only (no
+# article numbers except where the article is the one commonly cited), so the office can read each
+# as plausible; the office's real data carries the inspector's own citations.
+GAS_DETECTION = "GB/T 50493-2019《石油化工可燃气体和有毒气体检测报警设计标准》"
+EX_ELECTRICAL = "GB 50058-2014《爆炸危险环境电力装置设计规范》"
+PRESSURE_VESSELS = "TSG 21-2016《固定式压力容器安全技术监察规程》"
+SPECIAL_WORK = "GB 30871-2022《危险化学品企业特殊作业安全规范》"
+SPECIAL_OPERATORS = "《特种作业人员安全技术培训考核管理规定》（原国家安全生产监督管理总局令第30号）"
+EMERGENCY_PLANS = "《生产安全事故应急预案管理办法》（应急管理部令第2号）"
+FIRE_EXITS = "《中华人民共和国消防法》第二十八条"
+FIRE_EQUIPMENT = "《中华人民共和国消防法》第十六条"
+HAZCHEM = "《危险化学品安全管理条例》（国务院令第591号）"
+PROCESS_SAFETY = "AQ/T 3034-2022《化工过程安全管理导则》"
+SIS = "GB/T 50770-2013《石油化工安全仪表系统设计规范》"
+WARNING_SIGNS = "GBZ 158-2003《工作场所职业病危害警示标识》"
+HAZARD_GUIDE = "《危险化学品企业安全风险隐患排查治理导则》（应急〔2019〕78号）"
+INCIDENTS = "《生产安全事故报告和调查处理条例》（国务院令第493号）"
+SAFETY_LAW = "《中华人民共和国安全生产法》第四十一条"
+# A major hazard's basis is the list it meets (the clause itself is printed from the catalogue).
+MAJOR_LIST = "《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》（安监总管三〔2017〕121号）"
+
+# (category, title, legal basis, where it is found, (2017 list clause, title of the major form) or None).
+# The major form of a problem says what the clause says, so title, clause and location agree.
 PROBLEMS = [
-    ("可燃气体检测报警器未定期标定", "equipment", 12),
-    ("防爆电气设备防爆标志缺失", "equipment", 12),
-    ("安全阀超期未校验", "equipment", 15),
-    ("动火作业票证审批不规范", "work_permit", 18),
-    ("受限空间作业未进行气体检测", "work_permit", 18),
-    ("特种作业人员证书过期", "training", 2),
-    ("应急预案未按期演练", "emergency", None),
-    ("消防通道被物料占用", "fire", None),
-    ("灭火器压力不足", "fire", None),
-    ("危险化学品未分区分类储存", "storage", 20),
-    ("操作规程未及时修订", "operation", 17),
-    ("工艺控制指标超出范围未处置", "operation", None),
-    ("承包商人员未进行入厂安全教育", "contractor", None),
-    ("变更管理未履行审批手续", "change", None),
-    ("安全生产责任制未覆盖全部岗位", "responsibility", 16),
-    ("紧急停车系统旁路未审批", "operation", 4),
-    ("罐区紧急切断阀未投用", "equipment", 5),
-    ("职业危害告知牌缺失", "occupational_health", None),
-    ("安全风险辨识清单未更新", "risk", None),
-    ("事故事件未按规定上报分析", "incident", None),
+    ("equipment", "可燃气体检测报警器未定期标定", GAS_DETECTION, ("罐区", "装卸站台", "反应釜区", "加氢装置"),
+     ("12", "可燃气体泄漏场所未按国家标准设置检测报警装置")),
+    ("equipment", "防爆电气设备防爆标志缺失", EX_ELECTRICAL, ("罐区", "精馏塔区", "反应釜区"),
+     ("12", "爆炸危险场所未按国家标准安装使用防爆电气设备")),
+    ("equipment", "安全阀超期未校验", PRESSURE_VESSELS, ("反应釜区", "精馏塔区", "加氢装置", "空压站"),
+     ("15", "安全阀、爆破片等安全附件未正常投用")),
+    ("work_permit", "动火作业票证审批不规范", SPECIAL_WORK, ("催化裂化装置", "罐区", "常减压装置"),
+     ("18", "动火作业管理制度未有效执行，未经审批即动火")),
+    ("work_permit", "受限空间作业未进行气体检测", SPECIAL_WORK, ("精馏塔区", "污水处理站", "罐区"),
+     ("18", "进入受限空间作业管理制度未有效执行，作业前未进行气体检测")),
+    ("training", "特种作业人员证书过期", SPECIAL_OPERATORS, ("配电室", "装卸站台", "空压站"),
+     ("2", "特种作业人员未持证上岗")),
+    ("emergency", "应急预案未按期演练", EMERGENCY_PLANS, ("罐区", "控制室"), None),
+    ("fire", "消防通道被物料占用", FIRE_EXITS, ("仓库", "罐区", "装卸站台"), None),
+    ("fire", "灭火器压力不足", FIRE_EQUIPMENT, ("配电室", "仓库", "控制室"), None),
+    ("storage", "危险化学品未分区分类储存", HAZCHEM, ("仓库",),
+     ("20", "危险化学品未分区分类储存，相互禁配物质混放混存")),
+    ("operation", "操作规程未及时修订", PROCESS_SAFETY, ("常减压装置", "催化裂化装置", "加氢装置"),
+     ("17", "未制定操作规程和工艺控制指标")),
+    ("operation", "工艺控制指标超出范围未处置", PROCESS_SAFETY, ("常减压装置", "精馏塔区", "反应釜区"), None),
+    ("contractor", "承包商人员未进行入厂安全教育", PROCESS_SAFETY, ("催化裂化装置", "罐区"), None),
+    ("change", "变更管理未履行审批手续", PROCESS_SAFETY, ("加氢装置", "反应釜区"), None),
+    ("responsibility", "安全生产责任制未覆盖全部岗位", SAFETY_LAW, ("安全管理部",),
+     ("16", "未建立与岗位相匹配的全员安全生产责任制")),
+    ("operation", "紧急停车系统旁路未审批", SIS, ("加氢装置", "催化裂化装置", "控制室"),
+     ("4", "重点监管危险化工工艺装置的紧急停车系统未投入使用")),
+    ("equipment", "紧急切断阀未投用", SIS, ("罐区",),
+     ("5", "一级、二级重大危险源未实现紧急切断功能")),
+    ("occupational_health", "职业危害告知牌缺失", WARNING_SIGNS, ("反应釜区", "污水处理站"), None),
+    ("risk", "安全风险辨识清单未更新", HAZARD_GUIDE, ("安全管理部",), None),
+    ("incident", "事故事件未按规定上报分析", INCIDENTS, ("安全管理部",), None),
 ]
-BASES = ["《中华人民共和国安全生产法》第四十一条", "《危险化学品安全管理条例》第二十条",
-         "GB 30871-2022《危险化学品企业特殊作业安全规范》", "GB/T 50493-2019",
-         "《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》",
-         "《中华人民共和国消防法》第二十八条"]
+OFFICE_UNIT = "安全管理部"
+# Demo officers: law-enforcement certificate numbers in the usual shape, marked 演示 (not real numbers).
+DEMO_CERTIFICATES = ("津应急执（演示）120001", "津应急执（演示）120002")
+# Where an enterprise may appeal a demo notice. Demo values only: the office confirms its own in the
+# settings (the product ships these empty and refuses a notice until they are set).
+DEMO_REMEDIES = {"reconsideration_body": "天津市滨海新区人民政府", "litigation_court": "天津市滨海新区人民法院"}
 DEADLINE_DAYS = (0, 7, 15, 30)
 PLAN_TEXT = {
     "goal": "彻底消除隐患，达到国家标准要求", "methods": "停用相关设施，委托有资质单位整改",
@@ -122,10 +158,11 @@ def seed(enterprises=20, hazards=400, seed_value=1, password=None, today=None, e
         name = f"天津{rng.choice(PLACES)}{rng.choice(TRADES)}有限公司"
         if any(r["name"] == name for r in ent_rows[-50:]):
             name = name.replace("有限公司", f"第{i}分公司")
+        zone = rng.choice(ZONES)
         ent_rows.append({
             "id": i, "name": name, "credit_code": _credit_code(rng, used_codes),
-            "address": f"天津市滨海新区大港{rng.choice(ZONES)}{rng.randint(1, 300)}号",
-            "zone": rng.choice(ZONES), "industry": rng.choice(INDUSTRIES),
+            "address": f"天津市滨海新区{zone}{rng.choice(ROADS)}{rng.randint(1, 300)}号",
+            "zone": zone, "industry": rng.choice(INDUSTRIES),
             "legal_representative": _person(rng), "contact_name": _person(rng),
             "contact_phone": f"1{rng.choice('35789')}{rng.randint(100000000, 999999999)}",
             "contact_email": f"safety{i}@example.com",
@@ -140,11 +177,12 @@ def seed(enterprises=20, hazards=400, seed_value=1, password=None, today=None, e
 
     admin = create_user("admin", password, "admin", display_name="园区应急办管理员", commit=False)
     inspectors = [
-        create_user("inspector", password, "inspector", display_name="张检查", certificate_no="津应急执120001",
+        create_user("inspector", password, "inspector", display_name="张检查", certificate_no=DEMO_CERTIFICATES[0],
                     commit=False),
-        create_user("inspector2", password, "inspector", display_name="李复查", certificate_no="津应急执120002",
+        create_user("inspector2", password, "inspector", display_name="李复查", certificate_no=DEMO_CERTIFICATES[1],
                     commit=False),
     ]
+    settings.set_many(DEMO_REMEDIES, commit=False)
     ent1, ent2 = db.session.get(Enterprise, 1), db.session.get(Enterprise, 2 if enterprises > 1 else 1)
     create_user("enterprise1", password, "enterprise", enterprise=ent1, display_name=ent1.contact_name,
                 commit=False)
@@ -166,7 +204,9 @@ def seed(enterprises=20, hazards=400, seed_value=1, password=None, today=None, e
                           "inspected_on": day, "checklist": rng.sample(reference.category_codes(), 3),
                           "summary": "现场检查", "created_by_id": by,
                           "created_at": datetime.combine(day, datetime.min.time()) + timedelta(hours=1)})
-        insp_links.append({"inspection_id": i, "user_id": by})
+        # Two certified officers on every inspection (the one who files first).
+        insp_links += [{"inspection_id": i, "user_id": by},
+                       {"inspection_id": i, "user_id": next(u for u in inspector_ids if u != by)}]
     _insert(Inspection.__table__, insp_rows)
     _insert(inspection_inspectors, insp_links)
 
@@ -176,11 +216,14 @@ def seed(enterprises=20, hazards=400, seed_value=1, password=None, today=None, e
     for hid in range(1, hazards + 1):
         insp = insp_rows[rng.randrange(len(insp_rows))]
         found_on = insp["inspected_on"]
-        problem, category, crit = rng.choice(PROBLEMS)
-        major = crit is not None and rng.random() < 0.15
+        category, problem, basis, units, major_form = rng.choice(PROBLEMS)
+        unit = rng.choice(units)
+        major = major_form is not None and rng.random() < 0.15
         # The demo knows the 2017 numbers only: AQ 3067-2026 clause texts are loaded by the office, so
         # a demo hazard is never attributed to one of its clauses (hazards found from then stay general).
         major = major and found_on < AQ3067_FROM
+        crit, title = (major_form[0], major_form[1]) if major else (None, problem)
+        title = title if unit == OFFICE_UNIT else f"{unit}{title}"  # a management problem names no plant unit
         deadline = found_on + timedelta(days=rng.choice(DEADLINE_DAYS) + (30 if major else 0))
         age = (today - found_on).days
         status = _pick_status(rng, age, major)
@@ -200,11 +243,11 @@ def seed(enterprises=20, hazards=400, seed_value=1, password=None, today=None, e
         when = {action: at for (action, _frm, _to), at in zip(path, times, strict=True)}
         hazard_rows.append({
             "id": hid, "code": f"YH-{year}-{per_year[year]:06d}", "enterprise_id": insp["enterprise_id"],
-            "inspection_id": insp["id"], "title": f"{rng.choice(UNITS)}{problem}",
-            "description": f"检查发现{problem}，存在安全风险。", "location": rng.choice(UNITS),
-            "category": category, "level": "major" if major else "general",
-            "criteria_set": SET_2017 if major else None, "criterion_clause": str(crit) if major else None,
-            "legal_basis": rng.choice(BASES), "found_on": found_on,
+            "inspection_id": insp["id"], "title": title,
+            "description": f"检查组在{unit}现场查见此问题，企业陪同人员当场确认。",
+            "location": unit, "category": category, "level": "major" if major else "general",
+            "criteria_set": SET_2017 if major else None, "criterion_clause": crit,
+            "legal_basis": MAJOR_LIST if major else basis, "found_on": found_on,
             "found_by_id": insp["created_by_id"], "original_deadline": deadline, "deadline": deadline,
             "status": status, "responsible_person": _person(rng), "rectification_note":
                 "已按要求完成整改" if status in ("submitted", "verified", "closed") else "",
@@ -219,7 +262,7 @@ def seed(enterprises=20, hazards=400, seed_value=1, password=None, today=None, e
             for _ in range(n):
                 measure_id += 1
                 measure_rows.append({
-                    "id": measure_id, "hazard_id": hid, "description": f"整改{problem}",
+                    "id": measure_id, "hazard_id": hid, "description": f"整改：{title}",
                     "responsible_person": _person(rng), "funds": rng.choice((0, 500, 2000, 15000, 80000)),
                     "deadline": deadline, "interim_precautions": "设置警戒，加强巡检",
                     "done_on": min(today, found_on + timedelta(days=rng.randint(0, 20))) if done else None,

@@ -97,6 +97,7 @@ ACTION_LABELS = {
     "measure_add": _l("Measure added"),
     "measure_edit": _l("Measure updated"),
     "attachment": _l("File uploaded"),
+    "notice_deadline": _l("Deadline set on the rectification notice"),
 }
 
 
@@ -633,6 +634,35 @@ def record_attachment(hazard, actor, attachment, *, version=None, commit=True):
 # change only through the transitions (extension requests for the deadline).
 EDITABLE_FIELDS = {"title": 200, "description": MAX_TEXT, "location": 200, "legal_basis": MAX_TEXT,
                    "responsible_person": 100, "category": None}
+
+
+def set_notice_deadline(hazard, actor, new_deadline, *, issued_on):
+    """Set the deadline a rectification notice orders (staff, on the notice's issue form).
+
+    The new deadline is not before the notice's issue date and lies in the date window. Writes
+    the change and a 'notice_deadline' event in the caller's transaction (the notice commits
+    both with the document, or neither). Raises LifecycleError, nothing written.
+    """
+    if actor is None or actor.role not in STAFF or not owns(actor, hazard.enterprise_id):
+        raise NotAllowed(_l("Only an inspector or an admin may set the deadline of a notice."))
+    if hazard.status in FINAL_STATUSES:
+        raise WrongState(_l("Not possible while the hazard is in this state."))
+    if not isinstance(new_deadline, date):
+        raise Invalid(_l("Give the new deadline as a date."), field="deadline")
+    _check_date(new_deadline, "deadline")
+    if new_deadline < issued_on:
+        raise Invalid(_l("The deadline of %(code)s cannot be before the issue date.", code=hazard.code),
+                      field="deadline")
+    if new_deadline == hazard.deadline:
+        return None
+    previous = hazard.deadline
+    hazard.deadline = new_deadline
+    hazard.updated_at = utcnow()
+    db.session.flush()
+    return audit.append_event(
+        action="notice_deadline", actor=actor, hazard_id=hazard.id,
+        comment=f"{previous.isoformat()} → {new_deadline.isoformat()}",
+        data={"previous_deadline": previous.isoformat(), "new_deadline": new_deadline.isoformat()})
 
 
 def edit_hazard(hazard, actor, *, version, **fields):

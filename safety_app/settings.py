@@ -33,6 +33,24 @@ DEFAULTS = {
     # API tokens end after this many days without use, and this many days after issue at the latest.
     "token_idle_days": 30,
     "token_max_days": 90,
+    # 责令限期整改指令书 (documents/notice.py). The wording below is office data: the admin corrects it on
+    # the settings page.
+    # The legal basis of the order itself: 《中华人民共和国安全生产法》(2021) Art. 65 (the enforcement
+    # departments' powers, item (三): a hazard found is ordered removed; a major one that cannot be
+    # removed safely → workers withdrawn, production suspended). Text checked 2026-12-02 against
+    # http://chehe.cn/Item/Show.asp?m=1&d=2414&p=6 (安全生产法 全文, 第六十五条) and regulations.md §8.2.
+    "notice_order_basis": "依据《中华人民共和国安全生产法》第六十五条的规定",
+    # Where the enterprise may apply for administrative reconsideration and bring a suit. No public
+    # source at hand confirmed the competent bodies for this office (searched 2026-12-02), so there
+    # is no default: the notice is refused until the admin sets both.
+    "reconsideration_body": "",
+    "litigation_court": "",
+    # The customary closing sentences of the notice as the 安全生产监管监察执法文书 templates word them
+    # (整改期间确保安全; 由此造成事故的依法追究有关人员的责任). No published template could be consulted
+    # with the search tool on 2026-12-02: the office checks the wording against its own 文书格式.
+    "notice_liability_sentence": "整改期间，你单位应当采取措施，确保安全生产。由此造成事故的，依法追究有关人员的责任。",
+    # The copies note at the foot of the notice (wording of the 文书格式 in use; the office may correct it).
+    "notice_copies_note": "本文书一式两份，一份由安全生产监管部门留存，一份交被检查单位。",
 }
 
 INT_KEYS = {"due_soon_days", "escalation_days", "review_backlog_days", "smtp_port", "outbox_max_attempts", "token_idle_days",

@@ -56,3 +56,34 @@ def control_characters_message():
 
     return _("The text contains control characters (invisible characters other than line breaks and tabs). "
              "Remove them and try again.")
+
+
+class NoControlCharacters:
+    """WTForms validator: the field holds no control character (also refused for every form post)."""
+
+    def __call__(self, form, field):
+        from wtforms.validators import StopValidation
+
+        if has_control_characters(field.data):
+            raise StopValidation(control_characters_message())
+
+
+CERTIFICATE_NO_MAX = 50
+
+
+def certificate_no_problem(value):
+    """Why ``value`` is not a usable law-enforcement certificate number (执法证号), or None.
+
+    Empty is allowed (not every user enforces); otherwise 4 to 50 characters, no control
+    character and no line break (it is printed on one line of every enforcement document).
+    """
+    from flask_babel import lazy_gettext as _l
+
+    value = (value or "").strip()
+    if not value:
+        return None
+    if has_control_characters(value) or any(c in value for c in "\t\r\n"):
+        return _l("The certificate number may not contain control characters or line breaks.")
+    if not 4 <= len(value) <= CERTIFICATE_NO_MAX:
+        return _l("A certificate number has 4 to %(n)d characters.", n=CERTIFICATE_NO_MAX)
+    return None

@@ -163,6 +163,11 @@ def make_credit_code(n):
 class Park(SimpleNamespace):
     """Two enterprises (A and B), an admin, two inspectors and a user for each enterprise."""
 
+    @property
+    def officers(self):
+        """The two inspectors, both with certificate numbers: they may sign an enforcement document."""
+        return [self.inspector, self.inspector2]
+
     def hazard(self, enterprise=None, *, major=False, deadline=None, title="安全阀超期未校验",
                inspector=None, inspection=None, category="equipment", found_on=None):
         from safety_app import lifecycle
@@ -179,7 +184,8 @@ def make_park():
     from safety_app.accounts import create_user
     from safety_app.models import Enterprise
 
-    a = Enterprise(name="天津渤海石油化工有限公司", credit_code=make_credit_code(1), contact_email="a@example.com")
+    a = Enterprise(name="天津渤海石油化工有限公司", credit_code=make_credit_code(1), contact_email="a@example.com",
+                   legal_representative="王建华", address="天津市滨海新区大港石化产业园区海港路18号")
     b = Enterprise(name="天津南港精细化工有限公司", credit_code=make_credit_code(2), contact_email="b@example.com")
     db.session.add_all([a, b])
     db.session.flush()
@@ -188,10 +194,16 @@ def make_park():
         admin=create_user("admin", PASSWORD, "admin", display_name="管理员", email="admin@example.com", commit=False),
         inspector=create_user("inspector", PASSWORD, "inspector", display_name="张检查",
                               certificate_no="津应急执120001", email="inspector@example.com", commit=False),
-        inspector2=create_user("inspector2", PASSWORD, "inspector", display_name="李复查", commit=False),
+        inspector2=create_user("inspector2", PASSWORD, "inspector", display_name="李复查",
+                               certificate_no="津应急执120002", commit=False),
         user_a=create_user("user_a", PASSWORD, "enterprise", enterprise=a, email="ua@example.com", commit=False),
         user_b=create_user("user_b", PASSWORD, "enterprise", enterprise=b, email="ub@example.com", commit=False),
     )
+    # The office has named where an enterprise may appeal a notice (settings; no default).
+    from safety_app import settings
+
+    settings.set_many({"reconsideration_body": "天津市滨海新区人民政府", "litigation_court": "天津市滨海新区人民法院"},
+                      commit=False)
     db.session.commit()
     return park
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from ..documents import service, statistics_service
 from ..extensions import db
-from ..models import Enterprise, Hazard, Inspection
+from ..models import Enterprise, Hazard, Inspection, User
 
 documents_group = AppGroup("documents", help="Notices and reports (PDF).")
 
@@ -31,25 +31,40 @@ def _run(make):
         raise click.ClickException(str(exc.message)) from None
 
 
+def _user(username):
+    user = db.session.scalar(select(User).where(User.username == username.strip()))
+    if user is None:
+        raise click.ClickException(f"no user named {username}")
+    return user
+
+
 @documents_group.command("notice")
 @click.option("--inspection", "inspection_id", type=int, help="Notice for the hazards of this inspection.")
 @click.option("--hazard", "hazard_id", type=int, help="Notice for this one hazard.")
+@click.option("--officer", "officer_names", multiple=True, metavar="USERNAME",
+              help="An officer who signs (staff with a certificate number); give at least two.")
+@click.option("--by", "issuer_name", metavar="USERNAME",
+              help="Who issues it (recorded as the issuer); default: the first officer.")
 @click.option("--key", "idempotency_key", help="Idempotency key: a rerun with it prints the same notice.")
-def notice(inspection_id, hazard_id, idempotency_key):
-    """Issue a rectification notice and print its number and file."""
+def notice(inspection_id, hazard_id, officer_names, issuer_name, idempotency_key):
+    """Issue a rectification notice signed by two officers and print its number and file."""
     if (inspection_id is None) == (hazard_id is None):
         raise click.UsageError("give exactly one of --inspection ID or --hazard ID")
+    if len(officer_names) < 2:
+        raise click.UsageError("give at least two officers: --officer USERNAME --officer USERNAME")
+    officers = [_user(name) for name in officer_names]
+    issuer = _user(issuer_name) if issuer_name else officers[0]
     if hazard_id is not None:
         hazard = db.session.get(Hazard, hazard_id)
         if hazard is None:
             raise click.ClickException(f"no hazard with id {hazard_id}")
-        _run(lambda: service.issue_notice([hazard], None, idempotency_key=idempotency_key))
+        _run(lambda: service.issue_notice([hazard], issuer, officers=officers, idempotency_key=idempotency_key))
         return
     inspection = db.session.get(Inspection, inspection_id)
     if inspection is None:
         raise click.ClickException(f"no inspection with id {inspection_id}")
-    _run(lambda: service.issue_notice(service.hazards_without_notice(inspection), None, inspection=inspection,
-                                      idempotency_key=idempotency_key))
+    _run(lambda: service.issue_notice(service.hazards_without_notice(inspection), issuer, officers=officers,
+                                      inspection=inspection, idempotency_key=idempotency_key))
 
 
 @documents_group.command("monthly")

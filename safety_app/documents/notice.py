@@ -30,7 +30,7 @@ CN_ORDINALS = "一二三四五六"
 
 
 class NoticeHazard(NamedTuple):
-    """One numbered problem on the notice."""
+    """One numbered problem on the notice, with its own deadline."""
 
     code: str
     title: str
@@ -39,15 +39,20 @@ class NoticeHazard(NamedTuple):
     level: str  # 'general' | 'major'
     deadline: date
     criterion: str = ""  # basis.describe_basis: the criterion (or "条文未导入"), or a 16号令 ground and reason
+    description: str = ""
 
 
 @dataclass
 class NoticeData:
     """Everything printed on a rectification notice.
 
-    ``deadline`` is the latest hazard deadline (checked); ``inspectors`` are
-    (name, certificate_no) pairs; ``qr_url`` links to the hazard's page;
-    ``plan_due`` optionally dates the governance plan for major hazards.
+    Each hazard carries its own deadline (there is no global one); the order
+    sentence refers to the deadlines in the table. ``inspectors`` are the
+    chosen officers as (name, certificate_no) pairs; ``qr_url`` links to the
+    hazard's page; ``plan_due`` optionally dates the governance plan for major
+    hazards; ``replaces`` is the number of the notice this version replaces.
+    The closing sentences (legal basis, liability, reconsideration body and
+    court, copies note) come from the office settings.
     """
 
     number: str
@@ -55,11 +60,20 @@ class NoticeData:
     enterprise_name: str
     enterprise_address: str
     hazards: list[NoticeHazard]
-    deadline: date
     inspectors: list[Inspector]
     issued_on: date
     qr_url: str
     plan_due: date | None = None
+    credit_code: str = ""
+    legal_representative: str = ""
+    inspected_on: date | None = None
+    inspection_place: str = ""
+    order_basis: str = ""
+    liability_sentence: str = ""
+    reconsideration_body: str = ""
+    litigation_court: str = ""
+    copies_note: str = ""
+    replaces: str = ""
 
     def __post_init__(self) -> None:
         self.hazards = [NoticeHazard(*h) for h in self.hazards]
@@ -69,9 +83,8 @@ class NoticeData:
         for hazard in self.hazards:
             if hazard.level not in LEVELS:
                 raise ValueError(f"unknown hazard level {hazard.level!r}")
-        latest = max(h.deadline for h in self.hazards)
-        if self.deadline != latest:
-            raise ValueError(f"deadline {self.deadline} is not the latest hazard deadline {latest}")
+            if hazard.deadline < self.issued_on:
+                raise ValueError(f"deadline {hazard.deadline} of {hazard.code} is before the issue date")
 
     @property
     def major_numbers(self) -> list[int]:
@@ -88,59 +101,69 @@ def build_notice(data: NoticeData, path: str | Path, *, font_path: str | None = 
                      author=data.office_name, subject=data.number, overwrite=overwrite)
 
 
+def _or_dash(value: str) -> str:
+    return value.strip() or "—"
+
+
 def notice_story(data: NoticeData, st: Styles) -> list:
     """The notice as platypus flowables."""
     story = heading_block(data.office_name, TITLE, data.number, st)
+    if data.replaces:
+        story.append(para(f"（本指令书代替{data.replaces}，原指令书同时作废）", st.small))
     story += [
         para(f"{data.enterprise_name}：", st.body),
-        para(f"（单位地址：{data.enterprise_address}）", st.small),
+        para(f"统一社会信用代码：{_or_dash(data.credit_code)}　法定代表人：{_or_dash(data.legal_representative)}",
+             st.small),
+        para(f"单位地址：{_or_dash(data.enterprise_address)}", st.small),
         Spacer(1, 2 * mm),
-        para("经查，你单位存在下列问题：", st.body_indent),
-        _hazard_table(data, st),
-        Spacer(1, 3 * mm),
     ]
-    if len({h.deadline for h in data.hazards}) > 1:
-        story.append(para("上述问题应当按表列整改期限逐项整改。", st.body_indent))
+    if data.inspected_on is not None:
+        story.append(para(
+            f"本机关执法人员于{cn_date(data.inspected_on)}在{_or_dash(data.inspection_place)}"
+            "依法对你单位进行安全生产检查。经查，你单位存在下列问题：", st.body_indent))
+    else:
+        story.append(para("经查，你单位存在下列问题：", st.body_indent))
+    story += [_hazard_table(data, st), Spacer(1, 3 * mm)]
+    basis = data.order_basis.strip().rstrip("，,。")
+    lead = f"{basis}，现责令你单位" if basis else "现责令你单位"
     story.append(para(
-        f"责令你单位于 {cn_date(data.deadline)} 前整改完毕，达到有关法律法规规章和标准规定的要求。"
-        "整改期间，你单位应当采取措施，确保安全生产。", st.body_indent))
+        f"{lead}对上述问题分别于表列整改期限前整改完毕，达到有关法律法规规章和标准规定的要求。", st.body_indent))
+    if data.liability_sentence.strip():
+        story.append(para(data.liability_sentence.strip(), st.body_indent))
     if data.major_numbers:
         story.append(_major_paragraph(data, st))
     story.append(para(
-        "如果不服本指令，可以依法在60日内申请行政复议，或者在6个月内依法提起行政诉讼，"
-        "但本指令不停止执行，法律另有规定的除外。", st.body_indent))
+        f"如果不服本指令，可以依法在60日内向{data.reconsideration_body}申请行政复议，或者在6个月内依法向"
+        f"{data.litigation_court}提起行政诉讼，但本指令不停止执行，法律另有规定的除外。", st.body_indent))
     story.append(Spacer(1, 3 * mm))
     story += inspectors_block(data.inspectors, st)
     story += receipt_block(st)
     story.append(Spacer(1, 4 * mm))
     story.append(KeepTogether([issuer_block(data.office_name, data.issued_on, st,
                                             left=_qr_block(data.qr_url, st))]))
+    if data.copies_note.strip():
+        story += [Spacer(1, 3 * mm), para(data.copies_note.strip(), st.small)]
     return story
 
 
 def _hazard_table(data: NoticeData, st: Styles):
-    per_hazard_deadline = len({h.deadline for h in data.hazards}) > 1
-    header = ["序号", "隐患编号", "存在问题", "部位", "依据"]
-    widths = [10 * mm, 28 * mm, None, 24 * mm, 34 * mm]
-    if per_hazard_deadline:
-        header.append("整改期限")
-        widths.append(27.5 * mm)
+    header = ["序号", "隐患编号", "存在问题", "部位", "依据", "整改期限"]
+    widths = [10 * mm, 28 * mm, None, 20 * mm, 32 * mm, 27 * mm]
     fixed = sum(w for w in widths if w)
     widths[2] = frame_width() - fixed
     rows = []
     for n, h in enumerate(data.hazards, 1):
         basis = Paragraph(markup(h.legal_basis) + (f"<br/>{markup(h.criterion)}" if h.criterion else ""), st.cell)
-        row = [str(n), h.code, _problem_cell(h, st), h.location, basis]
-        if per_hazard_deadline:
-            row.append(cn_date(h.deadline))
-        rows.append(row)
+        rows.append([str(n), h.code, _problem_cell(h, st), h.location, basis, cn_date(h.deadline)])
     return data_table(header, rows, widths, st, wrap=range(1, len(header)), center=(0,))
 
 
 def _problem_cell(hazard: NoticeHazard, st: Styles) -> Paragraph:
-    # A major hazard is marked in red in front of its title.
+    # A major hazard is marked in red in front of its title; the description follows the title.
     mark = f'<font color="{MAJOR_RED_HEX}">【{MAJOR_MARK}】</font>' if hazard.level == "major" else ""
-    return Paragraph(mark + markup(hazard.title), st.cell)
+    description = hazard.description.strip()
+    body = f"<br/>{markup(description)}" if description and description != hazard.title.strip() else ""
+    return Paragraph(mark + markup(hazard.title) + body, st.cell)
 
 
 def _major_paragraph(data: NoticeData, st: Styles):

@@ -37,7 +37,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import findings, labels, reference, sequences, settings
+from .. import findings, labels, reference, sequences, settings, validation
 from ..basis import describe_basis
 from ..clock import today
 from ..extensions import db
@@ -289,19 +289,49 @@ def _public_url(path: str) -> str:
     return current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/") + path
 
 
-def _notice_data(number: str, hazards: Sequence[Hazard], inspection: Inspection | None) -> NoticeData:
+NOTICE_SETTINGS = ("office_name", "notice_order_basis", "notice_liability_sentence", "reconsideration_body",
+                   "litigation_court", "notice_copies_note")
+
+
+def _notice_settings() -> dict:
+    """The office settings a notice prints; refused (nothing written) while the remedies are not set."""
+    values = settings.get_many(*NOTICE_SETTINGS)
+    if not (values["reconsideration_body"] or "").strip():
+        raise DocumentError(_l("Set the reconsideration body in the settings before issuing a notice."))
+    if not (values["litigation_court"] or "").strip():
+        raise DocumentError(_l("Set the court for administrative litigation in the settings before issuing "
+                               "a notice."))
+    return values
+
+
+def _inspection_place(enterprise: Enterprise, hazards: Sequence[Hazard]) -> str:
+    """The enterprise's address and the hazards' locations (each once, in list order)."""
+    locations = list(dict.fromkeys(h.location.strip() for h in hazards if (h.location or "").strip()))
+    address = (enterprise.address or "").strip() or enterprise.name
+    return f"{address}（{'、'.join(locations)}）" if locations else address
+
+
+def _notice_data(number: str, hazards: Sequence[Hazard], inspection: Inspection | None, chosen: Sequence[User],
+                 values: dict, issued_on: date, replaces: str = "") -> NoticeData:
     enterprise = hazards[0].enterprise
     items = [NoticeHazard(h.code, h.title, h.location or "—", h.legal_basis or "—", h.level, h.deadline,
-                          describe_basis(h)) for h in hazards]
+                          describe_basis(h), h.description or "") for h in hazards]
     if len(hazards) == 1 or inspection is None:
         qr_url = _public_url(f"/hazards/{hazards[0].id}")
     else:
         qr_url = _public_url(f"/inspections/{inspection.id}")
+    # The inspection's date; hazards filed without one: the day the (first) hazard was found.
+    inspected_on = inspection.inspected_on if inspection is not None else min(h.found_on for h in hazards)
     return NoticeData(
-        number=number, office_name=settings.get("office_name"), enterprise_name=enterprise.name,
-        enterprise_address=enterprise.address or "—", hazards=items,
-        deadline=max(h.deadline for h in hazards), inspectors=_inspectors_of(hazards, inspection),
-        issued_on=today(), qr_url=qr_url,
+        number=number, office_name=values["office_name"], enterprise_name=enterprise.name,
+        enterprise_address=enterprise.address or "", hazards=items, inspectors=officer_rules.printed(chosen),
+        issued_on=issued_on, qr_url=qr_url, credit_code=enterprise.credit_code,
+        legal_representative=enterprise.legal_representative or "", inspected_on=inspected_on,
+        inspection_place=_inspection_place(enterprise, hazards), order_basis=values["notice_order_basis"] or "",
+        liability_sentence=values["notice_liability_sentence"] or "",
+        reconsideration_body=values["reconsideration_body"].strip(),
+        litigation_court=values["litigation_court"].strip(), copies_note=values["notice_copies_note"] or "",
+        replaces=replaces,
     )
 
 
@@ -310,33 +340,91 @@ def _check_notice_hazards(hazards: Sequence[Hazard], inspection: Inspection | No
         raise DocumentError(_l("There is no hazard to put on a notice."))
     if len({h.enterprise_id for h in hazards}) > 1:
         raise DocumentError(_l("A notice covers the hazards of one enterprise only."))
-    if any(h.status in FINAL for h in hazards):
-        raise DocumentError(_l("Closed or withdrawn hazards cannot be put on a notice."), 409)
+    for hazard in hazards:
+        if hazard.status == WITHDRAWN:
+            raise DocumentError(_l("%(code)s was withdrawn; a withdrawn hazard cannot be put on a notice.",
+                                   code=hazard.code), 409)
+        if hazard.status in FINAL:
+            raise DocumentError(_l("%(code)s is closed; a closed hazard cannot be put on a notice.",
+                                   code=hazard.code), 409)
     if inspection is not None and any(h.inspection_id != inspection.id for h in hazards):
         raise DocumentError(_l("Every hazard of the notice must belong to the inspection."))
 
 
-def issue_notice(hazards: list[Hazard], actor: User | None, *, inspection: Inspection | None = None,
+def _check_deadlines(hazards: Sequence[Hazard], deadlines: dict[int, date], issued_on: date) -> dict[int, date]:
+    """The deadlines to change (hazard id → new date); refused when any item would be due before the issue."""
+    changes = {}
+    for hazard in hazards:
+        new = deadlines.get(hazard.id)
+        if new is not None and new != hazard.deadline:
+            problem = validation.date_out_of_window(new)
+            if problem is not None:
+                raise DocumentError(_l("%(code)s: %(problem)s", code=hazard.code, problem=problem))
+            changes[hazard.id] = new
+        effective = changes.get(hazard.id, hazard.deadline)
+        if effective < issued_on:
+            raise DocumentError(_l(
+                "The deadline of %(code)s (%(deadline)s) is before the issue date (%(today)s): set a new "
+                "deadline for it.", code=hazard.code, deadline=effective.isoformat(), today=issued_on.isoformat()))
+    return changes
+
+
+def _prepare_notice(hazards: Sequence[Hazard], actor: User | None, chosen, deadlines, inspection):
+    """Every check of a notice, before a number is taken: (officers, settings, deadline changes, issue date)."""
+    if actor is None:
+        raise DocumentError(_l("A rectification notice is issued by a person, never by a scheduled job."))
+    _check_notice_hazards(hazards, inspection)
+    values = _notice_settings()
+    users = officer_rules.check(chosen)
+    issued_on = today()
+    changes = _check_deadlines(hazards, deadlines or {}, issued_on)
+    if changes and actor.role not in (Role.INSPECTOR, Role.ADMIN):
+        raise DocumentError(_l("Only an inspector or an admin may set the deadline of a notice."), 403)
+    return users, values, changes, issued_on
+
+
+def _apply_deadlines(hazards: Sequence[Hazard], actor: User, changes: dict[int, date], issued_on: date) -> None:
+    """Set the new deadlines through the lifecycle core, in the notice's transaction (no commit)."""
+    from .. import lifecycle
+    from ..lifecycle_errors import LifecycleError
+
+    for hazard in hazards:
+        if hazard.id in changes:
+            try:
+                lifecycle.set_notice_deadline(hazard, actor, changes[hazard.id], issued_on=issued_on)
+            except LifecycleError as exc:
+                _fail(exc.message, 409)
+
+
+def issue_notice(hazards: list[Hazard], actor: User, *, officers: Sequence[User | int],
+                 inspection: Inspection | None = None, deadlines: dict[int, date] | None = None,
                  idempotency_key: str | None = None) -> Document:
     """Issue the numbered rectification notice (责令限期整改指令书) for ``hazards`` of one enterprise.
 
-    Returns the existing document when ``idempotency_key`` was already used.
-    Raises DocumentError when a hazard already has a notice (reissue it
-    instead), is closed/withdrawn, or the hazards span enterprises.
-    ``actor`` None means a scheduled job.
+    ``actor`` is the person who issues it (recorded as ``created_by``, printed only if among
+    ``officers``); ``officers`` are the at least two staff with certificate numbers who sign;
+    ``deadlines`` (hazard id → date) are new deadlines set on the issue form, applied through
+    the lifecycle core in the same transaction. Returns the existing document when
+    ``idempotency_key`` was already used. Raises DocumentError — nothing written, no number
+    taken — when a hazard is closed or withdrawn or already has a notice, an item would be due
+    before the issue date, the officers do not qualify, the reconsideration body or court is
+    not set, or the hazards span enterprises.
     """
     existing = _existing(idempotency_key)
     if existing is not None:
         return existing
     hazards = sorted(hazards, key=lambda h: h.id)
-    _check_notice_hazards(hazards, inspection)
+    users, values, changes, issued_on = _prepare_notice(hazards, actor, officers, deadlines, inspection)
     inspection = inspection or _common_inspection(hazards)
+    if noticed_hazard_ids([h.id for h in hazards]):
+        raise DocumentError(_l("A notice was already issued for this hazard; reissue it to make a new version."), 409)
     number = _next_number("notice", NOTICE_WORD)
     # Checked again under the counter lock: two inspectors pressing at once get one notice.
     if noticed_hazard_ids([h.id for h in hazards]):
         _fail(_l("A notice was already issued for this hazard; reissue it to make a new version."), 409)
+    _apply_deadlines(hazards, actor, changes, issued_on)
     try:
-        data = _notice_data(number, hazards, inspection)
+        data = _notice_data(number, hazards, inspection, users, values, issued_on)
     except Exception:
         db.session.rollback()
         raise
@@ -345,29 +433,38 @@ def issue_notice(hazards: list[Hazard], actor: User | None, *, inspection: Inspe
         lambda target: build_notice(data, target, font_path=_font_path()), rel_path, hazards,
         kind=DocumentKind.NOTICE.value, number=number, enterprise_id=hazards[0].enterprise_id,
         inspection_id=inspection.id if inspection is not None else None, version=1,
-        idempotency_key=idempotency_key, created_by_id=actor.id if actor is not None else None,
+        idempotency_key=idempotency_key, created_by_id=actor.id, officers=users,
     )
 
 
-def reissue_notice(document: Document, actor: User | None, *, idempotency_key: str | None = None) -> Document:
+def reissue_notice(document: Document, actor: User, *, officers: Sequence[User | int] | None = None,
+                   deadlines: dict[int, date] | None = None, idempotency_key: str | None = None) -> Document:
     """Issue a new numbered version of a notice (e.g. after a deadline extension); the old file stays.
 
     Only the newest version can be reissued; closed or withdrawn hazards are
-    left off the new version.
+    left off the new version. ``officers`` default to those of the old version
+    (checked again); the new version says which number it replaces.
     """
     existing = _existing(idempotency_key)
     if existing is not None:
         return existing
     if document.kind != DocumentKind.NOTICE:
         raise DocumentError(_l("Only a rectification notice can be reissued."))
+    if db.session.scalar(select(func.count(Document.id)).where(Document.supersedes_id == document.id)):
+        raise DocumentError(_l("This notice was already reissued; reissue its newest version."), 409)
+    hazards = [h for h in document.hazards if h.status not in FINAL]
+    if not hazards:
+        raise DocumentError(_l("Every hazard of this notice is closed or withdrawn; there is nothing to reissue."),
+                            409)
+    chosen = list(document.officers) if officers is None else officers
+    users, values, changes, issued_on = _prepare_notice(hazards, actor, chosen, deadlines, None)
     number = _next_number("notice", NOTICE_WORD)
     if db.session.scalar(select(func.count(Document.id)).where(Document.supersedes_id == document.id)):
         _fail(_l("This notice was already reissued; reissue its newest version."), 409)
-    hazards = [h for h in document.hazards if h.status not in FINAL]
-    if not hazards:
-        _fail(_l("Every hazard of this notice is closed or withdrawn; there is nothing to reissue."), 409)
+    _apply_deadlines(hazards, actor, changes, issued_on)
     try:
-        data = _notice_data(number, hazards, document.inspection)
+        data = _notice_data(number, hazards, document.inspection, users, values, issued_on,
+                            replaces=document.number or "")
     except Exception:
         db.session.rollback()
         raise
@@ -377,7 +474,7 @@ def reissue_notice(document: Document, actor: User | None, *, idempotency_key: s
         lambda target: build_notice(data, target, font_path=_font_path()), rel_path, hazards,
         kind=DocumentKind.NOTICE.value, number=number, enterprise_id=document.enterprise_id,
         inspection_id=document.inspection_id, version=version, supersedes_id=document.id,
-        idempotency_key=idempotency_key, created_by_id=actor.id if actor is not None else None,
+        idempotency_key=idempotency_key, created_by_id=actor.id, officers=users,
     )
 
 

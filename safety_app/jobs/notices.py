@@ -1,27 +1,32 @@
-"""The ``notices`` job: issue the rectification notice for new hazards that have none yet.
+"""The ``notices`` job: prepare the rectification notice for new hazards and remind the inspector.
 
-A hazard is *noticed* when it is linked (``document_hazards``) to a Document
-of kind 'notice'. The job takes open hazards found in the last week without
-a notice, groups them by inspection (hazards filed without one: by
-enterprise, inspector and day — one visit), waits until a group has been
-quiet for a few minutes (an inspector on site may still be filing), and asks
-the documents service for one notice per group. The idempotency key names
-the group's hazards, so a rerun returns the notice already issued.
+A rectification notice (责令限期整改指令书) is an enforcement document: only a
+person issues it, choosing the officers who sign and the deadlines on the
+issue form. This job never issues one. It takes open hazards found in the last
+week without a notice, groups them by inspection (hazards filed without one:
+by enterprise, inspector and day — one visit), waits until a group has been
+quiet for a few minutes (an inspector on site may still be filing), and tells
+the inspectors who filed them (in-app notification and e-mail): the message
+links to the issue form pre-filled with the group's items — the draft. The
+idempotency key names the group's hazards, so a rerun reminds nobody twice.
 """
 import hashlib
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import exists, select
 
+from .. import notifications
 from ..extensions import db
-from ..models import Document, DocumentKind, Hazard, HazardStatus, Inspection, document_hazards
+from ..models import Document, DocumentKind, Enterprise, Hazard, HazardStatus, User, document_hazards
 from . import failures
 
 JOB = "notices"
 
 LOOKBACK_DAYS = 7  # older hazards without a notice are left to the inspectors
 QUIET_MINUTES = 10
-MAX_NOTICES_PER_RUN = 50
+MAX_REMINDERS_PER_RUN = 50
+KIND = "notice_draft"
 
 
 def _noticed():
@@ -54,35 +59,49 @@ def pending_groups(day, now):
 def group_key(group, ids):
     digest = hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()[:16]
     enterprise_id, inspection_id, _finder, _found_on = group
-    return f"notice:auto:enterprise:{enterprise_id}:inspection:{inspection_id or '-'}:{digest}"
+    return f"notice-draft:enterprise:{enterprise_id}:inspection:{inspection_id or '-'}:{digest}"
 
 
-def issue_missing_notices(slot, now):
-    """One notice per quiet group; a group whose notice fails is recorded and the others are still issued."""
-    from ..documents import service
+def draft_path(group, ids):
+    """The issue form pre-filled with the group's items (the web route of ``reports``)."""
+    inspection_id = group[1]
+    if inspection_id is not None:
+        return f"/reports/inspections/{inspection_id}/notice"
+    first, *others = ids
+    return f"/reports/hazards/{first}/notice" + (f"?also={','.join(map(str, others))}" if others else "")
 
-    counts = {"groups": 0, "issued": 0, "refused": 0, "failed": 0}
+
+def _remind(group, ids):
+    hazards = db.session.execute(select(Hazard).where(Hazard.id.in_(ids)).order_by(Hazard.id)).scalars().all()
+    finders = db.session.execute(
+        select(User).where(User.id.in_({h.found_by_id for h in hazards}), User.active.is_(True))).scalars().all()
+    enterprise = db.session.get(Enterprise, group[0])
+    link = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/") + draft_path(group, ids)
+    listed = "\n".join(f"{h.code} {h.title}（整改期限 {h.deadline:%Y年%m月%d日}）" for h in hazards)
+    body = (f"企业：{enterprise.name}\n以下 {len(hazards)} 项隐患尚未下达责令限期整改指令书：\n{listed}\n"
+            "请核对各项整改期限，选择两名持执法证的执法人员后签发。")
+    return notifications.notify_many([{
+        "users": finders, "kind": KIND, "title": f"待签发责令限期整改指令书：{enterprise.name}（{len(hazards)} 项）",
+        "body": body, "hazard_id": hazards[0].id, "link": link, "key": group_key(group, ids),
+    }])
+
+
+def remind_pending_notices(slot, now):
+    """One reminder per quiet group to the inspectors who filed it; nothing is issued."""
+    counts = {"groups": 0, "reminded": 0, "already_reminded": 0, "failed": 0}
     groups = pending_groups(slot.date(), now)
     counts["groups"] = len(groups)
     # Groups that failed before go last, so a few bad ones never hold back the new hazards.
     failing = failures.failing_items(JOB)
     ordered = sorted(groups.items(), key=lambda kv: failures.item_name("hazards", *kv[1]) in failing)
 
-    for group, ids in ordered[:MAX_NOTICES_PER_RUN]:
+    for group, ids in ordered[:MAX_REMINDERS_PER_RUN]:
         outcome = ["failed"]
 
-        def issue(group=group, ids=ids, outcome=outcome):
-            hazards = db.session.execute(select(Hazard).where(Hazard.id.in_(ids)).order_by(Hazard.id)).scalars().all()
-            inspection = db.session.get(Inspection, group[1]) if group[1] is not None else None
-            try:
-                service.issue_notice(hazards, None, inspection=inspection, idempotency_key=group_key(group, ids))
-                outcome[0] = "issued"
-            except service.DocumentError:
-                # e.g. an inspector issued it by hand a moment ago: nothing left to do for this group.
-                db.session.rollback()
-                outcome[0] = "refused"
+        def remind(group=group, ids=ids, outcome=outcome):
+            outcome[0] = "reminded" if _remind(group, ids) else "already_reminded"
 
-        if not failures.attempt(JOB, slot, failures.item_name("hazards", *ids), issue):
+        if not failures.attempt(JOB, slot, failures.item_name("hazards", *ids), remind):
             outcome[0] = "failed"
         counts[outcome[0]] += 1
     return counts

@@ -64,8 +64,14 @@ def make_notice_data(*, same_deadline: bool = False) -> NoticeData:
     return NoticeData(
         number="（大港应急）责改〔2026〕第001号", office_name=OFFICE, enterprise_name=ENTERPRISE,
         enterprise_address="天津市滨海新区大港石化产业园区海港路18号", hazards=hazards,
-        deadline=d2, inspectors=[("张建国", "TJ12010001"), ("李晓梅", "TJ12010002")],
+        inspectors=[("张建国", "TJ12010001"), ("李晓梅", "TJ12010002")],
         issued_on=date(2026, 11, 6), qr_url="https://yh.example.cn/hazards/101",
+        credit_code="914403001922038216", legal_representative="赵海涛", inspected_on=date(2026, 11, 5),
+        inspection_place="天津市滨海新区大港石化产业园区海港路18号（二号罐区、综合楼一层）",
+        order_basis="依据《中华人民共和国安全生产法》第六十五条的规定",
+        liability_sentence="整改期间，你单位应当采取措施，确保安全生产。由此造成事故的，依法追究有关人员的责任。",
+        reconsideration_body="天津市滨海新区人民政府", litigation_court="天津市滨海新区人民法院",
+        copies_note="本文书一式两份，一份由安全生产监管部门留存，一份交被检查单位。",
     )
 
 

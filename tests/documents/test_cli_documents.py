@@ -9,13 +9,35 @@ def _printed_path(output):
     return Path(output.strip().split("\t")[-1])
 
 
+def _inspection_ready_for_a_notice():
+    """An inspection whose hazards without a notice are all due on or after today (the seed day)."""
+    from safety_app.clock import today
+    from safety_app.documents import service
+
+    return next(i for i in db.session.query(Inspection).order_by(Inspection.id)
+                if (pending := service.hazards_without_notice(i)) and all(h.deadline >= today() for h in pending))
+
+
 def test_notice_for_an_inspection_prints_number_and_path(seeded, runner):
-    inspection = next(i for i in db.session.query(Inspection).order_by(Inspection.id)
-                      if any(h.status == "open" for h in i.hazards))
-    result = runner.invoke(args=["documents", "notice", "--inspection", str(inspection.id)])
+    inspection = _inspection_ready_for_a_notice()
+    result = runner.invoke(args=["documents", "notice", "--inspection", str(inspection.id),
+                                 "--officer", "inspector", "--officer", "inspector2"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("（大港应急）责改〔2026〕第001号\t")
     assert _printed_path(result.output).is_file()
+    document = db.session.query(Document).one()
+    assert [u.username for u in document.officers] == ["inspector", "inspector2"]
+    assert document.created_by.username == "inspector"  # the first officer unless --by names the issuer
+
+
+def test_notice_needs_two_officers_on_the_command_line(seeded, runner):
+    inspection = _inspection_ready_for_a_notice()
+    result = runner.invoke(args=["documents", "notice", "--inspection", str(inspection.id), "--officer", "inspector"])
+    assert result.exit_code == 2 and "two officers" in result.output
+    result = runner.invoke(args=["documents", "notice", "--inspection", str(inspection.id),
+                                 "--officer", "inspector", "--officer", "admin"])
+    assert result.exit_code == 1 and "未登记执法证号" in result.output  # the demo admin has no certificate number
+    assert db.session.query(Document).count() == 0
 
 
 def test_notice_for_a_hazard_without_a_target_is_a_usage_error(seeded, runner):
@@ -23,7 +45,8 @@ def test_notice_for_a_hazard_without_a_target_is_a_usage_error(seeded, runner):
 
 
 def test_notice_for_a_missing_hazard_fails_clearly(seeded, runner):
-    result = runner.invoke(args=["documents", "notice", "--hazard", "999999"])
+    result = runner.invoke(args=["documents", "notice", "--hazard", "999999", "--officer", "inspector",
+                                 "--officer", "inspector2"])
     assert result.exit_code == 1 and "no hazard" in result.output
 
 

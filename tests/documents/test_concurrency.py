@@ -17,6 +17,7 @@ def test_simultaneous_notices_get_distinct_gap_free_numbers(app, park):
         pytest.skip("real concurrency needs PostgreSQL (SQLite serialises writers anyway)")
     hazard_ids = [park.hazard().id for _ in range(THREADS)]
     inspector_id = park.inspector.id
+    officer_ids = [u.id for u in park.officers]
     db.session.remove()
     barrier = threading.Barrier(THREADS)
 
@@ -26,7 +27,7 @@ def test_simultaneous_notices_get_distinct_gap_free_numbers(app, park):
                 hazard = db.session.get(Hazard, hazard_id)
                 actor = db.session.get(User, inspector_id)
                 barrier.wait(timeout=10)
-                return service.issue_notice([hazard], actor).number
+                return service.issue_notice([hazard], actor, officers=officer_ids).number
             finally:
                 db.session.remove()
 
@@ -42,6 +43,7 @@ def test_simultaneous_notices_for_the_same_hazard_make_one(app, park):
         pytest.skip("real concurrency needs PostgreSQL")
     hazard_id = park.hazard().id
     inspector_id = park.inspector.id
+    officer_ids = [u.id for u in park.officers]
     db.session.remove()
     barrier = threading.Barrier(3)
 
@@ -50,7 +52,8 @@ def test_simultaneous_notices_for_the_same_hazard_make_one(app, park):
             try:
                 hazard = db.session.get(Hazard, hazard_id)
                 barrier.wait(timeout=10)
-                return service.issue_notice([hazard], db.session.get(User, inspector_id)).number
+                return service.issue_notice([hazard], db.session.get(User, inspector_id),
+                                            officers=officer_ids).number
             except service.DocumentError:
                 return None
             finally:

@@ -22,7 +22,7 @@ def _accept(hazard, admin):
 def test_reinspection_opinion_prints_the_acceptance_of_a_closed_major_hazard(park, rectify, officers, pdf_text):
     major = park.hazard(title="罐区紧急切断阀未投用", major=True)
     general = park.hazard(title="消防通道被物料占用")
-    notice = service.issue_notice([major, general], park.inspector)
+    notice = service.issue_notice([major, general], park.inspector, officers=park.officers)
     rectify(major, "verified")
     _accept(major, park.admin)
     text = pdf_text(service.file_path(service.issue_opinion(notice, park.inspector2, officers=officers)))
@@ -32,7 +32,7 @@ def test_reinspection_opinion_prints_the_acceptance_of_a_closed_major_hazard(par
 
 def test_opinion_without_an_accepted_major_hazard_has_no_acceptance_section(park, rectify, officers, pdf_text):
     major = park.hazard(title="罐区紧急切断阀未投用", major=True)
-    notice = service.issue_notice([major], park.inspector)
+    notice = service.issue_notice([major], park.inspector, officers=park.officers)
     rectify(major, "verified")
     text = pdf_text(service.file_path(service.issue_opinion(notice, park.inspector2, officers=officers)))
     assert "验收销号情况" not in text
@@ -49,9 +49,9 @@ def test_monthly_report_gives_the_acceptance_date_of_a_closed_major_hazard(park,
 
 def test_notice_reissued_after_reclassification_carries_the_major_hazard_text(park, pdf_text):
     hazard = park.hazard(title="罐区防火堤破损")
-    notice = service.issue_notice([hazard], park.inspector)
+    notice = service.issue_notice([hazard], park.inspector, officers=park.officers)
     assert "治理方案" not in pdf_text(service.file_path(notice))
     lifecycle.apply(hazard, "reclassify", park.inspector, version=hazard.version, level="major",
                     major_ground="suspension", reason="需局部停产后重建")
-    text = pdf_text(service.file_path(service.reissue_notice(notice, park.inspector)))
+    text = pdf_text(service.file_path(service.reissue_notice(notice, park.inspector, officers=park.officers)))
     assert "重大事故隐患治理方案" in text

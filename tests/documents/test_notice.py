@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
+from reportlab.platypus import KeepTogether
 
 from safety_app.documents import NoticeData, build_notice, cn_date
 from safety_app.documents.layout import make_styles
@@ -21,24 +22,49 @@ def test_notice_shows_number_enterprise_and_every_hazard(tmp_path, notice_data, 
         assert hazard.code in text
 
 
-def test_notice_orders_rectification_by_the_latest_deadline(tmp_path, notice_data, pdf_text):
-    build_notice(notice_data, tmp_path / "n.pdf")
-    text = pdf_text(tmp_path / "n.pdf")
-    assert "责令你单位于2026年12月06日前整改完毕，达到有关法律法规规章和标准规定的要求" in text
-
-
-def test_notice_lists_each_deadline_when_they_differ(tmp_path, notice_data, pdf_text):
+def test_notice_orders_each_item_by_its_own_deadline_and_no_global_one(tmp_path, notice_data, pdf_text):
     build_notice(notice_data, tmp_path / "n.pdf")
     text = pdf_text(tmp_path / "n.pdf")
     assert "整改期限" in text
-    assert "2026年11月20日" in text
+    for hazard in notice_data.hazards:
+        assert cn_date(hazard.deadline) in text
+    assert "责令你单位对上述问题分别于表列整改期限前整改完毕，达到有关法律法规规章和标准规定的要求" in text
+    assert "责令你单位于" not in text  # no single deadline that could contradict the table
 
 
-def test_notice_without_deadline_column_when_all_deadlines_equal(tmp_path, pdf_text, make_notice):
-    build_notice(make_notice(same_deadline=True), tmp_path / "n.pdf")
+def test_notice_keeps_the_deadline_column_when_all_deadlines_are_equal(tmp_path, pdf_text, make_notice):
+    data = make_notice(same_deadline=True)
+    build_notice(data, tmp_path / "n.pdf")
     text = pdf_text(tmp_path / "n.pdf")
-    assert "整改期限" not in text
-    assert "2026年12月06日前整改完毕" in text
+    assert "整改期限" in text and text.count(cn_date(data.hazards[0].deadline)) == len(data.hazards)
+
+
+def test_notice_prints_the_addressee_inspection_and_the_hazard_description(tmp_path, notice_data, pdf_text):
+    notice_data.hazards[0] = notice_data.hazards[0]._replace(description="东侧泵房两处可燃气体探头报警值设定错误")
+    build_notice(notice_data, tmp_path / "n.pdf")
+    text = pdf_text(tmp_path / "n.pdf")
+    assert "统一社会信用代码：914403001922038216" in text
+    assert "法定代表人：赵海涛" in text
+    assert "单位地址：天津市滨海新区大港石化产业园区海港路18号" in text
+    assert ("本机关执法人员于" + cn_date(date(2026, 11, 5)) + "在天津市滨海新区大港石化产业园区海港路18号"
+            "（二号罐区、综合楼一层）依法对你单位进行安全生产检查") in text
+    assert "东侧泵房两处可燃气体探头报警值设定错误" in text
+
+
+def test_notice_prints_its_legal_basis_liability_remedies_and_copies(tmp_path, notice_data, pdf_text):
+    build_notice(notice_data, tmp_path / "n.pdf")
+    text = pdf_text(tmp_path / "n.pdf")
+    assert "依据《中华人民共和国安全生产法》第六十五条的规定，现责令你单位" in text
+    assert "由此造成事故的，依法追究有关人员的责任。" in text
+    assert ("如果不服本指令，可以依法在60日内向天津市滨海新区人民政府申请行政复议，或者在6个月内依法向"
+            "天津市滨海新区人民法院提起行政诉讼，但本指令不停止执行") in text
+    assert text.endswith("本文书一式两份，一份由安全生产监管部门留存，一份交被检查单位。")
+
+
+def test_a_reissued_notice_says_which_number_it_replaces(tmp_path, notice_data, pdf_text):
+    notice_data.replaces = "（大港应急）责改〔2026〕第000号"
+    build_notice(notice_data, tmp_path / "n.pdf")
+    assert "本指令书代替（大港应急）责改〔2026〕第000号" in pdf_text(tmp_path / "n.pdf")
 
 
 def test_notice_requires_governance_plan_for_major_hazard(tmp_path, notice_data, pdf_text):
@@ -76,7 +102,8 @@ def test_notice_carries_qr_code_of_the_hazard_url(notice_data):
     story = notice_story(notice_data, make_styles("Helvetica"))
     qr_values = [
         shape.value
-        for flowable in story[-1]._content
+        for keep in story if isinstance(keep, KeepTogether)
+        for flowable in keep._content
         for cell in flowable._cellvalues[0] if isinstance(cell, list)
         for drawing in cell if isinstance(drawing, Drawing)
         for shape in drawing.contents if isinstance(shape, QrCodeWidget)
@@ -84,10 +111,10 @@ def test_notice_carries_qr_code_of_the_hazard_url(notice_data):
     assert qr_values == ["https://yh.example.cn/hazards/101"]
 
 
-def test_notice_deadline_must_be_the_latest_hazard_deadline(notice_data):
+def test_notice_refuses_an_item_due_before_the_issue_date(notice_data):
     data = notice_data
-    with pytest.raises(ValueError, match="latest"):
-        NoticeData(**{**data.__dict__, "deadline": date(2026, 11, 20)})
+    with pytest.raises(ValueError, match="before the issue date"):
+        NoticeData(**{**data.__dict__, "issued_on": date(2026, 11, 21)})
 
 
 def test_notice_returns_hash_and_size_of_the_file(tmp_path, notice_data):

@@ -46,7 +46,7 @@ def test_opinion_prints_each_finding_with_its_own_date_inspectors_and_opinion(
     passed = park.hazard(title="安全阀超期未校验")
     failed = park.hazard(title="动火作业票证审批不规范")
     waiting = park.hazard(title="消防通道被物料占用")
-    notice = service.issue_notice([passed, failed, waiting], park.inspector)
+    notice = service.issue_notice([passed, failed, waiting], park.inspector, officers=park.officers)
     rectify(passed, "submitted")
     rectify(failed, "submitted")
     on_day(start + timedelta(days=3))
@@ -73,7 +73,7 @@ def test_opinion_prints_each_finding_with_its_own_date_inspectors_and_opinion(
 
 def test_the_enterprise_account_is_quoted_only_when_chosen(park, rectify, officers, pdf_text):
     hazard = park.hazard()
-    notice = service.issue_notice([hazard], park.inspector)
+    notice = service.issue_notice([hazard], park.inspector, officers=park.officers)
     rectify(hazard, "closed")
     text = pdf_text(service.file_path(service.issue_opinion(notice, park.inspector, officers=officers)))
     assert "企业整改情况" not in text and "复查结果合格" in text
@@ -81,7 +81,7 @@ def test_the_enterprise_account_is_quoted_only_when_chosen(park, rectify, office
 
 def test_the_newest_finding_since_the_notice_is_printed(park, rectify, officers, pdf_text):
     hazard = park.hazard()
-    notice = service.issue_notice([hazard], park.inspector)
+    notice = service.issue_notice([hazard], park.inspector, officers=park.officers)
     rectify(hazard, "submitted")
     _reject(hazard, park.inspector, "报警仪未标定")
     lifecycle.save_measure(hazard, park.user_a, description="标定报警仪", done_on=today())
@@ -93,7 +93,7 @@ def test_the_newest_finding_since_the_notice_is_printed(park, rectify, officers,
 
 def test_an_issuer_who_is_not_chosen_is_recorded_but_not_printed(park, rectify, officers, pdf_text):
     hazard = park.hazard()
-    notice = service.issue_notice([hazard], park.inspector)
+    notice = service.issue_notice([hazard], park.inspector, officers=park.officers)
     rectify(hazard, "closed")
     opinion = service.issue_opinion(notice, park.admin, officers=officers)
     assert opinion.created_by_id == park.admin.id
@@ -104,7 +104,7 @@ def test_a_notice_without_a_finding_since_it_was_issued_gets_no_opinion(park, re
     hazard = park.hazard()
     rectify(hazard, "submitted")
     _reject(hazard, park.inspector, "照片不清晰")  # a finding before the notice does not count
-    notice = service.issue_notice([hazard], park.inspector)
+    notice = service.issue_notice([hazard], park.inspector, officers=park.officers)
     before = _written()
     with pytest.raises(DocumentError) as refused:
         service.issue_opinion(notice, park.inspector, officers=officers)
@@ -114,7 +114,7 @@ def test_a_notice_without_a_finding_since_it_was_issued_gets_no_opinion(park, re
 
 def test_an_item_without_a_finding_cannot_be_chosen(park, rectify, officers):
     done, waiting = park.hazard(), park.hazard(title="消防通道被物料占用")
-    notice = service.issue_notice([done, waiting], park.inspector)
+    notice = service.issue_notice([done, waiting], park.inspector, officers=park.officers)
     rectify(done, "closed")
     before = _written()
     with pytest.raises(DocumentError) as refused:
@@ -127,8 +127,11 @@ def test_an_item_without_a_finding_cannot_be_chosen(park, rectify, officers):
 @pytest.mark.parametrize("who", ["one", "uncertified"])
 def test_an_opinion_needs_two_officers_with_certificate_numbers(park, rectify, who):
     hazard = park.hazard()
-    notice = service.issue_notice([hazard], park.inspector)
+    notice = service.issue_notice([hazard], park.inspector, officers=park.officers)
     rectify(hazard, "closed")
+    if who == "uncertified":
+        park.inspector2.certificate_no = ""
+        db.session.commit()
     chosen = [park.inspector] if who == "one" else [park.inspector, park.inspector2]  # inspector2: no number
     before = _written()
     with pytest.raises(DocumentError) as refused:
@@ -139,7 +142,7 @@ def test_an_opinion_needs_two_officers_with_certificate_numbers(park, rectify, w
 
 def test_a_refused_opinion_takes_no_number(park, rectify, officers):
     hazard = park.hazard()
-    notice = service.issue_notice([hazard], park.inspector)
+    notice = service.issue_notice([hazard], park.inspector, officers=park.officers)
     rectify(hazard, "closed")
     with pytest.raises(DocumentError):
         service.issue_opinion(notice, park.inspector, officers=[park.inspector])
@@ -149,8 +152,8 @@ def test_a_refused_opinion_takes_no_number(park, rectify, officers):
 
 def test_opinion_answers_the_newest_version_of_the_notice(park, rectify, officers, pdf_text):
     hazard = park.hazard()
-    old = service.issue_notice([hazard], park.inspector)
-    new = service.reissue_notice(old, park.inspector)
+    old = service.issue_notice([hazard], park.inspector, officers=park.officers)
+    new = service.reissue_notice(old, park.inspector, officers=park.officers)
     rectify(hazard, "closed")
     text = pdf_text(service.file_path(service.issue_opinion(old, park.inspector, officers=officers)))
     assert new.number in text and old.number not in text
@@ -158,7 +161,7 @@ def test_opinion_answers_the_newest_version_of_the_notice(park, rectify, officer
 
 def test_only_a_notice_gets_an_opinion(park, rectify, officers):
     hazard = park.hazard()
-    notice = service.issue_notice([hazard], park.inspector)
+    notice = service.issue_notice([hazard], park.inspector, officers=park.officers)
     rectify(hazard, "closed")
     opinion = service.issue_opinion(notice, park.inspector, officers=officers)
     with pytest.raises(DocumentError):
@@ -167,7 +170,7 @@ def test_only_a_notice_gets_an_opinion(park, rectify, officers):
 
 def test_thirty_items_with_long_opinions_all_print(park, rectify, officers, page_texts):
     hazards = [park.hazard(title=f"第{i + 1}项：储罐区安全附件未按期校验") for i in range(30)]
-    notice = service.issue_notice(hazards, park.inspector)
+    notice = service.issue_notice(hazards, park.inspector, officers=park.officers)
     for i, hazard in enumerate(hazards):
         rectify(hazard, "submitted")
         text = f"第{i + 1}项复查意见。" + "复查发现安全阀铅封完好，校验标签在有效期内，现场压力表指示正常。" * 64

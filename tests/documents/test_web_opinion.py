@@ -13,7 +13,7 @@ def _certify(park):
 def test_the_form_offers_only_items_with_a_finding_and_ticks_the_officers_present(client, park, rectify):
     _certify(park)
     done, waiting = park.hazard(), park.hazard(title="消防通道被物料占用")
-    notice = service.issue_notice([done, waiting], park.inspector)
+    notice = service.issue_notice([done, waiting], park.inspector, officers=park.officers)
     rectify(done, "closed")  # verified by 李复查 with 张检查 present
     page = login(client, park.inspector).get(f"/reports/{notice.id}/opinion").get_data(as_text=True)
     assert f'name="items" value="{done.id}" checked' in page
@@ -26,7 +26,7 @@ def test_the_form_offers_only_items_with_a_finding_and_ticks_the_officers_presen
 def test_posting_the_form_issues_the_opinion_with_the_chosen_officers(client, park, rectify):
     _certify(park)
     hazard = park.hazard()
-    notice = service.issue_notice([hazard], park.inspector)
+    notice = service.issue_notice([hazard], park.inspector, officers=park.officers)
     rectify(hazard, "closed")
     login(client, park.admin)
     response = client.post(f"/reports/{notice.id}/opinion", data={
@@ -39,7 +39,7 @@ def test_posting_the_form_issues_the_opinion_with_the_chosen_officers(client, pa
 
 def test_one_officer_is_refused_on_the_form_and_nothing_is_written(client, park, rectify):
     hazard = park.hazard()
-    notice = service.issue_notice([hazard], park.inspector)
+    notice = service.issue_notice([hazard], park.inspector, officers=park.officers)
     rectify(hazard, "closed")
     response = login(client, park.inspector).post(f"/reports/{notice.id}/opinion", data={
         "items": [hazard.id], "officers": [park.inspector.id]})
@@ -51,7 +51,7 @@ def test_one_officer_is_refused_on_the_form_and_nothing_is_written(client, park,
 def test_a_notice_without_findings_shows_why_no_opinion_can_be_issued(client, park):
     _certify(park)
     hazard = park.hazard()
-    notice = service.issue_notice([hazard], park.inspector)
+    notice = service.issue_notice([hazard], park.inspector, officers=park.officers)
     login(client, park.inspector)
     page = client.get(f"/reports/{notice.id}/opinion").get_data(as_text=True)
     assert "尚无复查结论" in page and 'type="submit"' not in page.split('id="opinion-items"')[1].split("</form>")[0]
@@ -62,5 +62,5 @@ def test_a_notice_without_findings_shows_why_no_opinion_can_be_issued(client, pa
 
 
 def test_enterprise_user_gets_404_for_the_form_of_its_own_notice(client, park):
-    notice = service.issue_notice([park.hazard()], park.inspector)
+    notice = service.issue_notice([park.hazard()], park.inspector, officers=park.officers)
     assert login(client, park.user_a).get(f"/reports/{notice.id}/opinion").status_code in (403, 404)

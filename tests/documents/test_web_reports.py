@@ -11,13 +11,13 @@ from tests.conftest import login
 
 
 def test_anonymous_download_goes_to_the_login_page(client, park):
-    document = service.issue_notice([park.hazard()], park.inspector)
+    document = service.issue_notice([park.hazard()], park.inspector, officers=park.officers)
     response = client.get(f"/reports/{document.id}/download")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
 def test_enterprise_user_downloads_own_notice_with_chinese_file_name(client, park):
-    document = service.issue_notice([park.hazard(park.a)], park.inspector)
+    document = service.issue_notice([park.hazard(park.a)], park.inspector, officers=park.officers)
     response = login(client, park.user_a).get(f"/reports/{document.id}/download")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data == service.file_path(document).read_bytes()
@@ -28,7 +28,7 @@ def test_enterprise_user_downloads_own_notice_with_chinese_file_name(client, par
 
 
 def test_enterprise_user_cannot_download_another_enterprises_notice(client, park):
-    document = service.issue_notice([park.hazard(park.b)], park.inspector)
+    document = service.issue_notice([park.hazard(park.b)], park.inspector, officers=park.officers)
     assert login(client, park.user_a).get(f"/reports/{document.id}/download").status_code == 404
 
 
@@ -81,26 +81,42 @@ def test_enterprise_user_cannot_build_reports(client, park):
     assert response.status_code == 403
 
 
+def notice_form(hazards, officers, deadlines=None, left_off=(), **extra):
+    """The post of the notice's issue form: every hazard listed, ticked unless left off, with its deadline."""
+    data = {"officers": [u.id for u in officers], **extra}
+    for n, hazard in enumerate(hazards):
+        data[f"items-{n}-hazard_id"] = str(hazard.id)
+        if hazard not in left_off:
+            data[f"items-{n}-include"] = "y"
+        data[f"items-{n}-deadline"] = (deadlines or {}).get(hazard.id, hazard.deadline).isoformat()
+    return data
+
+
 def test_inspector_issues_a_notice_for_a_hazard_and_returns_to_the_page(client, park):
     hazard = park.hazard()
-    response = login(client, park.inspector).post(f"/reports/hazards/{hazard.id}/notice",
-                                                  data={"next": f"/hazards/{hazard.id}#documents"})
+    page = login(client, park.inspector).get(f"/reports/hazards/{hazard.id}/notice").get_data(as_text=True)
+    assert hazard.code in page and 'name="items-0-deadline"' in page and f'value="{hazard.deadline}"' in page
+    assert park.inspector2.certificate_no in page  # the officers to tick
+    response = client.post(f"/reports/hazards/{hazard.id}/notice",
+                           data=notice_form([hazard], park.officers, next=f"/hazards/{hazard.id}#documents"))
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/hazards/{hazard.id}#documents")
-    assert db.session.query(Document).one().hazards == [hazard]
+    document = db.session.query(Document).one()
+    assert document.hazards == [hazard] and document.created_by_id == park.inspector.id
+    assert [u.id for u in document.officers] == [park.inspector.id, park.inspector2.id]
 
 
 def test_second_notice_for_the_same_hazard_is_refused_with_409(client, park):
     hazard = park.hazard()
-    login(client, park.inspector).post(f"/reports/hazards/{hazard.id}/notice")
-    response = client.post(f"/reports/hazards/{hazard.id}/notice")
+    login(client, park.inspector).post(f"/reports/hazards/{hazard.id}/notice", data=notice_form([hazard], park.officers))
+    response = client.post(f"/reports/hazards/{hazard.id}/notice", data=notice_form([hazard], park.officers))
     assert response.status_code == 409
-    assert "已经下达过整改指令书" in response.get_data(as_text=True)
+    assert "已下达整改指令书" in response.get_data(as_text=True)
     assert db.session.query(Document).count() == 1
 
 
 def test_double_click_with_the_same_key_issues_one_opinion(client, park, rectify):
     hazard = park.hazard()
-    notice = service.issue_notice([hazard], park.inspector)
+    notice = service.issue_notice([hazard], park.inspector, officers=park.officers)
     rectify(hazard, "closed")
     park.inspector2.certificate_no = "津应急执120002"
     db.session.commit()
@@ -114,22 +130,30 @@ def test_double_click_with_the_same_key_issues_one_opinion(client, park, rectify
 def test_inspector_issues_one_notice_for_an_inspections_hazards(client, park, make_inspection):
     inspection = make_inspection()
     hazards = [park.hazard(inspection=inspection) for _ in range(3)]
-    assert login(client, park.inspector).post(f"/reports/inspections/{inspection.id}/notice").status_code == 302
+    login(client, park.inspector)
+    page = client.get(f"/reports/inspections/{inspection.id}/notice").get_data(as_text=True)
+    assert all(h.code in page for h in hazards)
+    response = client.post(f"/reports/inspections/{inspection.id}/notice",
+                           data=notice_form(hazards, park.officers, left_off=hazards[2:]))
+    assert response.status_code == 302
     document = db.session.query(Document).one()
-    assert document.hazards == hazards and document.inspection_id == inspection.id
+    assert document.hazards == hazards[:2] and document.inspection_id == inspection.id
 
 
 def test_reissue_from_the_web_keeps_both_versions(client, park):
-    old = service.issue_notice([park.hazard()], park.inspector)
-    assert login(client, park.admin).post(f"/reports/{old.id}/reissue").status_code == 302
+    old = service.issue_notice([park.hazard()], park.inspector, officers=park.officers)
+    page = login(client, park.admin).get(f"/reports/{old.id}/reissue").get_data(as_text=True)
+    assert old.number in page  # "replaces …"
+    assert client.post(f"/reports/{old.id}/reissue", data=notice_form(old.hazards, park.officers)).status_code == 302
     new = db.session.query(Document).filter_by(supersedes_id=old.id).one()
-    assert new.version == 2 and service.file_path(old).exists()
+    assert new.version == 2 and service.file_path(old).exists() and new.created_by_id == park.admin.id
 
 
 def test_enterprise_user_cannot_issue_notices(client, park):
     own, other = park.hazard(park.a), park.hazard(park.b)
     login(client, park.user_a)
-    assert client.post(f"/reports/hazards/{own.id}/notice").status_code == 403
+    assert client.get(f"/reports/hazards/{own.id}/notice").status_code == 403
+    assert client.post(f"/reports/hazards/{own.id}/notice", data=notice_form([own], park.officers)).status_code == 403
     # the role is checked first (permissions.ROUTE_POLICIES), for any id: nothing to learn from it
     assert client.post(f"/reports/hazards/{other.id}/notice").status_code == 403
     assert db.session.query(Document).count() == 0
@@ -140,14 +164,14 @@ def test_hazard_panel_lists_documents_and_offers_the_buttons(app, park):
     with app.test_request_context(f"/hazards/{hazard.id}"):
         login_user(park.inspector)
         before = render_template("hazards/_documents.html", hazard=hazard)
-    assert f'action="/reports/hazards/{hazard.id}/notice"' in before
-    notice = service.issue_notice([hazard], park.inspector)
+    assert f'href="/reports/hazards/{hazard.id}/notice' in before
+    notice = service.issue_notice([hazard], park.inspector, officers=park.officers)
     with app.test_request_context(f"/hazards/{hazard.id}"):
         login_user(park.inspector)
         after = render_template("hazards/_documents.html", hazard=hazard)
     assert f"/reports/{notice.id}/download" in after and notice.number in after
-    assert f'action="/reports/{notice.id}/reissue"' in after
-    assert f'action="/reports/hazards/{hazard.id}/notice"' not in after
+    assert f'href="/reports/{notice.id}/reissue' in after
+    assert f'href="/reports/hazards/{hazard.id}/notice' not in after
     with app.test_request_context(f"/hazards/{hazard.id}"):
         login_user(park.user_a)
         enterprise_view = render_template("hazards/_documents.html", hazard=hazard)
@@ -160,8 +184,7 @@ def test_inspection_panel_offers_a_notice_for_hazards_without_one(app, park, mak
     with app.test_request_context(f"/inspections/{inspection.id}"):
         login_user(park.inspector)
         page = render_template("inspections/_documents.html", inspection=inspection)
-    assert f'action="/reports/inspections/{inspection.id}/notice"' in page
-    assert 'name="csrf_token"' in page
+    assert f'href="/reports/inspections/{inspection.id}/notice' in page
 
 
 def _this_month():

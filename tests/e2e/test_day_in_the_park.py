@@ -142,8 +142,13 @@ def test_inspector_files_a_major_and_a_general_hazard_and_downloads_the_notice(s
     assert page.locator("#found li", has_text=GENERAL_TITLE).inner_text().count(seven_days) == 1
     s.shot("inspection-two-hazards")
 
-    # Issue the rectification notice for both and download it.
-    submit(s, "#documents form[action$='/notice']")
+    # Open the issue form for both (deadlines as filed), tick the officers who sign, issue, download.
+    with page.expect_navigation():
+        page.click("#documents a[href*='/notice']")
+    for box in page.locator("input[name=officers]").all():
+        box.check()
+    s.shot("notice-form")
+    submit(s)
     expect_success(s)
     page.locator("#documents").scroll_into_view_if_needed()
     s.shot("notice-issued")

@@ -1,5 +1,4 @@
-"""The notices and monthly-report jobs, through the documents service."""
-from dataclasses import replace
+"""The notices job (reminders, never a notice) and the monthly-report job, through the documents service."""
 from datetime import date
 from pathlib import Path
 
@@ -7,9 +6,10 @@ import pytest
 
 from safety_app import clock, lifecycle
 from safety_app.extensions import db
-from safety_app.jobs import ledger, notices
+from safety_app.jobs import ledger
 from safety_app.jobs.registry import JOBS
-from safety_app.models import Document
+from safety_app.models import Document, Notification, OutboxMessage
+from tests.conftest import login
 
 service = pytest.importorskip("safety_app.documents.service")
 
@@ -28,6 +28,14 @@ def run_notices(at, when):
 
 
 @pytest.fixture
+def make_inspection_at(park):
+    def make(enterprise):
+        return lifecycle.start_inspection(park.inspector, enterprise=enterprise, inspection_type="routine")
+
+    return make
+
+
+@pytest.fixture
 def inspection_with_two_hazards(park, at):
     at("2026-11-21 09:50")
     inspection = lifecycle.start_inspection(park.inspector, enterprise=park.a, inspection_type="routine")
@@ -36,58 +44,77 @@ def inspection_with_two_hazards(park, at):
     return inspection, hazards
 
 
-def test_notices_job_issues_one_notice_for_an_inspections_new_hazards(park, inspection_with_two_hazards, at):
+def reminders():
+    return db.session.execute(db.select(Notification).where(Notification.kind == "notice_draft")
+                              .order_by(Notification.id)).scalars().all()
+
+
+def enforcement_documents():
+    return db.session.execute(db.select(Document).where(Document.kind.in_(("notice", "opinion")))).scalars().all()
+
+
+def test_notices_job_reminds_the_inspector_and_links_to_the_prefilled_form(park, inspection_with_two_hazards, at):
     inspection, hazards = inspection_with_two_hazards
     result = run_notices(at, "10:15")
     assert result.outcome == "success", result.error
-    documents = notice_documents()
-    assert len(documents) == 1
-    assert documents[0].inspection_id == inspection.id
-    assert [h.id for h in documents[0].hazards] == [h.id for h in hazards]
-    assert documents[0].created_by_id is None  # issued by the job
+    assert result.counts["reminded"] == 1
+    [reminder] = reminders()
+    assert reminder.user_id == park.inspector.id  # who filed them
+    assert reminder.link.endswith(f"/reports/inspections/{inspection.id}/notice")
+    assert all(h.code in reminder.body for h in hazards)
+    assert db.session.query(OutboxMessage).filter(OutboxMessage.recipient == park.inspector.email).count() == 1
+    assert enforcement_documents() == []  # a person issues; the job only prepares
+
+
+def test_the_reminder_link_opens_the_issue_form_with_the_groups_items(client, park, inspection_with_two_hazards, at):
+    inspection, hazards = inspection_with_two_hazards
+    run_notices(at, "10:15")
+    path = reminders()[0].link.removeprefix("http://park.test")
+    page = login(client, park.inspector).get(path).get_data(as_text=True)
+    assert all(h.code in page for h in hazards) and 'name="officers"' in page
+
+
+def test_hazards_filed_without_an_inspection_get_a_link_naming_the_whole_visit(park, at):
+    at("2026-11-21 09:50")
+    first, second = park.hazard(), park.hazard()
+    run_notices(at, "10:15")
+    [reminder] = reminders()
+    assert reminder.link.endswith(f"/reports/hazards/{first.id}/notice?also={second.id}")
+
+
+def test_the_job_never_issues_an_enforcement_document_whatever_it_finds(park, make_inspection_at, at):
+    """Open, rectifying, major, overdue, with or without inspection, many groups: never a notice or opinion."""
+    at("2026-11-21 09:00")
+    inspection = make_inspection_at(park.a)
+    park.hazard(inspection=inspection, deadline=date(2026, 12, 1))
+    park.hazard(inspection=inspection, major=True, deadline=date(2026, 12, 30))
+    park.hazard(found_on=date(2026, 11, 15), deadline=date(2026, 11, 16))  # already past its deadline
+    park.hazard(park.b, deadline=date(2026, 12, 1))
+    park.hazard(park.b, inspector=park.inspector2, deadline=date(2026, 12, 1))
+    for when in ("10:15", "10:30", "10:45"):
+        assert run_notices(at, when).outcome == "success"
+    ledger.run("notices", notices_slot(at, "10:45"), force=True)
+    assert enforcement_documents() == []
+    assert len(reminders()) == 4  # one per group (the inspection, B by each inspector, A on the 15th), once
+
+
+def test_running_the_notices_job_again_reminds_nobody_twice(park, inspection_with_two_hazards, at):
+    run_notices(at, "10:15")
+    ledger.run("notices", notices_slot(at, "10:15"), force=True)
+    run_notices(at, "10:30")
+    assert len(reminders()) == 1
 
 
 def test_notices_job_waits_while_the_inspector_may_still_be_filing(park, inspection_with_two_hazards, at):
     run_notices(at, "09:55")  # five minutes after the last hazard: the inspector may still be on site
-    assert notice_documents() == []
+    assert reminders() == []
 
 
-def test_running_the_notices_job_again_issues_nothing_more(park, inspection_with_two_hazards, at):
-    run_notices(at, "10:15")
-    ledger.run("notices", notices_slot(at, "10:15"), force=True)
-    run_notices(at, "10:30")
-    assert len(notice_documents()) == 1
-
-
-def test_a_hazard_already_on_a_notice_is_not_noticed_again(park, inspection_with_two_hazards, at):
+def test_a_hazard_already_on_a_notice_gets_no_reminder(park, inspection_with_two_hazards, at):
     inspection, hazards = inspection_with_two_hazards
-    service.issue_notice(hazards, park.inspector, inspection=inspection)
+    service.issue_notice(hazards, park.inspector, officers=park.officers, inspection=inspection)
     run_notices(at, "10:15")
-    assert len(notice_documents()) == 1
-
-
-def test_a_notices_run_that_dies_after_issuing_is_rerun_without_a_second_notice(park, inspection_with_two_hazards,
-                                                                               at, monkeypatch):
-    def dies_after_the_work(slot, now):
-        notices.issue_missing_notices(slot, now)
-        raise RuntimeError("killed before the ledger was updated")
-
-    monkeypatch.setitem(JOBS, "notices", replace(JOBS["notices"], run=dies_after_the_work))
-    assert run_notices(at, "10:15").outcome == "failed"
-    monkeypatch.undo()
-    assert run_notices(at, "10:15").outcome == "success"  # the same period, run again
-    assert len(notice_documents()) == 1
-
-
-def test_the_notice_key_returns_the_notice_already_issued(park, inspection_with_two_hazards, at):
-    inspection, hazards = inspection_with_two_hazards
-    ids = [h.id for h in hazards]
-    group = (park.a.id, inspection.id, None, None)
-    first = service.issue_notice(hazards, None, inspection=inspection, idempotency_key=notices.group_key(group, ids))
-    # the crash happened after the notice was written but before the ledger said so; the service
-    # answers the same key with the same document
-    again = service.issue_notice(hazards, None, inspection=inspection, idempotency_key=notices.group_key(group, ids))
-    assert again.id == first.id and len(notice_documents()) == 1
+    assert reminders() == []
 
 
 def test_monthly_report_run_twice_writes_one_file_per_report(park, at, app):

@@ -35,45 +35,51 @@ def two_inspections(park, at):
     return groups
 
 
-def test_notices_job_issues_the_notice_of_a_hazard_with_a_700_character_legal_basis(park, at):
-    # The report: ~600 characters of legal basis broke the PDF and the job failed every 15 minutes.
+def reminders():
+    return db.session.execute(db.select(notifications.Notification)
+                              .where(notifications.Notification.kind == "notice_draft")).scalars().all()
+
+
+def test_notices_job_reminds_of_a_hazard_with_a_700_character_legal_basis(park, at):
+    # The report: ~600 characters of legal basis broke the job every 15 minutes.
     first, second = two_inspections(park, at)
     first.legal_basis = "《危险化学品安全管理条例》第二十条规定的要求；" * 30
     db.session.commit()
     result = run_notices(at, "10:15")
     assert result.outcome == "success", result.error
-    assert len(notice_documents()) == 2
+    assert len(reminders()) == 2 and notice_documents() == []
     assert job_failures("notices") == []
 
 
-def test_a_notice_that_fails_is_recorded_and_the_other_enterprises_still_get_theirs(park, at, monkeypatch):
+def test_a_reminder_that_fails_is_recorded_and_the_other_enterprises_still_get_theirs(park, at, monkeypatch):
     first, second = two_inspections(park, at)
-    real = service.build_notice
+    real = notifications.notify_many
 
-    def build(data, target, **kw):
-        if data.enterprise_name == park.a.name:
-            raise RuntimeError("the PDF could not be laid out")
-        return real(data, target, **kw)
+    def notify_many(messages):
+        if any(park.a.name in m["title"] for m in messages):
+            raise RuntimeError("the reminder could not be written")
+        return real(messages)
 
-    monkeypatch.setattr(service, "build_notice", build)
+    monkeypatch.setattr(notifications, "notify_many", notify_many)
     result = run_notices(at, "10:15")
     assert result.outcome == "success", result.error
-    assert result.counts["issued"] == 1 and result.counts["failed"] == 1
-    assert [d.enterprise_id for d in notice_documents()] == [park.b.id]
+    assert result.counts["reminded"] == 1 and result.counts["failed"] == 1
+    assert [n.hazard_id for n in reminders()] == [second.id]
     [failure] = job_failures("notices")
     assert failure.item == f"hazards:{first.id}"
-    assert "the PDF could not be laid out" in failure.error
+    assert "the reminder could not be written" in failure.error
 
 
-def test_a_recorded_notice_failure_is_cleared_once_the_notice_is_issued(park, at, monkeypatch):
+def test_a_recorded_reminder_failure_is_cleared_once_the_reminder_is_written(park, at, monkeypatch):
     two_inspections(park, at)
-    real = service.build_notice
-    monkeypatch.setattr(service, "build_notice", lambda *a, **kw: (_ for _ in ()).throw(RuntimeError("font missing")))
+    real = notifications.notify_many
+    monkeypatch.setattr(notifications, "notify_many",
+                        lambda *a, **kw: (_ for _ in ()).throw(RuntimeError("database hiccup")))
     run_notices(at, "10:15")
     assert len(job_failures("notices")) == 2
-    monkeypatch.setattr(service, "build_notice", real)
+    monkeypatch.setattr(notifications, "notify_many", real)
     run_notices(at, "10:30")
-    assert len(notice_documents()) == 2
+    assert len(reminders()) == 2
     assert job_failures("notices") == []
 
 

@@ -41,16 +41,33 @@ def test_smtp_password_is_write_only_and_empty_keeps_it(client, park):
 
 def test_invalid_values_are_refused_with_nothing_written(client, park):
     login(client, park.admin)
+    stored = {row.key: row.value for row in db.session.query(Setting)}  # the park's remedies (make_park)
     for key, bad in (("due_soon_days", "abc"), ("escalation_days", "0"), ("smtp_port", "70000"),
                      ("smtp_sender", "not an address"), ("webhook_url", "ftp://example.com/hook"),
                      ("webhook_url", "example.com/hook"), ("office_name", "")):
         response = client.post("/admin/settings", data={**GOOD, key: bad})
         assert response.status_code == 422, key
         assert 'class="error"' in response.get_data(as_text=True), key
-    assert db.session.query(Setting).count() == 0
+    db.session.expire_all()
+    assert {row.key: row.value for row in db.session.query(Setting)} == stored
 
 
 def test_url_error_is_in_chinese(client, park):
     login(client, park.admin)
     response = client.post("/admin/settings", data={**GOOD, "webhook_url": "javascript:alert(1)"})
     assert "https://" in response.get_data(as_text=True) and "开头" in response.get_data(as_text=True)
+
+
+def test_the_notice_settings_are_on_the_page_and_saved(client, park):
+    login(client, park.admin)
+    page = client.get("/admin/settings").get_data(as_text=True)
+    for name in ("notice_order_basis", "reconsideration_body", "litigation_court", "notice_liability_sentence",
+                 "notice_copies_note"):
+        assert f'name="{name}"' in page
+    data = {**GOOD, "reconsideration_body": "天津市滨海新区人民政府", "litigation_court": "天津市滨海新区人民法院",
+            "notice_order_basis": "", "notice_copies_note": "本文书一式三份。"}
+    assert client.post("/admin/settings", data=data).status_code == 302
+    assert settings.get("reconsideration_body") == "天津市滨海新区人民政府"
+    assert settings.get("litigation_court") == "天津市滨海新区人民法院"
+    assert settings.get("notice_copies_note") == "本文书一式三份。"
+    assert settings.get("notice_order_basis") == settings.DEFAULTS["notice_order_basis"]  # empty: the default

@@ -1,4 +1,6 @@
 """Admin: users (create, edit, deactivate, reset password); admin only."""
+import pytest
+
 from safety_app.extensions import db
 from safety_app.models import User
 from tests.conftest import PASSWORD, login
@@ -99,3 +101,23 @@ def test_reset_password_applies_rules_and_ends_sessions(app, park):
     assert park.inspector.check_password("new-password-42")
     assert victim.get("/enterprises/").status_code == 302
     assert admin.get("/admin/users").status_code == 200  # the admin's own session is untouched
+
+
+@pytest.mark.parametrize("bad", ["津应", "津应急执\u0085120009", "x" * 51])
+def test_a_bad_certificate_number_is_refused_and_nothing_is_saved(client, park, bad):
+    login(client, park.admin)
+    data = {"display_name": "李复查", "email": "", "phone": "", "certificate_no": bad, "active": "y"}
+    response = client.post(f"/admin/users/{park.inspector2.id}", data=data)
+    assert response.status_code in (400, 422)
+    db.session.expire_all()
+    assert park.inspector2.certificate_no == "津应急执120002"
+
+
+def test_the_admin_sets_an_admins_certificate_number(client, park):
+    login(client, park.admin)
+    assert 'name="certificate_no"' in client.get(f"/admin/users/{park.admin.id}").get_data(as_text=True)
+    data = {"display_name": "管理员", "email": "admin@example.com", "phone": "", "certificate_no": "津应急执120010",
+            "active": "y"}
+    assert client.post(f"/admin/users/{park.admin.id}", data=data).status_code == 302
+    db.session.expire_all()
+    assert park.admin.certificate_no == "津应急执120010"

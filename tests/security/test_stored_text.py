@@ -82,7 +82,7 @@ def test_a_script_in_a_measure_is_stored_verbatim_and_shown_escaped(client, park
 
 def test_text_in_a_pdf_is_plain_text_not_markup(park, estate):
     hazard = park.hazard(title=SCRIPT + ' <b>粗体</b> & <font size="90">大</font>')
-    document = service.issue_notice([hazard], park.admin)
+    document = service.issue_notice([hazard], park.admin, officers=park.officers)
     text = "".join(page.extract_text() for page in PdfReader(service.file_path(document)).pages)
     assert "<script>alert(1)</script>" in text.replace("\n", "")
     assert "<b>粗体</b>" in text.replace("\n", "")

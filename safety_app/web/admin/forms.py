@@ -2,12 +2,23 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField, TelField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
 
-from ... import registry, webhook_target
+from ... import registry, settings, webhook_target
 from ...accounts import MIN_PASSWORD_LENGTH
 from ...labels import ROLE
+from ...validation import NoControlCharacters, certificate_no_problem
 
 USERNAME = Regexp(r"^[A-Za-z0-9._@-]{2,64}$",
                   message=_l("2 to 64 characters: letters, digits and . _ - @ only."))
@@ -32,7 +43,13 @@ class ProfileMixin:
     display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=100)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=200)])
     phone = TelField(_l("Phone"), validators=[Optional(), Length(max=30)])
-    certificate_no = StringField(_l("Law-enforcement certificate number"), validators=[Optional(), Length(max=50)])
+    certificate_no = StringField(_l("Law-enforcement certificate number"), validators=[Optional(), Length(max=50)],
+                                 description=_l("Needed to sign enforcement documents (notices, opinions)."))
+
+    def validate_certificate_no(self, field):
+        problem = certificate_no_problem(field.data)
+        if problem is not None:
+            raise ValidationError(problem)
 
     def profile(self):
         return {
@@ -107,6 +124,17 @@ class SettingsForm(FlaskForm):
     office_name = StringField(_l("Office name"), validators=[DataRequired(), Length(max=100)])
     park_name = StringField(_l("Park name"), validators=[DataRequired(), Length(max=100)])
     notice_prefix = StringField(_l("Notice number prefix"), validators=[DataRequired(), Length(max=20)])
+    notice_order_basis = StringField(_l("Legal basis of a rectification notice"),
+                                     validators=[Optional(), Length(max=300), NoControlCharacters()],
+                                     description=_l("Left empty: the default wording."))
+    reconsideration_body = StringField(_l("Administrative reconsideration body"),
+                                       validators=[Optional(), Length(max=100), NoControlCharacters()])
+    litigation_court = StringField(_l("Court for administrative litigation"),
+                                   validators=[Optional(), Length(max=100), NoControlCharacters()])
+    notice_liability_sentence = TextAreaField(_l("Closing sentence of a rectification notice"),
+                                              validators=[Optional(), Length(max=500), NoControlCharacters()])
+    notice_copies_note = StringField(_l("Copies note at the foot of a rectification notice"),
+                                     validators=[Optional(), Length(max=200), NoControlCharacters()])
     due_soon_days = IntegerField(_l("Remind enterprises this many days before the deadline"),
                                  validators=[InputRequired(), NumberRange(min=1, max=60)])
     escalation_days = IntegerField(_l("Escalate to the admins after this many days overdue"),
@@ -133,9 +161,9 @@ class SettingsForm(FlaskForm):
     token_max_days = IntegerField(_l("API tokens end this many days after issue at the latest"),
                                   validators=[Optional(), NumberRange(min=1, max=3650)])
 
-    KEYS = ("office_name", "park_name", "notice_prefix", "due_soon_days", "escalation_days", "review_backlog_days",
-            "smtp_host",
-            "smtp_port", "smtp_tls", "smtp_user", "smtp_password", "smtp_sender", "webhook_url",
+    KEYS = ("office_name", "park_name", "notice_prefix", "notice_order_basis", "reconsideration_body",
+            "litigation_court", "notice_liability_sentence", "notice_copies_note", "due_soon_days",
+            "escalation_days", "review_backlog_days", "smtp_host", "smtp_port", "smtp_tls", "smtp_user", "smtp_password", "smtp_sender", "webhook_url",
             "webhook_allow_internal", "token_idle_days", "token_max_days")
 
     def validate(self, extra_validators=None):
@@ -157,6 +185,8 @@ class SettingsForm(FlaskForm):
         for key in self.KEYS:
             value = getattr(self, key).data
             out[key] = value.strip() if isinstance(value, str) and key != "smtp_password" else value
+        if not out["notice_order_basis"]:  # the order always states its basis: empty restores the default
+            out["notice_order_basis"] = settings.DEFAULTS["notice_order_basis"]
         out["smtp_tls"] = bool(out["smtp_tls"])
         out["webhook_allow_internal"] = bool(out["webhook_allow_internal"])
         if self.outbox_max_attempts.data is not None:  # left empty: keep the current value

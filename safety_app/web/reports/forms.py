@@ -2,13 +2,24 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...documents.service import DocumentError, month_as_of
 from ...documents.statistics_service import period_bounds
-from ...validation import control_characters_message, date_out_of_window, has_control_characters
+from ...validation import DateInWindow, control_characters_message, date_out_of_window, has_control_characters
 from ..hazards.forms import AtLeastOne
 from ..officers_field import OfficersField
 
@@ -89,3 +100,43 @@ class OpinionForm(ActionForm):
     officers = OfficersField(render_kw={"class": "choices"})
     quote_notes = BooleanField(_l("Quote the enterprise's account, labelled 企业整改情况"))
     submit = SubmitField(_l("Issue the re-inspection opinion"))
+
+
+class NoticeItemForm(Form):
+    """One hazard on the notice's issue form: put it on the notice, and its deadline."""
+
+    hazard_id = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])
+    include = BooleanField(_l("On the notice"))
+    deadline = DateField(_l("Deadline"), validators=[InputRequired(message=_l("Give a deadline.")), DateInWindow()])
+
+
+class NoticeForm(FlaskForm):
+    """The issue form of a rectification notice: the items with their deadlines and the officers who sign."""
+
+    items = FieldList(FormField(NoticeItemForm), min_entries=0, max_entries=500)
+    officers = OfficersField()
+    next = HiddenField(validators=[Optional(), Length(max=500)])
+    key = HiddenField(validators=[Optional(), Regexp(KEY_PATTERN)])
+    submit = SubmitField(_l("Issue the notice"))
+
+    def fill(self, hazards):
+        """The GET form: every candidate ticked, with its current deadline."""
+        while self.items.entries:
+            self.items.pop_entry()
+        for hazard in hazards:
+            self.items.append_entry({"hazard_id": str(hazard.id), "include": True, "deadline": hazard.deadline})
+
+    def chosen(self, candidates):
+        """(hazards ticked, {hazard id: deadline given}) from a validated post; ValidationError on a foreign id."""
+        by_id = {h.id: h for h in candidates}
+        hazards, deadlines = [], {}
+        for entry in self.items.entries:
+            ident = int(entry.form.hazard_id.data)
+            if ident not in by_id:
+                raise ValidationError(_l("The form expired or was changed. Reload the page and try again."))
+            if entry.form.include.data:
+                hazards.append(by_id[ident])
+                deadlines[ident] = entry.form.deadline.data
+        if not hazards:
+            raise ValidationError(_l("Tick at least one hazard to put on the notice."))
+        return hazards, deadlines

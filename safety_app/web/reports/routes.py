@@ -1,5 +1,6 @@
 """Thin views: parse, check visibility, call the document service, answer."""
 import logging
+import re
 import secrets
 from math import ceil
 
@@ -8,16 +9,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
+from wtforms.validators import ValidationError
 
-from ... import findings
-from ...documents import service, statistics_service
+from ... import clock, findings
+from ...documents import officers, service, statistics_service
 from ...extensions import db
-from ...models import Document, DocumentKind, Enterprise, Hazard, Inspection
+from ...models import FINAL_STATUSES, Document, DocumentKind, Enterprise, Hazard, Inspection
 from ...permissions import can, get_visible, scope
 from ..paging import page_arg
 from ..urls import safe_next
 from . import bp
-from .forms import ActionForm, BuildReportForm, EnterpriseStatisticsForm, OpinionForm
+from .forms import BuildReportForm, EnterpriseStatisticsForm, NoticeForm, OpinionForm
 from .panels import KIND_LABELS
 
 log = logging.getLogger(__name__)
@@ -174,38 +176,98 @@ def _bad_form(form, fallback):
                                                              "and try again."), back=back), 400
 
 
-@bp.route("/hazards/<int:hazard_id>/notice", methods=["POST"])
+def _eligible_ids():
+    return {u.id for u in officers.eligible()}
+
+
+def _notice_page(candidates, *, heading, fallback, key_target, issue, preselect=(), replaces=None):
+    """The issue form of a notice (GET) and its post: the service checks everything, nothing is written on refusal."""
+    form = NoticeForm()
+    eligible = _eligible_ids()
+    form.officers.load_choices(preselect=[uid for uid in preselect if uid in eligible])
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                hazards, deadlines = form.chosen(candidates)
+                document = issue(hazards, deadlines, form.officers.data, _key(form, "notice", key_target))
+            except ValidationError as exc:
+                form.form_errors.append(str(exc))
+                status = 422
+            except service.DocumentError as exc:
+                form.form_errors.append(exc.message)
+                status = exc.status if exc.status != 400 else 422
+            else:
+                return _done(form, document, _("Notice %(number)s issued.", number=document.number), fallback)
+        else:
+            status = 422 if request.form else 400
+    else:
+        form.fill(candidates)
+        form.next.data = request.args.get("next", "")
+        form.key.data = secrets.token_urlsafe(12)
+    by_id = {h.id: h for h in candidates}
+    rows = [(entry, by_id.get(int(entry.form.hazard_id.data or 0))) for entry in form.items.entries]
+    return render_template("reports/notice_form.html", form=form, rows=[r for r in rows if r[1] is not None],
+                           heading=heading, replaces=replaces, back=safe_next(form.next.data) or fallback,
+                           today=clock.today(),
+                           officers_missing=len(form.officers.choices) < officers.MIN_OFFICERS), status
+
+
+def _refuse_page(message, fallback):
+    """Nothing to issue: the reason (a page to read on GET; a refused change, 409, on POST)."""
+    status = 409 if request.method == "POST" else 200
+    return render_template("reports/refused.html", message=message, back=fallback), status
+
+
+def _also(hazard):
+    """Further hazards of the same enterprise named in ``?also=`` (the scheduled reminder's group)."""
+    raw = request.args.get("also", "")
+    if not re.fullmatch(r"(\d{1,9})(,\d{1,9}){0,199}", raw):
+        return []
+    found = []
+    for ident in dict.fromkeys(int(x) for x in raw.split(",")):
+        other = get_visible(Hazard, ident, current_user)
+        if other is not None and other.id != hazard.id and other.enterprise_id == hazard.enterprise_id:
+            found.append(other)
+    return found
+
+
+@bp.route("/hazards/<int:hazard_id>/notice", methods=["GET", "POST"])
 @login_required
 def issue_hazard_notice(hazard_id):
-    """Issue the notice for one hazard."""
+    """The issue form of the notice for one hazard (and the hazards of the same visit named in ``also``)."""
     hazard = _visible_or_404(Hazard, hazard_id)
-    form = ActionForm()
-    fallback = url_for("reports.index")
-    if not form.validate_on_submit():
-        return _bad_form(form, fallback)
-    try:
-        document = service.issue_notice([hazard], current_user, idempotency_key=_key(form, "notice-h", hazard_id))
-    except service.DocumentError as exc:
-        return _refused(form, exc, fallback)
-    return _done(form, document, _("Notice %(number)s issued.", number=document.number), fallback)
+    fallback = url_for("hazards.detail", hazard_id=hazard.id) + "#documents"
+    candidates = [h for h in [hazard, *_also(hazard)] if h.status not in FINAL_STATUSES]
+    candidates = [h for h in candidates if h.id not in service.noticed_hazard_ids([h.id for h in candidates])]
+    if not candidates:
+        return _refuse_page(_("This hazard already has a notice, or is closed or withdrawn."), fallback)
+
+    def issue(hazards, deadlines, chosen, key):
+        return service.issue_notice(hazards, current_user, officers=chosen, deadlines=deadlines, idempotency_key=key)
+
+    return _notice_page(candidates, heading=hazard.enterprise.name, fallback=fallback, key_target=hazard_id,
+                        issue=issue, preselect=[current_user.id, hazard.found_by_id])
 
 
-@bp.route("/inspections/<int:inspection_id>/notice", methods=["POST"])
+@bp.route("/inspections/<int:inspection_id>/notice", methods=["GET", "POST"])
 @login_required
 def issue_inspection_notice(inspection_id):
-    """Issue one notice for the hazards of an inspection that have none yet."""
+    """The issue form of one notice for the hazards of an inspection that have none yet."""
     inspection = _visible_or_404(Inspection, inspection_id)
-    form = ActionForm()
-    fallback = url_for("reports.index")
-    if not form.validate_on_submit():
-        return _bad_form(form, fallback)
-    try:
-        document = service.issue_notice(service.hazards_without_notice(inspection), current_user,
-                                        inspection=inspection,
-                                        idempotency_key=_key(form, "notice-i", inspection_id))
-    except service.DocumentError as exc:
-        return _refused(form, exc, fallback)
-    return _done(form, document, _("Notice %(number)s issued.", number=document.number), fallback)
+    fallback = url_for("inspections.detail", inspection_id=inspection.id) + "#documents"
+    candidates = service.hazards_without_notice(inspection)
+    if not candidates:
+        return _refuse_page(_("Every hazard of this inspection already has a notice, or is closed or withdrawn."),
+                            fallback)
+
+    def issue(hazards, deadlines, chosen, key):
+        return service.issue_notice(hazards, current_user, officers=chosen, inspection=inspection,
+                                    deadlines=deadlines, idempotency_key=key)
+
+    return _notice_page(candidates, heading=inspection.enterprise.name, fallback=fallback,
+                        key_target=f"i{inspection_id}", issue=issue,
+                        preselect=[current_user.id, *(u.id for u in inspection.inspectors)])
 
 
 def _notice_or_404(document_id):
@@ -215,20 +277,26 @@ def _notice_or_404(document_id):
     return document
 
 
-@bp.route("/<int:document_id>/reissue", methods=["POST"])
+@bp.route("/<int:document_id>/reissue", methods=["GET", "POST"])
 @login_required
 def reissue(document_id):
-    """Reissue a notice as a new numbered version; the old file stays."""
+    """The form to reissue a notice as a new numbered version (the old file stays)."""
     document = _notice_or_404(document_id)
-    form = ActionForm()
     fallback = url_for("reports.index")
-    if not form.validate_on_submit():
-        return _bad_form(form, fallback)
-    try:
-        new = service.reissue_notice(document, current_user, idempotency_key=_key(form, "reissue", document_id))
-    except service.DocumentError as exc:
-        return _refused(form, exc, fallback)
-    return _done(form, new, _("Notice %(number)s issued.", number=new.number), fallback)
+    candidates = [h for h in document.hazards if h.status not in FINAL_STATUSES]
+    if not candidates:
+        return _refuse_page(_("Every hazard of this notice is closed or withdrawn; there is nothing to reissue."),
+                            fallback)
+
+    def issue(hazards, deadlines, chosen, key):
+        if {h.id for h in hazards} != {h.id for h in candidates}:
+            raise ValidationError(_("A reissued notice keeps every open hazard of the notice it replaces."))
+        return service.reissue_notice(document, current_user, officers=chosen, deadlines=deadlines,
+                                      idempotency_key=key)
+
+    return _notice_page(candidates, heading=document.enterprise.name if document.enterprise else "",
+                        fallback=fallback, key_target=f"r{document_id}", issue=issue,
+                        preselect=[u.id for u in document.officers] or [current_user.id], replaces=document.number)
 
 
 def _opinion_form(notice, candidates, form=None):
