@@ -53,6 +53,7 @@ from ..models import (
     HazardStatus,
     Inspection,
     ReinspectionFinding,
+    Role,
     User,
     document_hazards,
 )

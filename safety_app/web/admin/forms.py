@@ -163,7 +163,8 @@ class SettingsForm(FlaskForm):
 
     KEYS = ("office_name", "park_name", "notice_prefix", "notice_order_basis", "reconsideration_body",
             "litigation_court", "notice_liability_sentence", "notice_copies_note", "due_soon_days",
-            "escalation_days", "review_backlog_days", "smtp_host", "smtp_port", "smtp_tls", "smtp_user", "smtp_password", "smtp_sender", "webhook_url",
+            "escalation_days", "review_backlog_days", "smtp_host", "smtp_port", "smtp_tls", "smtp_user",
+            "smtp_password", "smtp_sender", "webhook_url",
             "webhook_allow_internal", "token_idle_days", "token_max_days")
 
     def validate(self, extra_validators=None):
