@@ -13,7 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from .atomic import WrittenFile
-from .common import Inspector, as_inspectors, heading_block, inspectors_block, issuer_block, receipt_block
+from .common import Inspector, as_inspectors, heading_block, inspectors_block, issuer_block, receipt_block, replaces_block
 from .fonts import register_cjk_font
 from .layout import MAJOR_RED_HEX, Styles, data_table, frame_width, make_styles, para, write_pdf
 from .text import cn_date, markup
@@ -60,6 +60,7 @@ class NoticeData:
     issued_on: date
     qr_url: str
     plan_due: date | None = None
+    replaces: str | None = None  # a reissue: the number of the notice it replaces
 
     def __post_init__(self) -> None:
         self.hazards = [NoticeHazard(*h) for h in self.hazards]
@@ -91,6 +92,7 @@ def build_notice(data: NoticeData, path: str | Path, *, font_path: str | None = 
 def notice_story(data: NoticeData, st: Styles) -> list:
     """The notice as platypus flowables."""
     story = heading_block(data.office_name, TITLE, data.number, st)
+    story += replaces_block(data.replaces, st)
     story += [
         para(f"{data.enterprise_name}：", st.body),
         para(f"（单位地址：{data.enterprise_address}）", st.small),

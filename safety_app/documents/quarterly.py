@@ -13,7 +13,7 @@ from reportlab.platypus import KeepTogether, LongTable, Spacer, TableStyle
 
 from .atomic import WrittenFile
 from .fonts import register_cjk_font
-from .layout import Styles, frame_width, grid_style, make_styles, para, splittable_table, tall_rows, write_pdf
+from .layout import Styles, closing, frame_width, grid_style, make_styles, para, splittable_table, tall_rows, write_pdf
 from .text import EMPTY_MARK, cn_date, cn_quarter, parse_quarter, percent, ratio
 
 TITLE = "隐患排查治理情况季度统计表"
@@ -118,8 +118,8 @@ def quarterly_story(data: QuarterlyData, st: Styles) -> list:
              f"3. 资金单位为万元；4. 本表于 {cn_date(data.due_on)} 前报送。", st.small),
     ]
     story += [para(text, st.small) for text in data.notes]
-    story.append(KeepTogether([Spacer(1, 6 * mm), para(contact, st.body),
-                               para(f"{data.office_name}（印章）", st.right)]))
+    story += closing([KeepTogether([Spacer(1, 6 * mm), para(contact, st.body),
+                                    para(f"{data.office_name}（印章）", st.right)])])
     return story
 
 

@@ -365,6 +365,7 @@ def reissue_notice(document: Document, actor: User | None, *, idempotency_key: s
         _fail(_l("Every hazard of this notice is closed or withdrawn; there is nothing to reissue."), 409)
     try:
         data = _notice_data(number, hazards, document.inspection)
+        data.replaces = document.number
     except Exception:
         db.session.rollback()
         raise

@@ -24,7 +24,7 @@ def test_notice_shows_number_enterprise_and_every_hazard(tmp_path, notice_data, 
 def test_notice_orders_rectification_by_the_latest_deadline(tmp_path, notice_data, pdf_text):
     build_notice(notice_data, tmp_path / "n.pdf")
     text = pdf_text(tmp_path / "n.pdf")
-    assert "责令你单位于2026年12月06日前整改完毕，达到有关法律法规规章和标准规定的要求" in text
+    assert "责令你单位于2026年12月6日前整改完毕，达到有关法律法规规章和标准规定的要求" in text
 
 
 def test_notice_lists_each_deadline_when_they_differ(tmp_path, notice_data, pdf_text):
@@ -38,7 +38,7 @@ def test_notice_without_deadline_column_when_all_deadlines_equal(tmp_path, pdf_t
     build_notice(make_notice(same_deadline=True), tmp_path / "n.pdf")
     text = pdf_text(tmp_path / "n.pdf")
     assert "整改期限" not in text
-    assert "2026年12月06日前整改完毕" in text
+    assert "2026年12月6日前整改完毕" in text
 
 
 def test_notice_requires_governance_plan_for_major_hazard(tmp_path, notice_data, pdf_text):
@@ -99,7 +99,8 @@ def test_notice_returns_hash_and_size_of_the_file(tmp_path, notice_data):
     assert written.size == len(content)
 
 
-def test_same_notice_data_gives_identical_bytes(tmp_path, notice_data):
+def test_same_notice_data_at_the_same_moment_gives_identical_bytes(tmp_path, notice_data, time_machine):
+    time_machine.move_to("2026-11-06 10:00:00+08:00", tick=False)
     first = build_notice(notice_data, tmp_path / "a.pdf")
     second = build_notice(notice_data, tmp_path / "b.pdf")
     assert first == second

@@ -16,7 +16,7 @@ def test_opinion_references_notice_and_lists_results(tmp_path, opinion_data, pdf
     for result in ("已整改", "部分整改", "未整改"):
         assert result in text
     assert "张建国（执法证号：TJ12010001）" in text
-    assert "2026年12月08日" in text
+    assert "2026年12月8日" in text
 
 
 def test_opinion_all_rectified_agrees_to_close(tmp_path, opinion_data, pdf_text):
