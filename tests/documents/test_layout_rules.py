@@ -22,7 +22,6 @@ from safety_app.documents import (
 from safety_app.documents.fonts import register_cjk_font
 from safety_app.documents.layout import MARGIN, closing, make_styles, para, write_pdf
 from safety_app.documents.linebreak import forbidden_breaks
-
 from tests.documents.conftest import OFFICE, TITLES
 
 CLOSING_MARKS = "）】」』》〉〕，。、；：？！"
