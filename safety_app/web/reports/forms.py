@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from ...documents.service import DocumentError, month_as_of, quarter_as_of
 from ...validation import date_out_of_window
+from ..officers_field import OfficersField
 
 KINDS = [("monthly", _l("Monthly safety report")), ("quarterly", _l("Quarterly statistics table"))]
 KEY_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
@@ -47,3 +48,20 @@ class ActionForm(FlaskForm):
 
     next = HiddenField(validators=[Optional(), Length(max=500)])
     key = HiddenField(validators=[Optional(), Regexp(KEY_PATTERN)])
+
+
+class InspectionRecordForm(ActionForm):
+    """现场检查记录: the officers (at least two with certificate numbers) and the enterprise's person present."""
+
+    officers = OfficersField()
+    representative = StringField(_l("Enterprise representative present"),
+                                 validators=[DataRequired(), Length(max=100)],
+                                 description=_l("The name of the enterprise's person who accompanied the inspection"))
+    submit = SubmitField(_l("Issue the on-site inspection record"))
+
+
+class RectificationForm(ActionForm):
+    """隐患整改通知书: the issuing department; the issuer is the signed-in user."""
+
+    department = StringField(_l("Issuing department"), validators=[DataRequired(), Length(max=100)])
+    submit = SubmitField(_l("Issue the rectification notice"))
