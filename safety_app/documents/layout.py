@@ -270,9 +270,10 @@ class KeepWithClosing(KeepTogether):
     """
 
     def __init__(self, lead: Flowable, block: Sequence[Flowable]):
+        block = _flatten(block)  # a nested KeepTogether measures as "infinitely tall"
         super().__init__([lead, *block])
         self._lead = lead
-        self._block = list(block)
+        self._block = block
 
     def split(self, aW, aH):  # noqa: N803 (reportlab's signature)
         self.wrap(aW, aH)
@@ -292,12 +293,22 @@ class KeepWithClosing(KeepTogether):
             return [head, KeepWithClosing(tail, self._block)]
         if at_top:  # an unsplittable lead with the block is taller than a page
             return self._flow(aW, aH)
-        return [self.FrameBreak(), *self._content]
+        return [self.FrameBreak(), KeepWithClosing(self._lead, self._block)]  # try again on the next page
 
     def _flow(self, aW, aH):  # noqa: N803
         """Give up keeping together: the lead as it splits here, then the block."""
         parts = self._lead.split(aW, aH) if self._H0 > aH else []
         return [*(parts or [self._lead]), *self._block]
+
+
+def _flatten(flowables: Sequence[Flowable]) -> list[Flowable]:
+    out: list[Flowable] = []
+    for flowable in flowables:
+        if isinstance(flowable, KeepTogether) and not isinstance(flowable, KeepWithClosing):
+            out += _flatten(flowable._content)
+        else:
+            out.append(flowable)
+    return out
 
 
 def keep_with_closing(story: list, block: Sequence[Flowable]) -> list:

@@ -84,7 +84,7 @@ def rectification_story(data: RectificationData, st: Styles) -> list:
 
 
 def _items_table(data: RectificationData, st: Styles):
-    widths = [10 * mm, 27 * mm, None, 24 * mm, 27.5 * mm, 22 * mm]
+    widths = [10 * mm, 27 * mm, None, 22 * mm, 25 * mm, 18 * mm]
     widths[2] = frame_width() - sum(w for w in widths if w)
     rows = []
     for n, item in enumerate(data.items, 1):

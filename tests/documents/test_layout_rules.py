@@ -95,6 +95,22 @@ def test_opinion_monthly_and_quarterly_blocks_share_their_page(tmp_path, opinion
         assert len(page[:first]) > 40 and body in page, name
 
 
+@pytest.mark.parametrize("hazards", range(100, 260, 20))
+def test_a_report_ending_in_a_long_table_keeps_its_last_rows_with_the_sign_off(tmp_path, make_monthly,
+                                                                               page_texts, hazards):
+    build_monthly_report(make_monthly(hazards=hazards, enterprises=12), tmp_path / "m.pdf")
+    block_page = next(p for p in page_texts(tmp_path / "m.pdf") if "签发：" in p)
+    assert "YH-2026-" in block_page.split("签发：")[0]  # rows of the overdue list above the sign-off
+
+
+def test_a_block_that_fits_stays_on_the_page(tmp_path, notice_data, opinion_data):
+    # Keeping the block with the body must not push it over when there is room.
+    build_notice(notice_data, tmp_path / "n.pdf")
+    build_opinion(opinion_data, tmp_path / "o.pdf")
+    assert len(PdfReader(tmp_path / "n.pdf").pages) == 1
+    assert len(PdfReader(tmp_path / "o.pdf").pages) == 1
+
+
 # --------------------------------------------------------------------------- running header and footer
 
 
