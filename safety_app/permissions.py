@@ -55,6 +55,7 @@ ROLE_ACTIONS = {
     "settings.manage": ADMIN,
     "criteria.manage": ADMIN,
     "document.issue": STAFF,
+    "rectification.issue": ALL,                  # 隐患整改通知书: staff, or an enterprise for its own hazards
     "report.park": STAFF,
     "report.enterprise": ALL,
     "report.major": ADMIN,                       # 重大事故隐患报告 for upward reporting
@@ -239,6 +240,9 @@ ROUTE_POLICIES = {
     "reports.issue_opinion": _role("document.issue", scoped=True),
     "reports.issue_opinion_form": _role("document.issue", scoped=True),
     "reports.reissue": _role("document.issue", scoped=True),
+    "reports.inspection_record": _role("document.issue", scoped=True),
+    "reports.hazard_rectification": _role("rectification.issue", scoped=True),
+    "reports.inspection_rectification": _role("rectification.issue", scoped=True),
     "reports.major_hazards": _role("report.major"),
     "reports.major_hazards_export": _role("report.major"),
     # JSON API (bearer token)

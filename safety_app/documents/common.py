@@ -9,7 +9,7 @@ from typing import NamedTuple
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
-from .layout import Styles, para, splittable_table
+from .layout import Styles, closing, para, splittable_table
 from .text import cn_date
 
 RECEIPT_LINE = "被检查单位负责人签收：__________________ 日期：______________"
@@ -33,15 +33,22 @@ def as_inspectors(items: Sequence[Sequence[str]]) -> list[Inspector]:
 def inspectors_block(inspectors: Sequence[Inspector], st: Styles) -> list:
     """Names with certificate numbers, and room for the signatures."""
     listed = "；".join(f"{i.name}（执法证号：{i.certificate_no}）" for i in inspectors)
-    return [
+    return closing([
         para(f"检查人员：{listed}", st.body),
         para("检查人员（签名）：________________  ________________", st.body),
-    ]
+    ])
 
 
 def heading_block(office_name: str, title: str, number: str, st: Styles) -> list:
     """Issuing office, document title and document number, centred."""
     return [para(office_name, st.office), para(title, st.title), para(number, st.number)]
+
+
+def replaces_block(replaced_number: str | None, st: Styles) -> list:
+    """On a reissued document, the number of the document it replaces (under the heading)."""
+    if not replaced_number:
+        return []
+    return [para(f"本文书替代{replaced_number}", st.small_center)]
 
 
 def issuer_block(office_name: str, on: date, st: Styles, left: object = "") -> Table:
@@ -53,9 +60,9 @@ def issuer_block(office_name: str, on: date, st: Styles, left: object = "") -> T
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
     ]))
-    return table
+    return closing([table])[0]
 
 
 def receipt_block(st: Styles) -> list:
     """The enterprise's acknowledgement line."""
-    return [Spacer(1, 4 * mm), para(RECEIPT_LINE, st.body)]
+    return closing([Spacer(1, 4 * mm), para(RECEIPT_LINE, st.body)])

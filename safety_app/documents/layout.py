@@ -13,25 +13,19 @@ from pathlib import Path
 
 from reportlab import rl_config
 from reportlab.lib import colors
-from reportlab.lib import textsplit as _rl_textsplit
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, LongTable, Paragraph, SimpleDocTemplate, Table, TableStyle
-from reportlab.platypus import paragraph as _rl_paragraph
+from reportlab.platypus import Flowable, KeepTogether, LongTable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from .. import clock
+from . import linebreak
 from .atomic import WrittenFile, write_atomically
 from .text import markup
 
-# reportlab's CJK line breaking lets full-width ，；：！？》” start a line, which
-# Chinese typesetting forbids (避头点); add them to its "cannot start a line" set.
-# Both line breakers read the module global, so patch both modules.
-_CN_CANNOT_START = "，；：！？》”’〉"
-for _module in (_rl_textsplit, _rl_paragraph):
-    _module.ALL_CANNOT_START += "".join(
-        c for c in _CN_CANNOT_START if c not in _module.ALL_CANNOT_START)
+linebreak.install()  # 禁则 and whole standard numbers in every paragraph
 
 MARGIN = 20 * mm
 HEADER_BG = colors.HexColor("#E8EEF5")
@@ -42,7 +36,10 @@ MAJOR_RED_HEX = "#C00000"
 CELL_FONT_SIZE = 9
 CELL_LEADING = 12
 CELL_PADDING = 3
-FOOTER_TITLE_WIDTH = 120 * mm
+HEADER_FONT_SIZE = 8
+HEADER_LEADING = 10
+HEADER_LINES = 2  # a running header or footer wraps to at most this many lines, then is shortened
+HEADER_GAP = 3 * mm  # between the running header/footer and the body
 # A table row taller than the space left splits inside the row (a 4,000-character
 # cell runs over several pages); neither part is made shorter than two lines.
 SPLIT_IN_ROW = 2 * CELL_LEADING
@@ -63,6 +60,7 @@ class Styles:
     body_indent: ParagraphStyle
     right: ParagraphStyle
     small: ParagraphStyle
+    small_center: ParagraphStyle
     cell: ParagraphStyle
     cell_center: ParagraphStyle
     header_cell: ParagraphStyle
@@ -85,6 +83,8 @@ def make_styles(font: str) -> Styles:
         body_indent=style("body_indent", 11, 18, firstLineIndent=22, spaceAfter=4),
         right=style("right", 11, 18, alignment=TA_RIGHT),
         small=style("small", 9, 13, textColor=colors.HexColor("#333333")),
+        small_center=style("small_center", 9, 13, alignment=TA_CENTER, spaceAfter=6,
+                           textColor=colors.HexColor("#333333")),
         cell=style("cell", CELL_FONT_SIZE, CELL_LEADING),
         cell_center=style("cell_center", CELL_FONT_SIZE, CELL_LEADING, alignment=TA_CENTER),
         header_cell=style("header_cell", CELL_FONT_SIZE, CELL_LEADING, alignment=TA_CENTER),
@@ -226,23 +226,131 @@ def _cell(value: object, st: Styles, width: float, wrap: bool, center: bool) -> 
     return text
 
 
-def footer_title(title: str, font: str, size: float, width: float = FOOTER_TITLE_WIDTH) -> str:
-    """``title`` shortened with an ellipsis to fit ``width`` (a long scope name must not run off the page)."""
-    if stringWidth(title, font, size) <= width:
+def footer_title(title: str, font: str, size: float = HEADER_FONT_SIZE, width: float | None = None,
+                 lines: int = HEADER_LINES, reserve: str = "") -> str:
+    """``title`` as it fits on ``lines`` wrapped lines of ``width`` (with ``reserve`` after it).
+
+    A running header or footer wraps; a text longer than that (a 4,000-character
+    name) is shortened with an ellipsis, so it never runs off the page or into the body.
+    """
+    width = frame_width() if width is None else width
+    style = _running_style(font, size)
+
+    def fits(text: str) -> bool:
+        return Paragraph(markup(text + reserve), style).wrap(width, 1e6)[1] <= lines * style.leading + 0.1
+
+    if fits(title):
         return title
     lo, hi = 0, len(title)
     while lo < hi:  # the longest prefix that fits with the ellipsis
         mid = (lo + hi + 1) // 2
-        if stringWidth(title[:mid] + "…", font, size) <= width:
+        if fits(title[:mid] + "…"):
             lo = mid
         else:
             hi = mid - 1
     return title[:lo] + "…"
 
 
+def _running_style(font: str, size: float = HEADER_FONT_SIZE) -> ParagraphStyle:
+    return ParagraphStyle("running", fontName=font, fontSize=size, leading=size * HEADER_LEADING / HEADER_FONT_SIZE,
+                          alignment=TA_CENTER, wordWrap="CJK", textColor=colors.HexColor("#666666"))
+
+
 def frame_width(pagesize: tuple[float, float] = A4) -> float:
     """Usable width between the margins."""
     return pagesize[0] - 2 * MARGIN
+
+
+class KeepWithClosing(KeepTogether):
+    """The last piece of content (``lead``) and the closing block (signatures, seal, date) on one page.
+
+    When the block does not fit below the content, the content is split so that
+    its end (at least a line of a paragraph or a row of a table) moves to the
+    next page with the block: the block never stands alone on a page.
+    """
+
+    def __init__(self, lead: Flowable, block: Sequence[Flowable]):
+        block = _flatten(block)  # a nested KeepTogether measures as "infinitely tall"
+        super().__init__([lead, *block])
+        self._lead = lead
+        self._block = block
+
+    def split(self, aW, aH):  # noqa: N803 (reportlab's signature)
+        self.wrap(aW, aH)
+        if self._H <= aH:
+            return list(self._content)  # everything fits here
+        frame = getattr(self, "_frame", None)
+        at_top = bool(frame is not None and getattr(frame, "_atTop", False))
+        lead_h = self._H0
+        block_h = self._H - lead_h
+        if block_h >= aH and at_top:  # the block alone needs a whole page: let it flow
+            return self._flow(aW, aH)
+        # Cut the lead so that its tail goes with the block: as much as fits here, never all of it.
+        cut = min(aH, lead_h - 1)
+        parts = self._lead.split(aW, cut) if cut > 0 else []
+        if len(parts) == 2:
+            head, tail = parts
+            return [head, KeepWithClosing(tail, self._block)]
+        if at_top:  # an unsplittable lead with the block is taller than a page
+            return self._flow(aW, aH)
+        return [self.FrameBreak(), KeepWithClosing(self._lead, self._block)]  # try again on the next page
+
+    def _flow(self, aW, aH):  # noqa: N803
+        """Give up keeping together: the lead as it splits here, then the block."""
+        parts = self._lead.split(aW, aH) if self._H0 > aH else []
+        return [*(parts or [self._lead]), *self._block]
+
+
+def _flatten(flowables: Sequence[Flowable]) -> list[Flowable]:
+    out: list[Flowable] = []
+    for flowable in flowables:
+        if isinstance(flowable, KeepTogether) and not isinstance(flowable, KeepWithClosing):
+            out += _flatten(flowable._content)
+        else:
+            out.append(flowable)
+    return out
+
+
+def keep_with_closing(story: list, block: Sequence[Flowable]) -> list:
+    """``story`` followed by the closing ``block``, the block kept with the content before it.
+
+    The last flowable of ``story`` that is not a Spacer becomes the lead; the
+    spacers after it go with the block.
+    """
+    story = list(story)
+    index = len(story) - 1
+    while index >= 0 and isinstance(story[index], Spacer):
+        index -= 1
+    if index < 0:
+        return story + list(block)
+    lead = story[index]
+    if isinstance(lead, KeepTogether) and not isinstance(lead, KeepWithClosing):
+        return story[:index] + list(lead._content[:-1]) + keep_with_closing(
+            [lead._content[-1]], [*story[index + 1:], *block])
+    return story[:index] + [KeepWithClosing(lead, [*story[index + 1:], *block])]
+
+
+def closing(flowables: Sequence[Flowable]) -> list[Flowable]:
+    """Mark ``flowables`` as (the start of) a document's closing block: signatures, seal, date.
+
+    :func:`write_pdf` keeps everything from the first marked flowable on with
+    the content before it (:class:`KeepWithClosing`).
+    """
+    for flowable in flowables:
+        flowable._closing_block = True
+    return list(flowables)
+
+
+def _keep_closing_with_content(story: list) -> list:
+    start = next((i for i, f in enumerate(story) if getattr(f, "_closing_block", False)), None)
+    if start is None or start == 0:
+        return story
+    return keep_with_closing(story[:start], story[start:])
+
+
+def pdf_date(moment) -> str:
+    """A PDF date string (``D:YYYYMMDDHHmmSS+00'00'``) for a naive-UTC ``moment``."""
+    return moment.strftime("D:%Y%m%d%H%M%S+00'00'")
 
 
 def write_pdf(
@@ -253,17 +361,35 @@ def write_pdf(
     title: str,
     author: str,
     subject: str = "",
+    number: str | None = None,
     pagesize: tuple[float, float] = A4,
     overwrite: bool = False,
 ) -> WrittenFile:
-    """Lay out ``story`` on pages with a footer and write it atomically to ``path``."""
+    """Lay out ``story`` on pages and write it atomically to ``path``.
 
-    def footer(canvas, doc) -> None:
+    Every page has a footer (title and page number); continuation pages a header
+    with the title and the document ``number`` (default ``subject``), so a
+    loose page is identified. Both wrap to two lines. The PDF's creation and
+    modification dates are the real time of writing (``clock.utcnow``).
+    """
+    width = frame_width(pagesize)
+    running = _running_style(font)
+    number = subject if number is None else number
+    footer_text = footer_title(title, font, width=width, reserve="  第 9999 页")
+    header_text = footer_title(f"{title}　{number}".strip(), font, width=width)
+    created = pdf_date(clock.utcnow())
+
+    def running_text(canvas, text: str, *, top: float | None = None, bottom: float | None = None) -> None:
+        p = Paragraph(markup(text), running)
+        _, h = p.wrap(width, pagesize[1])
+        p.drawOn(canvas, MARGIN, top - h if top is not None else bottom)
+
+    def decorate(canvas, doc) -> None:
         canvas.saveState()
-        canvas.setFont(font, 8)
-        canvas.setFillColor(colors.HexColor("#666666"))
-        canvas.drawCentredString(pagesize[0] / 2, MARGIN / 2,
-                                 f"{footer_title(title, font, 8)}  第 {doc.page} 页")
+        canvas.setDateFormatter(lambda *_: created)
+        running_text(canvas, f"{footer_text}  第 {doc.page} 页", top=MARGIN - HEADER_GAP)
+        if doc.page > 1:
+            running_text(canvas, header_text, bottom=pagesize[1] - MARGIN + HEADER_GAP)
         canvas.restoreState()
 
     def render(fileobj) -> None:
@@ -271,8 +397,8 @@ def write_pdf(
             fileobj, pagesize=pagesize,
             leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
             title=title, author=author, subject=subject, creator="safety_app",
-            invariant=1,  # same data → same bytes → same sha256
+            invariant=1,  # no random ID: same data at the same second → same bytes
         )
-        doc.build(story, onFirstPage=footer, onLaterPages=footer)
+        doc.build(_keep_closing_with_content(story), onFirstPage=decorate, onLaterPages=decorate)
 
     return write_atomically(path, render, overwrite=overwrite)

@@ -15,6 +15,7 @@ from ..major_regime import SUPERVISION_LEVEL_ZH, SUSPENSION_KIND_ZH
 from ..models import Enterprise, Hazard, HazardStatus, MajorHazardReport, Suspension
 from .major_report import MajorReportItem
 from .monthly import NewMajorRow
+from .text import cn_date
 
 WITHDRAWN = HazardStatus.WITHDRAWN.value
 
@@ -68,9 +69,9 @@ def _supervision(hazard) -> str:
     if s is None:
         return "未挂牌"
     text = (f"{SUPERVISION_LEVEL_ZH.get(s.level, s.level)}挂牌督办；{s.authority}；文号 {s.document_no}；"
-            f"{s.listed_on.isoformat()} 挂牌，要求 {s.required_by.isoformat()} 前完成")
+            f"{cn_date(s.listed_on)}挂牌，要求{cn_date(s.required_by)}前完成")
     if s.lifted_on:
-        text += f"；{s.lifted_on.isoformat()} 摘牌（{s.lift_document_no}）"
+        text += f"；{cn_date(s.lifted_on)}摘牌（{s.lift_document_no}）"
     return text
 
 
@@ -78,8 +79,8 @@ def _suspensions(hazard) -> str:
     if not hazard.suspensions:
         return "无"
     return "；".join(
-        f"{SUSPENSION_KIND_ZH.get(p.kind, p.kind)}：{p.area}，{p.starts_on.isoformat()} 至 "
-        f"{p.ends_on.isoformat() if p.ends_on else '未定'}" for p in hazard.suspensions)
+        f"{SUSPENSION_KIND_ZH.get(p.kind, p.kind)}：{p.area}，{cn_date(p.starts_on)}至"
+        f"{cn_date(p.ends_on) if p.ends_on else '未定'}" for p in hazard.suspensions)
 
 
 def report_items(start: date | None = None, end: date | None = None) -> list[MajorReportItem]:

@@ -14,7 +14,7 @@ from safety_app import charts
 
 from .atomic import WrittenFile
 from .fonts import register_cjk_font
-from .layout import Styles, data_table, frame_width, grid_style, make_styles, para, splittable_table, write_pdf
+from .layout import Styles, closing, data_table, frame_width, grid_style, make_styles, para, splittable_table, write_pdf
 from .text import cn_date, cn_month, parse_month, percent, ratio
 
 TITLE = "月度安全生产报告"
@@ -278,11 +278,11 @@ def _overdue(data: MonthlyReportData, st: Styles, width: float) -> list:
 
 
 def _sign_off(data: MonthlyReportData, st: Styles) -> list:
-    return [KeepTogether([
+    return closing([KeepTogether([
         Spacer(1, 10 * mm),
         para("编制：______________　　审核：______________　　签发：______________", st.body),
         Spacer(1, 6 * mm),
         para(data.office_name, st.right),
         para("（印章）", st.right),
         para(cn_date(data.generated_on), st.right),
-    ])]
+    ])])

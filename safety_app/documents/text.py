@@ -11,14 +11,14 @@ EMPTY_MARK = "—"
 
 
 def cn_date(d: date) -> str:
-    """Format a date the Chinese way, zero padded: ``2026年12月06日``."""
-    return f"{d.year:04d}年{d.month:02d}月{d.day:02d}日"
+    """A date as official documents write it (GB/T 9704-2012 7.3.5.3), no zero padding: ``2026年12月2日``."""
+    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def cn_month(period: str) -> str:
-    """``'2026-11'`` → ``'2026年11月'``."""
+    """``'2026-11'`` → ``'2026年11月'``, ``'2026-03'`` → ``'2026年3月'``."""
     year, month = parse_month(period)
-    return f"{year:04d}年{month:02d}月"
+    return f"{year}年{month}月"
 
 
 def parse_month(period: str) -> tuple[int, int]:

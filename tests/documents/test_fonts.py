@@ -24,7 +24,7 @@ def test_without_any_cjk_font_falls_back_to_stsong(tmp_path, monkeypatch, fresh_
     assert any("STSong-Light" in name for name in font_names(tmp_path / "n.pdf"))
     text = pdf_text(tmp_path / "n.pdf")
     assert "天津渤海湾精细化工有限公司" in text
-    assert "2026年12月06日" in text
+    assert "2026年12月6日" in text
 
 
 def test_unusable_configured_path_is_skipped(monkeypatch, fresh_font_cache):

@@ -18,7 +18,7 @@ def test_monthly_report_shows_the_figures(tmp_path, monthly_data, pdf_text):
     assert "销号60项，整改率20.0%" in text
     assert "尚有240项隐患未销号，其中逾期180项" in text
     assert "有隐患的企业31家，已实现隐患“清零”7家" in text
-    assert "编制日期：2026年12月01日" in text
+    assert "编制日期：2026年12月1日" in text
     assert "签发：" in text
 
 

@@ -126,7 +126,8 @@ def test_notice_returns_hash_and_size_of_the_file(tmp_path, notice_data):
     assert written.size == len(content)
 
 
-def test_same_notice_data_gives_identical_bytes(tmp_path, notice_data):
+def test_same_notice_data_at_the_same_moment_gives_identical_bytes(tmp_path, notice_data, time_machine):
+    time_machine.move_to("2026-11-06 10:00:00+08:00", tick=False)
     first = build_notice(notice_data, tmp_path / "a.pdf")
     second = build_notice(notice_data, tmp_path / "b.pdf")
     assert first == second

@@ -15,13 +15,13 @@ def test_opinion_references_notice_and_prints_each_finding(tmp_path, opinion_dat
         assert f"复查结果{item.result}" in text
         assert f"复查人员{item.inspectors}" in text
         assert f"复查意见{item.opinion}" in text
-    for day in ("2026年12月03日", "2026年12月04日", "2026年12月05日"):
+    for day in ("2026年12月3日", "2026年12月4日", "2026年12月5日"):
         assert day in text  # each item's own re-inspection date
     assert "企业整改情况已按要求加装报警仪" in text
     assert text.count("企业整改情况") == 1  # only the item that quotes it
     assert "张建国（执法证号：TJ12010001）；王立新（执法证号：TJ12010002）" in text
     assert "共复查3项：合格2项，不合格1项" in text and "继续整改" in text
-    assert "2026年12月08日" in text  # the issue date
+    assert "2026年12月8日" in text  # the issue date
 
 
 def test_opinion_with_every_item_passed_says_so(tmp_path, opinion_data, pdf_text):

@@ -115,6 +115,9 @@ ROUTES = {
     "reports.issue_opinion": (ROLE, lambda f: {"document_id": f.document}, None),
     "reports.issue_opinion_form": (ROLE, lambda f: {"document_id": f.document}, None),
     "reports.reissue": (ROLE, lambda f: {"document_id": f.document}, None),
+    "reports.inspection_record": (ROLE, lambda f: {"inspection_id": f.inspection}, None),
+    "reports.hazard_rectification": (FOREIGN, lambda f: {"hazard_id": f.hazard}, None),
+    "reports.inspection_rectification": (FOREIGN, lambda f: {"inspection_id": f.inspection}, None),
     "reports.major_hazards": (ROLE, _no_values, None),
     "reports.major_hazards_export": (ROLE, lambda f: {"fmt": "pdf"}, None),
     # JSON API (bearer token of B's user)

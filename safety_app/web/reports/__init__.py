@@ -12,4 +12,4 @@ def _start_document_service(state):
     service.warm_up(state.app)
 
 
-from . import majors, panels, routes  # noqa: E402,F401
+from . import majors, panels, records, routes  # noqa: E402,F401

@@ -140,3 +140,20 @@ class NoticeForm(FlaskForm):
         if not hazards:
             raise ValidationError(_l("Tick at least one hazard to put on the notice."))
         return hazards, deadlines
+
+
+class InspectionRecordForm(ActionForm):
+    """现场检查记录: the officers (at least two with certificate numbers) and the enterprise's person present."""
+
+    officers = OfficersField()
+    representative = StringField(_l("Enterprise representative present"),
+                                 validators=[DataRequired(), Length(max=100)],
+                                 description=_l("The name of the enterprise's person who accompanied the inspection"))
+    submit = SubmitField(_l("Issue the on-site inspection record"))
+
+
+class RectificationForm(ActionForm):
+    """隐患整改通知书: the issuing department; the issuer is the signed-in user."""
+
+    department = StringField(_l("Issuing department"), validators=[DataRequired(), Length(max=100)])
+    submit = SubmitField(_l("Issue the rectification notice"))

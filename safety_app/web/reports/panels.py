@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ...documents import service
+from ...documents import records, service
 from ...models import FINAL_STATUSES, DocumentKind, HazardStatus
 from ...permissions import can
 from . import bp
@@ -16,6 +16,8 @@ KIND_LABELS = {
     DocumentKind.MONTHLY: _l("Monthly safety report"),
     DocumentKind.QUARTERLY: _l("Quarterly statistics table"),
     DocumentKind.ANNUAL: _l("Annual statistics table"),
+    DocumentKind.INSPECTION_RECORD: _l("On-site inspection record"),
+    DocumentKind.RECTIFICATION: _l("Hazard rectification notice"),
 }
 # A re-inspection opinion makes sense once an item may have a finding (the issue form says which do).
 REINSPECTED = {HazardStatus.RECTIFYING, HazardStatus.SUBMITTED, HazardStatus.VERIFIED, HazardStatus.CLOSED}
@@ -45,6 +47,7 @@ def hazard_documents_panel(hazard):
     return SimpleNamespace(
         rows=rows, key=secrets.token_urlsafe(12),
         can_issue=may_issue and not noticed and hazard.status not in FINAL_STATUSES,
+        can_rectify=can(current_user, "rectification.issue", hazard) and hazard.status not in FINAL_STATUSES,
     )
 
 
@@ -55,4 +58,6 @@ def inspection_documents_panel(inspection):
     rows = _rows(service.inspection_documents(inspection, current_user), may_issue)
     pending = service.hazards_without_notice(inspection) if may_issue else []
     return SimpleNamespace(rows=rows, key=secrets.token_urlsafe(12),
-                           can_issue=bool(pending), pending=pending)
+                           can_issue=bool(pending), pending=pending, can_record=may_issue,
+                           can_rectify=can(current_user, "rectification.issue", inspection)
+                           and bool(records.rectifiable(inspection.hazards)))

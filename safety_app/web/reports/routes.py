@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from wtforms.validators import ValidationError
 
 from ... import clock, findings
-from ...documents import officers, service, statistics_service
+from ...documents import officers, records, service, statistics_service
 from ...extensions import db
 from ...models import FINAL_STATUSES, Document, DocumentKind, Enterprise, Hazard, Inspection
 from ...permissions import can, get_visible, scope
@@ -141,8 +141,9 @@ def download(document_id):
     if path is None or not path.is_file():
         log.error("document %s: file %s is missing", document.id, document.path)
         abort(404)
+    name = records.download_name(document) or service.download_name(document)
     response = send_file(path, mimetype="application/pdf", as_attachment=True,
-                         download_name=service.download_name(document), etag=document.sha256, max_age=0)
+                         download_name=name, etag=document.sha256, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
