@@ -616,3 +616,24 @@ def export_rows(installations):
                    inst.location, inst.people_within_500m, inst.assessed_on, inst.validity_years, inst.filed_on,
                    inst.filing_no, line.name, line.cas, line.max_quantity, line.critical_quantity, line.beta,
                    calc.shown(calc.r), LEVEL_ZH[calc.level], STATUS_ZH[inst.status]]
+
+
+def of_enterprise(enterprise_id):
+    """The enterprise's in-service installations (for the filing form's choice)."""
+    return db.session.scalars(select(Installation).where(
+        Installation.enterprise_id == enterprise_id, Installation.status == InstallationStatus.IN_SERVICE.value)
+        .order_by(Installation.code)).all()
+
+
+def chosen(raw, user):
+    """The installation a form or the API names (``None`` for none); one the user cannot see is
+    refused like a missing one. The lifecycle core checks that it is of the hazard's enterprise."""
+    from .lifecycle_errors import Invalid
+    from .permissions import get_visible
+
+    if raw in (None, ""):
+        return None
+    installation = get_visible(Installation, raw, user)
+    if installation is None:
+        raise Invalid(_l("Choose an installation of this enterprise."), field="installation")
+    return installation
