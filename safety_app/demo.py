@@ -129,7 +129,7 @@ def seed(enterprises=20, hazards=400, seed_value=1, password=None, today=None, e
             "legal_representative": _person(rng), "contact_name": _person(rng),
             "contact_phone": f"1{rng.choice('35789')}{rng.randint(100000000, 999999999)}",
             "contact_email": f"safety{i}@example.com",
-            "major_hazard_installation": rng.choice(["none", "none", "level1", "level2", "level3", "level4"]),
+            "major_hazard_installation": "none",  # derived from the installations (safety_app.installations)
             "active": True,
         })
     _insert(Enterprise.__table__, ent_rows)

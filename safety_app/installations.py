@@ -289,8 +289,7 @@ def validate(data, enterprise, current=None):
             errors[key] = problem
 
     lines = []
-    raw_lines = [(index, line) for index, line in enumerate(data.get("substances") or [])
-                 if any(_text(v) for v in line.values())]
+    raw_lines = [(index, line) for index, line in enumerate(data.get("substances") or []) if not blank_line(line)]
     if not raw_lines:
         errors["substances"] = _l("Enter at least one dangerous substance with q and Q.")
     if len(raw_lines) > MAX_SUBSTANCES:
@@ -304,6 +303,11 @@ def validate(data, enterprise, current=None):
     if "code" not in errors and _code_taken(enterprise.id, values["code"], current):
         errors["code"] = _l("This enterprise already has an installation with this code.")
     return values, lines, errors
+
+
+def blank_line(line):
+    """A substance line with no name, CAS, q or Q is an empty row of the form (β alone has its default)."""
+    return not any(_text(line.get(name)) for name in ("name", "cas", "max_quantity", "critical_quantity"))
 
 
 def _add_years(day, years):

@@ -49,7 +49,11 @@ def test_the_form_registers_and_its_errors_stand_beside_the_line(client, people,
     assert db.session.scalar(select(func.count(Installation.id))) == 0
     page = response.get_data(as_text=True)
     assert page.count("has-error") == 1 and 'data-line="0"' in page
-    response = client.post("/installations/new", data=FORM)
+    assert page.count("data-line=") == 1 + 3  # the line and three empty ones to add more
+    # The form's empty lines (β keeps its default 1) are not substances.
+    empty = {f"substances-{n}-{k}": v for n in (1, 2) for k, v in (("name", ""), ("cas", ""), ("max_quantity", ""),
+                                                                   ("critical_quantity", ""), ("beta", "1"))}
+    response = client.post("/installations/new", data={**FORM, **empty})
     assert response.status_code == 302
     created = db.session.scalar(select(Installation))
     # α for 35 people is 1.2; Σβq/Q = 4 × 20/5 = 16 → R = 19.2 → 三级
@@ -153,3 +157,11 @@ def test_the_api_links_only_an_installation_of_the_hazards_enterprise(client, pe
     created = client.post("/api/v1/hazards", json={**body, "installation_id": mine.id}, headers=auth)
     assert created.status_code == 201
     assert created.get_json()["installation_id"] == mine.id and created.get_json()["source"] == "government_inspection"
+
+
+def test_the_edit_form_shows_the_quantities_plainly(client, people, login_as):
+    installation = register(people)
+    login_as(people.user_a)
+    page = client.get(f"/installations/{installation.id}/edit").get_data(as_text=True)
+    assert 'value="50"' in page and 'value="0.5"' not in page and "50.000" not in page
+    assert 'name="substances-1-critical_quantity"' in page and 'value="500"' in page

@@ -77,8 +77,8 @@ def _people_of(enterprise_id):
 
 
 def _form_page(form, enterprise, installation, problems=(), status=200):
-    while len(form.substances) < len([e for e in form.substances if any((e.data or {}).values())]) + EMPTY_LINES \
-            and len(form.substances) < 50:
+    filled = [entry for entry in form.substances if not installations.blank_line(entry.data or {})]
+    while len(form.substances) < len(filled) + EMPTY_LINES and len(form.substances) < 50:
         form.substances.append_entry()
     return render_template("installations/form.html", form=form, enterprise=enterprise, installation=installation,
                            problems=problems, alpha_table=installations.grading()["alpha"]), status
@@ -114,13 +114,15 @@ def edit(installation_id):
     if request.method == "POST":
         form = InstallationForm()
     else:
-        form = InstallationForm(obj=installation, substances=[{
-            "name": s.name, "cas": s.cas, "max_quantity": _plain(s.max_quantity),
-            "critical_quantity": _plain(s.critical_quantity), "beta": _plain(s.beta)} for s in installation.substances])
-        for role in installations.ROLES:
-            getattr(form, f"{role}_id").data = str(getattr(installation, f"{role}_id") or "")
-        form.people_within_500m.data = str(installation.people_within_500m)
-        form.validity_years.data = str(installation.validity_years)
+        form = InstallationForm(data={
+            **{name: getattr(installation, name) for name in (
+                "code", "name", "kind", "location", "assessed_on", "filed_on", "filing_no")},
+            **{f"{role}_id": str(getattr(installation, f"{role}_id") or "") for role in installations.ROLES},
+            "people_within_500m": str(installation.people_within_500m),
+            "validity_years": str(installation.validity_years),
+            "substances": [{"name": s.name, "cas": s.cas, "max_quantity": _plain(s.max_quantity),
+                            "critical_quantity": _plain(s.critical_quantity), "beta": _plain(s.beta)}
+                           for s in installation.substances]})
     form.set_people(_people_of(installation.enterprise_id))
     problems = []
     if form.validate_on_submit():
