@@ -115,6 +115,8 @@ def test_my_duty_tasks_and_recording_a_check_on_the_page(client, people, login_a
     assert (hazard.source, hazard.installation_id) == ("duty_check", installation.id)
     page = client.get(f"/installations/{installation.id}").get_data(as_text=True)
     assert "呼吸阀锈蚀" in page and hazard.code in page  # listed under its open hazards
+    page = client.get(f"/hazards/{hazard.id}").get_data(as_text=True)
+    assert f'data-installation="{installation.id}"' in page and 'data-source="duty_check"' in page
 
 
 def test_the_park_table_lists_installations_with_missed_duties(client, people, login_as, at):
