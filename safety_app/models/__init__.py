@@ -51,5 +51,6 @@ __all__ = [
     "User", "UserSession", "document_hazards", "document_officers", "inspection_inspectors",
     "MajorHazardReport", "ReportSource",
     "DutyCheck", "DutyRole", "DutyTask", "DutyTaskStatus", "EnterpriseRole", "HazardSource", "Installation",
-    "InstallationKind", "InstallationStatus", "InstallationSubstance", "Supervision", "SupervisionLevel", "Suspension", "SuspensionKind",
+    "InstallationKind", "InstallationStatus", "InstallationSubstance",
+    "Supervision", "SupervisionLevel", "Suspension", "SuspensionKind",
 ]
