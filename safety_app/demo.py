@@ -166,7 +166,7 @@ def seed(enterprises=20, hazards=400, seed_value=1, password=None, today=None, e
             "legal_representative": _person(rng), "contact_name": _person(rng),
             "contact_phone": f"1{rng.choice('35789')}{rng.randint(100000000, 999999999)}",
             "contact_email": f"safety{i}@example.com",
-            "major_hazard_installation": rng.choice(["none", "none", "level1", "level2", "level3", "level4"]),
+            "major_hazard_installation": "none",  # derived from the installations (safety_app.installations)
             "active": True,
             # registered before the year of inspections the demo records
             "created_at": datetime.combine(today - timedelta(days=400), datetime.min.time()),

@@ -27,6 +27,7 @@ from .models import (
     GovernancePlan,
     Hazard,
     Inspection,
+    Installation,
     Measure,
     Notification,
     Role,
@@ -64,11 +65,17 @@ ROLE_ACTIONS = {
     "plan.edit": frozenset({Role.ENTERPRISE, Role.ADMIN}),
     "evidence.upload": frozenset({Role.ENTERPRISE}),
     "jobs.view": ADMIN,
+    # major hazard installations: everyone sees (scoped); enterprise users and staff keep the register
+    "installation.view": ALL,
+    "installation.edit": ALL,
+    "installation.park": STAFF,                  # the park-wide table
+    "duty.tasks": frozenset({Role.ENTERPRISE}),  # "my 包保 tasks": the three persons are enterprise users
 }
 
 # How each model reaches its enterprise: a column, or a join through the hazard.
 _DIRECT = {Hazard: Hazard.enterprise_id, Inspection: Inspection.enterprise_id,
-           Document: Document.enterprise_id, Enterprise: Enterprise.id, User: User.enterprise_id}
+           Document: Document.enterprise_id, Enterprise: Enterprise.id, User: User.enterprise_id,
+           Installation: Installation.enterprise_id}
 _VIA_HAZARD = {Measure: Measure.hazard_id, Attachment: Attachment.hazard_id,
                ExtensionRequest: ExtensionRequest.hazard_id, GovernancePlan: GovernancePlan.hazard_id,
                Event: Event.hazard_id}
@@ -130,7 +137,7 @@ def can(user, action, obj=None):
 
 
 def _sees(user, obj):
-    if isinstance(obj, Hazard | Inspection | Document):
+    if isinstance(obj, Hazard | Inspection | Document | Installation):
         return owns(user, obj.enterprise_id)
     if isinstance(obj, Enterprise):
         return owns(user, obj.id)
@@ -245,6 +252,20 @@ ROUTE_POLICIES = {
     "reports.inspection_rectification": _role("rectification.issue", scoped=True),
     "reports.major_hazards": _role("report.major"),
     "reports.major_hazards_export": _role("report.major"),
+    # major hazard installations (重大危险源) and 包保 duties
+    "installations.index": _role("installation.view"),
+    "installations.new": _role("installation.edit", scoped=True),
+    "installations.detail": _role("installation.view", scoped=True),
+    "installations.edit": _role("installation.edit", scoped=True),
+    "installations.report": _role("installation.edit", scoped=True),
+    "installations.report_file": _role("installation.view", scoped=True),
+    "installations.write_off": _role("installation.edit", scoped=True),
+    "installations.duty_check": _role("duty.tasks", scoped=True),
+    "installations.board": _role("installation.view", scoped=True),
+    "installations.import_page": _role("installation.edit"),
+    "installations.import_file": _role("installation.edit", scoped=True),  # rows only for visible enterprises
+    "installations.export": _role("installation.view"),
+    "installations.my_duties": _role("duty.tasks"),
     # JSON API (bearer token)
     "api.issue_token": PUBLIC,
     "api.openapi_json": PUBLIC,

@@ -51,10 +51,24 @@ DEFAULTS = {
     "notice_liability_sentence": "整改期间，你单位应当采取措施，确保安全生产。由此造成事故的，依法追究有关人员的责任。",
     # The copies note at the foot of the notice (wording of the 文书格式 in use; the office may correct it).
     "notice_copies_note": "本文书一式两份，一份由安全生产监管部门留存，一份交被检查单位。",
+    # Major hazard installations (regulations §8.4). How often each 包保 person must make a duty check:
+    # 'week' | 'month' | 'quarter'. Checked 2026-12-02 against 危险化学品企业重大危险源安全包保责任制办法（试行）
+    # (应急厅〔2021〕12号), public copy http://tegots.com/article/10139: Art. 5 (5) has the technical lead
+    # organise a targeted risk and hazard check "每季度至少……一次" (at least quarterly — §8.4's "monthly" was
+    # not confirmed); Art. 4 (principal) names no frequency there and Art. 6 (operations) was not found:
+    # principal quarterly and operations weekly follow §8.4 until the office confirms them (AQ 3072-2026).
+    "duty_frequency_principal": "quarter",
+    "duty_frequency_technical": "quarter",
+    "duty_frequency_operations": "week",
+    "duty_reminder_days": 2,  # remind a 包保 person this many days before the period's check is due
+    # Assessment (安全评估, at least every three years): reminders this many days before it is due.
+    "assessment_reminder_days_first": 60,
+    "assessment_reminder_days_second": 30,
 }
 
-INT_KEYS = {"due_soon_days", "escalation_days", "review_backlog_days", "smtp_port", "outbox_max_attempts", "token_idle_days",
-            "token_max_days", "statistics_reminder_days"}
+INT_KEYS = {"due_soon_days", "escalation_days", "review_backlog_days", "smtp_port", "outbox_max_attempts",
+            "token_idle_days", "token_max_days", "statistics_reminder_days", "duty_reminder_days",
+            "assessment_reminder_days_first", "assessment_reminder_days_second"}
 FIGURE_KEYS = {"review_backlog_days"}  # settings the figures depend on
 BOOL_KEYS = {"smtp_tls", "webhook_allow_internal"}
 

@@ -1,7 +1,7 @@
 """the enterprise representative present at an inspection
 
 Revision ID: l14a
-Revises: 0009
+Revises: f14a
 Create Date: 2026-12-02 11:20:00
 
 - inspections.enterprise_representative: the name of the enterprise's person present
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'l14a'
-down_revision = '0009'
+down_revision = 'f14a'
 branch_labels = None
 depends_on = None
 

@@ -9,6 +9,7 @@ from ..models import (
     ExtensionRequest,
     Hazard,
     Inspection,
+    Installation,
     ReinspectionFinding,
     SupervisionLevel,
     SuspensionKind,
@@ -33,6 +34,8 @@ HAZARD_REQUEST = {
     "properties": {
         "enterprise_id": ID,
         "inspection_id": ID,
+        "installation_id": {**ID, "description": "The major hazard installation concerned (GET the "
+                            "installations of the hazard's enterprise on its register)."},
         "title": {"type": "string", "minLength": 1, "maxLength": 200},
         "category": {"type": "string", "enum": reference.category_codes()},
         "deadline": {**DATE, "description": "Not before found_on."},
@@ -133,6 +136,7 @@ def _required_texts():
 CREATE_RULES = {
     "enterprise_id": "an enterprise the caller can see",
     "inspection_id": "an inspection the caller can see, of the same enterprise",
+    "installation_id": "a major hazard installation of the same enterprise",
     "deadline": "not before found_on (default: today)",
     "criterion": "a clause of the criteria set in force on found_on (GET /criteria?on=DATE)",
     "major_ground": "major_reason not blank with a ground; a hazard has a criterion or a ground, not both",
@@ -164,6 +168,10 @@ def create_hazard(data):
             raise invalid(_("Choose an inspection from the list."), "inspection_id")
     fields = {k: data[k] for k in ("description", "location", "criterion", "legal_basis", "found_on",
                                    "responsible_person", "major_ground", "major_reason") if k in data}
+    if data.get("installation_id") is not None:
+        fields["installation"] = get_visible(Installation, data["installation_id"], user())
+        if fields["installation"] is None or fields["installation"].enterprise_id != enterprise.id:
+            raise invalid(_("Choose an installation of this enterprise."), "installation_id")
     hazard = lifecycle.file_hazard(user(), enterprise=enterprise, inspection=inspection, title=data["title"],
                                    category=data["category"], deadline=data["deadline"], **fields)
     return detail(load(hazard.id)), 201

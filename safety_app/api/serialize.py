@@ -59,7 +59,7 @@ def hazard(h):
         "found_by": ref(h.found_by), "original_deadline": d(h.original_deadline), "deadline": d(h.deadline),
         "status": h.status, "overdue": days > 0, "overdue_days": days, "responsible_person": h.responsible_person,
         "closed_on": d(h.closed_on), "created_at": dt(h.created_at), "updated_at": dt(h.updated_at),
-        "version": h.version,
+        "version": h.version, "source": h.source, "installation_id": h.installation_id,
     }
 
 

@@ -6,7 +6,7 @@ import re
 from functools import wraps
 
 from .. import lifecycle, reference, validation
-from ..models import AttachmentKind, HazardLevel, HazardStatus, MajorHazardInstallation, Role
+from ..models import AttachmentKind, HazardLevel, HazardSource, HazardStatus, MajorHazardInstallation, Role
 from ..queries import HAZARD_SORTS, MAX_ID, MAX_PAGE, MAX_PER_PAGE, MAX_TEXT, MEASURE_SORTS, PER_PAGE, STATUS_VALUES
 from . import bp
 from .common import is_date, json_body
@@ -209,6 +209,10 @@ HAZARD_PROPS = {
     "status": {"type": "string", "enum": [s.value for s in HazardStatus]},
     "overdue": {"type": "boolean"}, "overdue_days": INT, "responsible_person": STR,
     "closed_on": _nullable(DATE), "created_at": DATETIME, "updated_at": DATETIME, "version": INT,
+    "source": {"type": "string", "enum": [s.value for s in HazardSource],
+               "description": "How it was found: government inspection, the enterprise's own inspection, "
+                              "a 包保 duty check, a monitoring alarm."},
+    "installation_id": {**_nullable(INT), "description": "The major hazard installation concerned."},
 }
 MEASURE_PROPS = {
     "id": INT, "hazard_id": INT, "description": STR, "responsible_person": STR, "funds": {"type": "number"},

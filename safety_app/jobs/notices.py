@@ -27,6 +27,7 @@ LOOKBACK_DAYS = 7  # older hazards without a notice are left to the inspectors
 QUIET_MINUTES = 10
 MAX_REMINDERS_PER_RUN = 50
 KIND = "notice_draft"
+NOTICED_SOURCES = ("government_inspection", "monitoring_alarm")
 
 
 def _noticed():
@@ -43,7 +44,8 @@ def pending_groups(day, now):
         select(Hazard.id, Hazard.enterprise_id, Hazard.inspection_id, Hazard.found_by_id, Hazard.found_on,
                Hazard.created_at)
         .where(Hazard.status == HazardStatus.OPEN.value, Hazard.found_on >= day - timedelta(days=LOOKBACK_DAYS),
-               ~_noticed())
+               # what the enterprise found itself (own inspection, 包保 duty check) gets no official notice
+               Hazard.source.in_(NOTICED_SOURCES), ~_noticed())
         .order_by(Hazard.id)
     ).all()
     groups, newest = {}, {}

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from . import alerts, notices, outbox, reports, statistics_reminders
+from .. import duties
+from . import alerts, installations, notices, outbox, reports, statistics_reminders
 from .schedule import Daily, Every, Monthly
 
 
@@ -71,6 +72,10 @@ JOBS = {job.name: job for job in (
         description="Remind enterprises and the office N days before a statistics table is due"),
     Job("outbox", Every(1), SLOT, outbox.deliver, catch_up=1, stale_minutes=10,
         description="Deliver pending e-mails and webhook messages with back-off"),
+    Job("installation-assessments", Daily(8), DAY, installations.assessment_reminders, catch_up=31,
+        description="Remind of major hazard installation assessments due in 60 and 30 days; alert overdue"),
+    Job("duty-tasks", Daily(7), DAY, duties.run_job, catch_up=31,
+        description="Create each period's 包保 duty tasks, remind before due, mark missed ones"),
 )}
 
 # Ledger rows of these jobs pile up quickly (one per slot); old successful ones are pruned.

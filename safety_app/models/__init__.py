@@ -6,8 +6,10 @@ from .enums import (
     FINAL_STATUSES,
     AttachmentKind,
     DocumentKind,
+    EnterpriseRole,
     ExtensionStatus,
     HazardLevel,
+    HazardSource,
     HazardStatus,
     JobOutcome,
     MajorHazardInstallation,
@@ -25,6 +27,16 @@ from .hazards import (
     Measure,
     inspection_inspectors,
 )
+from .installations import (
+    DutyCheck,
+    DutyRole,
+    DutyTask,
+    DutyTaskStatus,
+    Installation,
+    InstallationKind,
+    InstallationStatus,
+    InstallationSubstance,
+)
 from .jobs import JobFailure
 from .major import MajorHazardReport, ReportSource, Supervision, SupervisionLevel, Suspension, SuspensionKind
 from .notifications import Notification, OutboxMessage
@@ -39,5 +51,8 @@ __all__ = [
     "JobOutcome", "JobRun", "LoginAttempt", "MajorHazardInstallation", "Measure", "Notification",
     "OutboxChannel", "OutboxMessage", "OutboxStatus", "Role", "SchedulerLease", "Setting",
     "User", "UserSession", "document_hazards", "document_officers", "inspection_inspectors",
-    "MajorHazardReport", "ReportSource", "Supervision", "SupervisionLevel", "Suspension", "SuspensionKind",
+    "MajorHazardReport", "ReportSource",
+    "DutyCheck", "DutyRole", "DutyTask", "DutyTaskStatus", "EnterpriseRole", "HazardSource", "Installation",
+    "InstallationKind", "InstallationStatus", "InstallationSubstance",
+    "Supervision", "SupervisionLevel", "Suspension", "SuspensionKind",
 ]

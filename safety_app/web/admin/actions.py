@@ -14,7 +14,7 @@ class AdminError(ValueError):
         self.field = field
 
 
-PROFILE_FIELDS = ("display_name", "email", "phone", "certificate_no")
+PROFILE_FIELDS = ("display_name", "email", "phone", "certificate_no", "enterprise_role")
 
 
 def update_user(user, values, actor):

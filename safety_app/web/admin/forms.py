@@ -83,8 +83,14 @@ class NewUserForm(ProfileMixin, FlaskForm):
         return ok
 
 
+ENTERPRISE_ROLES = [("", _l("— not set —")), ("safety_manager", _l("Safety manager")),
+                    ("principal", _l("Principal")), ("staff", _l("Staff"))]
+
+
 class EditUserForm(ProfileMixin, FlaskForm):
     active = BooleanField(_l("Active (may log in)"))
+    # An enterprise user's role in the enterprise (users.enterprise_role); staff users have none.
+    enterprise_role = SelectField(_l("Role in the enterprise"), choices=ENTERPRISE_ROLES, validators=[Optional()])
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
@@ -118,6 +124,10 @@ def _sender(form, field):
 
 HOSTNAME = Regexp(r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$|^\[[0-9A-Fa-f:]+\]$",
                   message=_l("A host name or IP address, without http:// and without a port."))
+
+
+DUTY_FREQUENCIES = [("week", _l("At least weekly")), ("month", _l("At least monthly")),
+                    ("quarter", _l("At least quarterly"))]
 
 
 class SettingsForm(FlaskForm):
@@ -161,11 +171,26 @@ class SettingsForm(FlaskForm):
     token_max_days = IntegerField(_l("API tokens end this many days after issue at the latest"),
                                   validators=[Optional(), NumberRange(min=1, max=3650)])
 
+    # Major hazard installations: 包保 duty-check frequencies (regulations §8.4, see settings.py) and reminders.
+    duty_frequency_principal = SelectField(_l("Principal's duty checks"), choices=DUTY_FREQUENCIES)
+    duty_frequency_technical = SelectField(_l("Technical lead's duty checks"), choices=DUTY_FREQUENCIES)
+    duty_frequency_operations = SelectField(_l("Operations lead's duty checks"), choices=DUTY_FREQUENCIES)
+    duty_reminder_days = IntegerField(_l("Remind a responsible person this many days before a duty check is due"),
+                                      validators=[Optional(), NumberRange(min=0, max=60)])
+    assessment_reminder_days_first = IntegerField(
+        _l("First reminder this many days before an installation's assessment is due"),
+        validators=[Optional(), NumberRange(min=1, max=365)])
+    assessment_reminder_days_second = IntegerField(
+        _l("Second reminder this many days before an installation's assessment is due"),
+        validators=[Optional(), NumberRange(min=1, max=365)])
+
     KEYS = ("office_name", "park_name", "notice_prefix", "notice_order_basis", "reconsideration_body",
             "litigation_court", "notice_liability_sentence", "notice_copies_note", "due_soon_days",
             "escalation_days", "review_backlog_days", "smtp_host", "smtp_port", "smtp_tls", "smtp_user",
             "smtp_password", "smtp_sender", "webhook_url",
-            "webhook_allow_internal", "token_idle_days", "token_max_days")
+            "webhook_allow_internal", "token_idle_days", "token_max_days", "duty_frequency_principal",
+            "duty_frequency_technical", "duty_frequency_operations", "duty_reminder_days",
+            "assessment_reminder_days_first", "assessment_reminder_days_second")
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
@@ -194,7 +219,8 @@ class SettingsForm(FlaskForm):
             out["outbox_max_attempts"] = self.outbox_max_attempts.data
         if self.statistics_reminder_days.data is not None:  # left empty: keep the current value
             out["statistics_reminder_days"] = self.statistics_reminder_days.data
-        for key in ("token_idle_days", "token_max_days", "review_backlog_days"):  # left empty: unchanged
+        for key in ("token_idle_days", "token_max_days", "review_backlog_days", "duty_reminder_days",
+                    "assessment_reminder_days_first", "assessment_reminder_days_second"):  # left empty: unchanged
             if out[key] is None:
                 del out[key]
         return out

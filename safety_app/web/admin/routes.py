@@ -90,8 +90,11 @@ def user_edit(user_id):
     user = _user_or_404(user_id)
     form = EditUserForm(obj=user)
     if form.validate_on_submit():
+        values = {**form.profile(), "active": form.active.data}
+        if user.role == "enterprise":
+            values["enterprise_role"] = form.enterprise_role.data or None
         try:
-            changed = update_user(user, {**form.profile(), "active": form.active.data}, current_user)
+            changed = update_user(user, values, current_user)
         except AdminError as exc:
             db.session.rollback()
             getattr(form, exc.field).errors.append(exc.message)

@@ -73,6 +73,11 @@ class HazardForm(FlaskForm):
     legal_basis = TextAreaField(_l("Legal basis"), validators=[Optional(), Length(max=MAX_TEXT)])
     responsible_person = StringField(_l("Responsible person at the enterprise"),
                                      validators=[Optional(), Length(max=100)])
+    installation = SelectField(_l("Major hazard installation concerned"), validators=[Optional()],
+                               validate_choice=False)  # the core checks it belongs to the enterprise
+
+    def fill_installations(self, installations):
+        self.installation.choices = [("", _l("None"))] + [(str(i.id), f"{i.code} {i.name}") for i in installations]
 
     def fill_choices(self):
         self.category.choices = [("", _l("— choose —"))] + [(c.code, c.label()) for c in reference.categories()]

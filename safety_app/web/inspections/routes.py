@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ... import criteria, lifecycle, reference, uploads
+from ... import criteria, installations, lifecycle, reference, uploads
 from ...clock import today
 from ...extensions import db
 from ...figures import definitions
@@ -146,6 +146,7 @@ def file_hazard(inspection_id):
     require("hazard.file")
     form = HazardForm()
     form.fill_choices()
+    form.fill_installations(installations.of_enterprise(inspection.enterprise_id))
     found_on = today()  # a hazard filed here is found today: the picker offers the set in force today
 
     def page(status=200):
@@ -163,6 +164,7 @@ def file_hazard(inspection_id):
     if not form.validate():
         return page(422)
     try:
+        installation = installations.chosen(form.installation.data, current_user)
         photos = uploads.check_all(request.files.getlist(form.photos.name))
         hazard = lifecycle.file_hazard(
             current_user, enterprise=inspection.enterprise, inspection=inspection, title=form.title.data,
@@ -171,7 +173,7 @@ def file_hazard(inspection_id):
             major_reason=form.major_reason.data or "",
             deadline=form.deadline_date(today()), description=form.description.data,
             location=form.location.data, legal_basis=form.legal_basis.data,
-            responsible_person=form.responsible_person.data, commit=not photos,
+            responsible_person=form.responsible_person.data, installation=installation, commit=not photos,
         )
         if photos:
             uploads.save_to_hazard(hazard, current_user, photos, AttachmentKind.PHOTO)
