@@ -19,6 +19,7 @@ from sqlalchemy import false, select
 
 from .extensions import db
 from .models import (
+    Alarm,
     Attachment,
     Document,
     Enterprise,
@@ -28,6 +29,7 @@ from .models import (
     Hazard,
     Inspection,
     Measure,
+    MeasurementPoint,
     Notification,
     Role,
     User,
@@ -63,11 +65,14 @@ ROLE_ACTIONS = {
     "plan.edit": frozenset({Role.ENTERPRISE, Role.ADMIN}),
     "evidence.upload": frozenset({Role.ENTERPRISE}),
     "jobs.view": ADMIN,
+    "monitoring.view": ALL,                      # alarms and charts (scoped)
+    "monitoring.ingest": frozenset({Role.ENTERPRISE}),  # readings come from the enterprise's gateway
 }
 
 # How each model reaches its enterprise: a column, or a join through the hazard.
 _DIRECT = {Hazard: Hazard.enterprise_id, Inspection: Inspection.enterprise_id,
-           Document: Document.enterprise_id, Enterprise: Enterprise.id, User: User.enterprise_id}
+           Document: Document.enterprise_id, Enterprise: Enterprise.id, User: User.enterprise_id,
+           MeasurementPoint: MeasurementPoint.enterprise_id, Alarm: Alarm.enterprise_id}
 _VIA_HAZARD = {Measure: Measure.hazard_id, Attachment: Attachment.hazard_id,
                ExtensionRequest: ExtensionRequest.hazard_id, GovernancePlan: GovernancePlan.hazard_id,
                Event: Event.hazard_id}
@@ -129,7 +134,7 @@ def can(user, action, obj=None):
 
 
 def _sees(user, obj):
-    if isinstance(obj, Hazard | Inspection | Document):
+    if isinstance(obj, Hazard | Inspection | Document | MeasurementPoint | Alarm):
         return owns(user, obj.enterprise_id)
     if isinstance(obj, Enterprise):
         return owns(user, obj.id)
@@ -239,6 +244,15 @@ ROUTE_POLICIES = {
     "reports.reissue": _role("document.issue", scoped=True),
     "reports.major_hazards": _role("report.major"),
     "reports.major_hazards_export": _role("report.major"),
+    # monitoring of major hazard installations (alarms, points)
+    "monitoring.alarms": _role("monitoring.view"),
+    "monitoring.alarm_counts": _role("monitoring.view"),
+    "monitoring.alarm": SCOPED,
+    "monitoring.acknowledge": SCOPED,
+    "monitoring.record": SCOPED,
+    "monitoring.close": SCOPED,
+    "monitoring.to_hazard": _role("hazard.file", scoped=True),
+    "monitoring.installation": SCOPED,
     # JSON API (bearer token)
     "api.issue_token": PUBLIC,
     "api.openapi_json": PUBLIC,
@@ -266,6 +280,7 @@ ROUTE_POLICIES = {
     "api.list_notifications": ANYONE,
     "api.read_notification": SCOPED,
     "api.read_all_notifications": ANYONE,
+    "api.post_readings": _role("monitoring.ingest"),  # points looked up in the token's enterprise (per row)
 }
 
 

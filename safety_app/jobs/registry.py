@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from ..monitoring import loop as monitoring_loop
+from ..monitoring import retention as monitoring_retention
 from . import alerts, notices, outbox, reports
 from .schedule import Daily, Every, Monthly
 
@@ -67,10 +69,14 @@ JOBS = {job.name: job for job in (
         description="Build last month's park report and one per enterprise"),
     Job("outbox", Every(1), SLOT, outbox.deliver, catch_up=1, stale_minutes=10,
         description="Deliver pending e-mails and webhook messages with back-off"),
+    Job("monitoring-data-loss", Every(1), SLOT, monitoring_loop.data_loss_job, catch_up=1, stale_minutes=10,
+        description="Raise a data-loss alarm for measurement points silent for their N minutes (once per silence)"),
+    Job("monitoring-retention", Daily(3), DAY, monitoring_retention.retention_job, catch_up=3, stale_minutes=120,
+        description="Aggregate readings by hour; remove raw readings after 30 days, aggregates after 3 years"),
 )}
 
 # Ledger rows of these jobs pile up quickly (one per slot); old successful ones are pruned.
-FREQUENT = frozenset({"notices", "outbox"})
+FREQUENT = frozenset({"notices", "outbox", "monitoring-data-loss"})
 
 
 def get(name):

@@ -25,6 +25,7 @@ from .hazards import (
     inspection_inspectors,
 )
 from .jobs import JobFailure
+from .monitoring import Alarm, AlarmKind, AlarmState, MeasurementPoint, PointKind, Reading, ReadingHour
 from .major import MajorHazardReport, ReportSource, Supervision, SupervisionLevel, Suspension, SuspensionKind
 from .notifications import Notification, OutboxMessage
 from .people import Enterprise, User
@@ -37,5 +38,6 @@ __all__ = [
     "JobOutcome", "JobRun", "LoginAttempt", "MajorHazardInstallation", "Measure", "Notification",
     "OutboxChannel", "OutboxMessage", "OutboxStatus", "Role", "SchedulerLease", "Setting",
     "User", "UserSession", "document_hazards", "document_officers", "inspection_inspectors",
+    "Alarm", "AlarmKind", "AlarmState", "MeasurementPoint", "PointKind", "Reading", "ReadingHour",
     "MajorHazardReport", "ReportSource", "Supervision", "SupervisionLevel", "Suspension", "SuspensionKind",
 ]
