@@ -23,6 +23,7 @@ from .models import (
     GovernancePlan,
     Hazard,
     HazardLevel,
+    HazardSource,
     HazardStatus,
     Inspection,
     Measure,
@@ -318,7 +319,8 @@ def _limit(value, name, size):
 
 def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None, description="",
                 location="", criterion=None, legal_basis="", found_on=None, responsible_person="",
-                major_ground=None, major_reason="", commit=True):
+                major_ground=None, major_reason="", source="government_inspection", installation=None,
+                commit=True):
     """Create a hazard (status open) with its code and 'file' event.
 
     Ticking a major-hazard criterion, ``criterion`` = (set code, clause) or
@@ -326,9 +328,19 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
     of the set in force on ``found_on`` (criteria.set_in_force). So does a ground
     of 16号令 Art. 3 with a written reason (``major_ground``, ``major_reason``). With
     ``commit=False`` the caller commits (e.g. together with the photos).
+
+    ``source`` says how it was found (``HazardSource``); an enterprise user files only what the
+    enterprise found itself (own inspection, 包保 duty check) for their own enterprise.
+    ``installation``: the major hazard installation concerned, one of the hazard's enterprise.
     """
-    if actor is None or actor.role not in STAFF:
+    if source not in {s.value for s in HazardSource}:
+        raise Invalid(_l("Unknown source of the hazard."), field="source")
+    self_found = source in (HazardSource.SELF_INSPECTION, HazardSource.DUTY_CHECK)
+    if actor is None or not (actor.role in STAFF or (
+            actor.role == Role.ENTERPRISE and self_found and actor.enterprise_id == enterprise.id)):
         raise NotAllowed(_l("Only inspectors and administrators file hazards."))
+    if installation is not None and installation.enterprise_id != enterprise.id:
+        raise Invalid(_l("The installation belongs to another enterprise."), field="installation")
     title = _limit(title, "title", 200)
     if not title:
         raise Invalid(_l("A title is required."), field="title")
@@ -363,7 +375,8 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
             criterion_clause=criterion.clause if criterion else None, major_ground=major_ground,
             major_reason=major_reason if major_ground else "", legal_basis=legal_basis, found_on=found_on,
             found_by_id=actor.id, original_deadline=deadline, deadline=deadline, status=S.OPEN,
-            responsible_person=responsible_person,
+            responsible_person=responsible_person, source=source,
+            installation_id=installation.id if installation is not None else None,
         )
         db.session.add(hazard)
         db.session.flush()
@@ -372,7 +385,9 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
         audit.append_event(action="file", actor=actor, hazard_id=hazard.id, to_status=S.OPEN,
                            comment=hazard.major_reason,
                            data={"level": hazard.level, "deadline": deadline.isoformat(),
-                                 **({"major_ground": major_ground} if major_ground else {})})
+                                 **({"major_ground": major_ground} if major_ground else {}),
+                                 **({"source": source} if source != HazardSource.GOVERNMENT_INSPECTION else {}),
+                                 **({"installation_id": installation.id} if installation is not None else {})})
         notifications.on_filed(hazard, actor)
         if commit:
             db.session.commit()

@@ -28,6 +28,7 @@ from .models import (
     GovernancePlan,
     Hazard,
     Inspection,
+    Installation,
     Measure,
     MeasurementPoint,
     Notification,
@@ -65,6 +66,11 @@ ROLE_ACTIONS = {
     "plan.edit": frozenset({Role.ENTERPRISE, Role.ADMIN}),
     "evidence.upload": frozenset({Role.ENTERPRISE}),
     "jobs.view": ADMIN,
+    # major hazard installations: everyone sees (scoped); enterprise users and staff keep the register
+    "installation.view": ALL,
+    "installation.edit": ALL,
+    "installation.park": STAFF,                  # the park-wide table
+    "duty.tasks": frozenset({Role.ENTERPRISE}),  # "my 包保 tasks": the three persons are enterprise users
     "monitoring.view": ALL,                      # alarms and charts (scoped)
     "monitoring.ingest": frozenset({Role.ENTERPRISE}),  # readings come from the enterprise's gateway
 }
@@ -72,6 +78,7 @@ ROLE_ACTIONS = {
 # How each model reaches its enterprise: a column, or a join through the hazard.
 _DIRECT = {Hazard: Hazard.enterprise_id, Inspection: Inspection.enterprise_id,
            Document: Document.enterprise_id, Enterprise: Enterprise.id, User: User.enterprise_id,
+           Installation: Installation.enterprise_id,
            MeasurementPoint: MeasurementPoint.enterprise_id, Alarm: Alarm.enterprise_id}
 _VIA_HAZARD = {Measure: Measure.hazard_id, Attachment: Attachment.hazard_id,
                ExtensionRequest: ExtensionRequest.hazard_id, GovernancePlan: GovernancePlan.hazard_id,
@@ -134,7 +141,7 @@ def can(user, action, obj=None):
 
 
 def _sees(user, obj):
-    if isinstance(obj, Hazard | Inspection | Document | MeasurementPoint | Alarm):
+    if isinstance(obj, Hazard | Inspection | Document | Installation | MeasurementPoint | Alarm):
         return owns(user, obj.enterprise_id)
     if isinstance(obj, Enterprise):
         return owns(user, obj.id)
@@ -244,6 +251,20 @@ ROUTE_POLICIES = {
     "reports.reissue": _role("document.issue", scoped=True),
     "reports.major_hazards": _role("report.major"),
     "reports.major_hazards_export": _role("report.major"),
+    # major hazard installations (重大危险源) and 包保 duties
+    "installations.index": _role("installation.view"),
+    "installations.new": _role("installation.edit", scoped=True),
+    "installations.detail": _role("installation.view", scoped=True),
+    "installations.edit": _role("installation.edit", scoped=True),
+    "installations.report": _role("installation.edit", scoped=True),
+    "installations.report_file": _role("installation.view", scoped=True),
+    "installations.write_off": _role("installation.edit", scoped=True),
+    "installations.duty_check": _role("duty.tasks", scoped=True),
+    "installations.board": _role("installation.view", scoped=True),
+    "installations.import_page": _role("installation.edit"),
+    "installations.import_file": _role("installation.edit", scoped=True),  # rows only for visible enterprises
+    "installations.export": _role("installation.view"),
+    "installations.my_duties": _role("duty.tasks"),
     # monitoring of major hazard installations (alarms, points)
     "monitoring.alarms": _role("monitoring.view"),
     "monitoring.alarm_counts": _role("monitoring.view"),

@@ -51,11 +51,12 @@ FIELDS = (
           ("联系人电话", "安全联系人电话", "电话", "手机")),
     Field("contact_email", _l("Contact e-mail"), "电子邮箱", False, 200,
           ("邮箱", "联系人邮箱", "安全联系人邮箱", "e-mail", "email")),
-    Field("major_hazard_installation", _l("Major hazard installation"), "重大危险源等级", False, 10,
-          ("重大危险源", "重大危险源级别")),
     Field("active", _l("Active"), "是否在用", False, 10, ("在用", "状态")),
 )
 FIELD_BY_NAME = {f.name: f for f in FIELDS}
+# The major hazard installation level is derived from the installations (safety_app.installations):
+# a file that still has the old column is read, and the column is ignored.
+IGNORED_HEADERS = ("重大危险源等级", "重大危险源", "重大危险源级别", "major_hazard_installation")
 
 # Values a spreadsheet may carry for the major-hazard level and the active flag.
 MHI_VALUES = {
@@ -195,10 +196,6 @@ def validate(data, current=None, check_unique=True):
     if "contact_email" not in errors and values["contact_email"] and not is_valid_email(values["contact_email"]):
         errors["contact_email"] = _l("Not a valid e-mail address (for example name@example.com).")
 
-    mhi = parse_mhi(data.get("major_hazard_installation"))
-    if mhi is None:
-        errors["major_hazard_installation"] = _l("Unknown major hazard installation level: use none or level 1 to 4.")
-    values["major_hazard_installation"] = mhi or "none"
     active = parse_active(data.get("active", True))
     if active is None:
         errors["active"] = _l("Write yes or no.")
@@ -362,6 +359,9 @@ for _f in FIELDS:
         HEADER_INDEX[_header_key(_name)] = _f.name
 
 
+_IGNORED = {_header_key(name) for name in IGNORED_HEADERS}
+
+
 def map_columns(header):
     """Which field each column holds. Raises ``ImportFileError`` for unknown, repeated or missing columns."""
     columns, unknown, repeated = {}, [], []
@@ -370,6 +370,8 @@ def map_columns(header):
         if not title:
             continue
         name = HEADER_INDEX.get(_header_key(title))
+        if name is None and _header_key(title) in _IGNORED:
+            continue
         if name is None:
             unknown.append(title)
         elif name in columns.values():
@@ -482,7 +484,6 @@ EXAMPLE = {
     "contact_name": "李强",
     "contact_phone": "13820001234",
     "contact_email": "safety@example.com",
-    "major_hazard_installation": "二级",
     "active": "是",
 }
 
@@ -490,12 +491,11 @@ INSTRUCTIONS = [
     "1. 第一行为表头，请勿修改；带 * 的列为必填。每行一家企业，第2行为示例，导入前请删除或替换。",
     "2. 统一社会信用代码：18位，数字和大写字母（不含I、O、Z、S、V），最后一位为校验码。",
     "3. 联系电话：11位手机号，或带区号的座机号（如 022-12345678）。",
-    "4. 重大危险源等级：无、一级、二级、三级、四级；留空视为“无”。",
-    "5. 是否在用：是 / 否；留空视为“是”。",
-    f"6. 每个文件最多 {MAX_IMPORT_ROWS} 行，文件不超过 {MAX_IMPORT_BYTES // (1024 * 1024)} MB；"
+    "4. 是否在用：是 / 否；留空视为“是”。",
+    f"5. 每个文件最多 {MAX_IMPORT_ROWS} 行，文件不超过 {MAX_IMPORT_BYTES // (1024 * 1024)} MB；"
     "可保存为 .xlsx，或 CSV（UTF-8 或 GBK 编码）。",
-    "7. 全部行校验通过才会导入；任一行有误则全部不导入，并逐行列出错误原因。",
-    "8. 信用代码与系统中已登记企业或本文件其他行重复的，视为错误。",
+    "6. 全部行校验通过才会导入；任一行有误则全部不导入，并逐行列出错误原因。",
+    "7. 信用代码与系统中已登记企业或本文件其他行重复的，视为错误。",
 ]
 
 
@@ -523,7 +523,7 @@ def template_xlsx():
     sheet.freeze_panes = "A2"
     columns = {f.name: get_column_letter(i) for i, f in enumerate(FIELDS, start=1)}
     last = MAX_IMPORT_ROWS + 1
-    for name, options in (("major_hazard_installation", "无,一级,二级,三级,四级"), ("active", "是,否")):
+    for name, options in (("active", "是,否"),):
         rule = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True)
         rule.add(f"{columns[name]}2:{columns[name]}{last}")
         sheet.add_data_validation(rule)

@@ -27,10 +27,24 @@ DEFAULTS = {
     # API tokens end after this many days without use, and this many days after issue at the latest.
     "token_idle_days": 30,
     "token_max_days": 90,
+    # Major hazard installations (regulations §8.4). How often each 包保 person must make a duty check:
+    # 'week' | 'month' | 'quarter'. Checked 2026-12-02 against 危险化学品企业重大危险源安全包保责任制办法（试行）
+    # (应急厅〔2021〕12号), public copy http://tegots.com/article/10139: Art. 5 (5) has the technical lead
+    # organise a targeted risk and hazard check "每季度至少……一次" (at least quarterly — §8.4's "monthly" was
+    # not confirmed); Art. 4 (principal) names no frequency there and Art. 6 (operations) was not found:
+    # principal quarterly and operations weekly follow §8.4 until the office confirms them (AQ 3072-2026).
+    "duty_frequency_principal": "quarter",
+    "duty_frequency_technical": "quarter",
+    "duty_frequency_operations": "week",
+    "duty_reminder_days": 2,  # remind a 包保 person this many days before the period's check is due
+    # Assessment (安全评估, at least every three years): reminders this many days before it is due.
+    "assessment_reminder_days_first": 60,
+    "assessment_reminder_days_second": 30,
 }
 
 INT_KEYS = {"due_soon_days", "escalation_days", "smtp_port", "outbox_max_attempts", "token_idle_days",
-            "token_max_days"}
+            "token_max_days", "duty_reminder_days", "assessment_reminder_days_first",
+            "assessment_reminder_days_second"}
 BOOL_KEYS = {"smtp_tls", "webhook_allow_internal"}
 
 

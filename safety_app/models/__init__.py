@@ -6,8 +6,10 @@ from .enums import (
     FINAL_STATUSES,
     AttachmentKind,
     DocumentKind,
+    EnterpriseRole,
     ExtensionStatus,
     HazardLevel,
+    HazardSource,
     HazardStatus,
     JobOutcome,
     MajorHazardInstallation,
@@ -24,6 +26,16 @@ from .hazards import (
     Measure,
     inspection_inspectors,
 )
+from .installations import (
+    DutyCheck,
+    DutyRole,
+    DutyTask,
+    DutyTaskStatus,
+    Installation,
+    InstallationKind,
+    InstallationStatus,
+    InstallationSubstance,
+)
 from .jobs import JobFailure
 from .monitoring import Alarm, AlarmKind, AlarmState, MeasurementPoint, PointKind, Reading, ReadingHour
 from .major import MajorHazardReport, ReportSource, Supervision, SupervisionLevel, Suspension, SuspensionKind
@@ -39,5 +51,7 @@ __all__ = [
     "OutboxChannel", "OutboxMessage", "OutboxStatus", "Role", "SchedulerLease", "Setting",
     "User", "UserSession", "document_hazards", "document_officers", "inspection_inspectors",
     "Alarm", "AlarmKind", "AlarmState", "MeasurementPoint", "PointKind", "Reading", "ReadingHour",
-    "MajorHazardReport", "ReportSource", "Supervision", "SupervisionLevel", "Suspension", "SuspensionKind",
+    "MajorHazardReport", "ReportSource",
+    "DutyCheck", "DutyRole", "DutyTask", "DutyTaskStatus", "EnterpriseRole", "HazardSource", "Installation",
+    "InstallationKind", "InstallationStatus", "InstallationSubstance", "Supervision", "SupervisionLevel", "Suspension", "SuspensionKind",
 ]

@@ -73,3 +73,18 @@ class JobOutcome(StrEnum):
     RUNNING = "running"
     SUCCESS = "success"
     FAILED = "failed"
+
+
+class HazardSource(StrEnum):
+    """Where a hazard was found (regulations §8.5)."""
+
+    GOVERNMENT_INSPECTION = "government_inspection"  # 部门检查/执法检查
+    SELF_INSPECTION = "self_inspection"              # 企业自查
+    DUTY_CHECK = "duty_check"                        # 包保检查
+    MONITORING_ALARM = "monitoring_alarm"            # 监测报警
+
+
+class EnterpriseRole(StrEnum):
+    SAFETY_MANAGER = "safety_manager"
+    PRINCIPAL = "principal"
+    STAFF = "staff"

@@ -68,6 +68,11 @@ class Hazard(db.Model):
     acceptance_opinion = db.Column(db.Text, nullable=False, default="", server_default="")
     accepted_on = db.Column(db.Date)
     accepted_by = db.Column(db.String(300), nullable=False, default="", server_default="")
+    # Where it was found: government inspection, the enterprise's own inspection, a 包保 duty check,
+    # a monitoring alarm (regulations §8.5); and the major hazard installation it concerns (§8.4).
+    source = db.Column(db.String(24), nullable=False, default="government_inspection",
+                       server_default="government_inspection")
+    installation_id = db.Column(db.Integer, db.ForeignKey("installations.id"), index=True)
     created_at = created_at_column()
     updated_at = updated_at_column()
     version = db.Column(db.Integer, nullable=False, default=1)
@@ -75,6 +80,7 @@ class Hazard(db.Model):
     enterprise = db.relationship("Enterprise")
     inspection = db.relationship("Inspection", back_populates="hazards")
     found_by = db.relationship("User", foreign_keys=[found_by_id])
+    installation = db.relationship("Installation")
     criterion = db.relationship("Criterion", viewonly=True)
     measures = db.relationship(
         "Measure", back_populates="hazard", order_by="Measure.id", cascade="all, delete-orphan"
@@ -96,6 +102,8 @@ class Hazard(db.Model):
         ),
         db.CheckConstraint("(criteria_set IS NULL) = (criterion_clause IS NULL)", name="criterion_pair"),
         db.CheckConstraint("criteria_set IS NULL OR level = 'major'", name="criterion_major"),
+        db.CheckConstraint("source IN ('government_inspection','self_inspection','duty_check','monitoring_alarm')",
+                           name="source_known"),
         db.ForeignKeyConstraint(["criteria_set", "criterion_clause"], ["criteria.set_code", "criteria.clause"],
                                 name="fk_hazards_criterion_criteria"),
         db.Index("ix_hazards_enterprise_status_deadline", "enterprise_id", "status", "deadline"),

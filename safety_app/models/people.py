@@ -53,6 +53,8 @@ class User(UserMixin, db.Model):
     phone = db.Column(db.String(30), nullable=False, default="")
     # Inspectors' law-enforcement certificate number, printed on notices.
     certificate_no = db.Column(db.String(50), nullable=False, default="")
+    # An enterprise user's role in the enterprise: safety_manager / principal / staff (None for staff users).
+    enterprise_role = db.Column(db.String(16))
     active = db.Column(db.Boolean, nullable=False, default=True)
     # Changing it ends every session of the user (logout, password change).
     session_nonce = db.Column(db.String(32), nullable=False, default=lambda: secrets.token_hex(16))
@@ -69,6 +71,8 @@ class User(UserMixin, db.Model):
             " OR (role <> 'enterprise' AND enterprise_id IS NULL)",
             name="enterprise_role",
         ),
+        db.CheckConstraint("enterprise_role IS NULL OR (role = 'enterprise' AND enterprise_role IN "
+                           "('safety_manager','principal','staff'))", name="enterprise_role_known"),
     )
 
     def set_password(self, password):

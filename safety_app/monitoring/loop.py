@@ -16,7 +16,7 @@ from .. import lifecycle, notifications
 from ..clock import to_local, utcnow
 from ..extensions import db
 from ..lifecycle_errors import Invalid, NotAllowed
-from ..models import Hazard, Role, User
+from ..models import HazardSource, Role, User
 from ..models.monitoring import Alarm, AlarmKind, AlarmState, MeasurementPoint
 from ..permissions import STAFF
 from . import alarms as evaluation
@@ -176,23 +176,17 @@ def close(alarm, user):
 
 
 def to_hazard(alarm, user, *, title, deadline, category="equipment", description=""):
-    """File a hazard from the alarm in one step (staff): source 监测报警 and the installation when the
-    hazards table has them; the alarm is acknowledged and keeps the hazard's id."""
+    """File a hazard from the alarm in one step (staff): source 监测报警 (``monitoring_alarm``), linked to
+    the point's installation, described by the alarm; the alarm is acknowledged and keeps the hazard's id."""
     if user.role not in STAFF:
         raise NotAllowed(_l("Only inspectors and administrators file hazards."))
     if alarm.hazard_id is not None:
         raise Invalid(_l("The alarm has been turned into a hazard already."))
     point = alarm.point
-    extra = {}
-    columns = Hazard.__table__.c
-    text = description or describe(alarm, point)
     hazard = lifecycle.file_hazard(user, enterprise=point.installation.enterprise, title=title, category=category,
-                                   deadline=deadline, description=text, location=point.installation.name,
-                                   commit=False, **extra)
-    if "source" in columns:
-        hazard.source = "monitoring_alarm"
-    if "installation_id" in columns:
-        hazard.installation_id = point.installation_id
+                                   deadline=deadline, description=description or describe(alarm, point),
+                                   location=point.installation.name, source=HazardSource.MONITORING_ALARM.value,
+                                   installation=point.installation, commit=False)
     alarm.hazard_id = hazard.id
     if alarm.acknowledged_at is None:
         alarm.acknowledged_at = utcnow()

@@ -6,8 +6,8 @@ from sqlalchemy import DateTime, bindparam, select, text
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import MeasurementPoint
-from ..permissions import STAFF
+from ..models import Installation, MeasurementPoint
+from ..permissions import get_visible
 
 BUCKET_SECONDS = 300
 WINDOW = timedelta(hours=24)
@@ -23,12 +23,7 @@ def points_by_id(ids):
 
 def visible_installation(installation_id, user):
     """The installation if ``user`` may see it (staff: any; enterprise user: their own), else None."""
-    from ..models.installations import Installation
-
-    stmt = select(Installation).where(Installation.id == installation_id)
-    if user.role not in STAFF:
-        stmt = stmt.where(Installation.enterprise_id == user.enterprise_id)
-    return db.session.execute(stmt).scalar_one_or_none()
+    return get_visible(Installation, installation_id, user)
 
 
 def _bucket_sql():

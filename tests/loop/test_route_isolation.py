@@ -16,7 +16,8 @@ test_every_route_is_declared_in_the_isolation_map fails and names it. An entry i
 
 url values and body are functions of ``f``, the ids of A's objects (hazard, major,
 measure, photo, evidence, inspection, document, notification, enterprise, user,
-extension, session: a web session row of A's user).
+extension, session: a web session row of A's user, installation: a major hazard installation of A
+with A's user as its 包保 persons, credit_code: A's credit code).
 """
 import io
 from types import SimpleNamespace
@@ -113,6 +114,20 @@ ROUTES = {
     "reports.reissue": (ROLE, lambda f: {"document_id": f.document}, None),
     "reports.major_hazards": (ROLE, _no_values, None),
     "reports.major_hazards_export": (ROLE, lambda f: {"fmt": "pdf"}, None),
+    # major hazard installations and 包保 duties
+    "installations.index": (OWN, _no_values, None),
+    "installations.new": (FOREIGN, lambda f: {"enterprise": f.enterprise}, None),
+    "installations.detail": (FOREIGN, lambda f: {"installation_id": f.installation}, None),
+    "installations.edit": (FOREIGN, lambda f: {"installation_id": f.installation}, None),
+    "installations.report": (FOREIGN, lambda f: {"installation_id": f.installation}, None),
+    "installations.report_file": (FOREIGN, lambda f: {"installation_id": f.installation}, None),
+    "installations.write_off": (FOREIGN, lambda f: {"installation_id": f.installation}, None),
+    "installations.duty_check": (FOREIGN, lambda f: {"installation_id": f.installation}, None),
+    "installations.board": (FOREIGN, lambda f: {"installation_id": f.installation}, None),
+    "installations.import_page": (OWN, _no_values, None),
+    "installations.import_file": (IN_BODY, _no_values, lambda f: installation_import(f.credit_code)),
+    "installations.export": (OWN, lambda f: {"fmt": "csv"}, None),
+    "installations.my_duties": (OWN, _no_values, None),
     # JSON API (bearer token of B's user)
     "api.issue_token": (PUBLIC, None, None),
     "api.revoke_token": (PUBLIC, None, None),  # would end the walk's own token
@@ -182,6 +197,7 @@ def foreign(app, park, drive):
                                 link="", created_at=clock.utcnow())
     db.session.add(notification)
     db.session.commit()
+    installation = make_installation(park.a, park.user_a, "甲企业独有的液氨罐区")
     park.hazard(enterprise=park.b, title="乙企业自己的隐患")
     a_session = UserSession(user_id=park.user_a.id, key_hash="a" * 64, user_agent="甲的浏览器")
     db.session.add(a_session)
@@ -191,9 +207,36 @@ def foreign(app, park, drive):
         hazard=hazard.id, major=major.id, measure=hazard.measures[0].id, photo=photo[0].id,
         evidence=evidence[0].id, inspection=inspection.id, document=document.id, notification=notification.id,
         enterprise=park.a.id, user=park.user_a.id, extension=hazard.extension_requests[0].id,
+        installation=installation, credit_code=park.a.credit_code,
         secrets=[SECRET_TITLE, hazard.code, major.code, park.a.name, park.a.credit_code, "甲企业的措施",
-                 "（测试）应急责改"],
+                 "（测试）应急责改", "甲企业独有的液氨罐区"],
     )
+
+
+def installation_import(credit_code, code="IMP-01"):
+    """A one-row installation import naming the enterprise ``credit_code`` (multipart body)."""
+    text = ("统一社会信用代码,单元编号,单元名称,单元类型,物质名称,最大量q（吨）,临界量Q（吨）\r\n"
+            f"{credit_code},{code},越权导入的罐区,储存单元,液氨,50,10\r\n")
+    return {"data": {"file": (io.BytesIO(text.encode("utf-8")), "installations.csv")},
+            "content_type": "multipart/form-data"}
+
+
+def make_installation(enterprise, owner, name):
+    """An installation of ``enterprise`` with ``owner`` (given a phone number) as its three 包保 persons
+    and an assessment report; returns its id."""
+    from werkzeug.datastructures import FileStorage
+
+    from safety_app import installations
+
+    owner.phone = owner.phone or "13800000001"
+    db.session.commit()
+    installation = installations.create(enterprise, {
+        "code": "RA-01", "name": name, "kind": "storage", "location": "罐区", "people_within_500m": "60",
+        "assessed_on": clock.today(), "principal_id": owner.id, "technical_id": owner.id, "operations_id": owner.id,
+        "substances": [{"name": "液氨", "cas": "7664-41-7", "max_quantity": "50", "critical_quantity": "10"}],
+    }, owner)
+    installations.attach_report(installation, FileStorage(io.BytesIO(pdf_bytes()), filename="评估报告.pdf"), owner)
+    return installation.id
 
 
 def _storage(data, name):

@@ -67,7 +67,8 @@ def test_admin_registers_an_enterprise_with_an_audit_event(client, park):
     response = client.post("/enterprises/new", data=GOOD)
     assert response.status_code == 302
     enterprise = db.session.query(Enterprise).filter_by(credit_code=GOOD["credit_code"]).one()
-    assert enterprise.major_hazard_installation == "level3"
+    # The level is derived from the enterprise's installations (safety_app.installations), not typed in.
+    assert enterprise.major_hazard_installation == "none"
     assert db.session.query(Event).filter_by(action="enterprise.create").count() == 1
 
 

@@ -1,10 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, EmailField, SelectField, StringField, TelField, TextAreaField
+from wtforms import BooleanField, EmailField, StringField, TelField, TextAreaField
 
 from ... import registry
-from ...labels import MAJOR_HAZARD_INSTALLATION
 
 LABELS = {f.name: f.label for f in registry.FIELDS}
 
@@ -21,10 +20,6 @@ class EnterpriseForm(FlaskForm):
     contact_name = StringField(LABELS["contact_name"])
     contact_phone = TelField(LABELS["contact_phone"])
     contact_email = EmailField(LABELS["contact_email"])
-    major_hazard_installation = SelectField(
-        LABELS["major_hazard_installation"], choices=list(MAJOR_HAZARD_INSTALLATION.items()), default="none",
-        validate_choice=False,  # registry.validate says what is wrong, in the same words as the import
-    )
     active = BooleanField(_l("Active (in business, inspected)"), default=True)
 
     def __init__(self, *args, enterprise=None, **kwargs):
