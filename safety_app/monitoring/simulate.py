@@ -129,21 +129,32 @@ def simulator(points, seed=15):
     return Simulator(sims, rng)
 
 
-def run(installations, points, every, duration=None, echo=print):
+def _feed(by_enterprise, now, totals):
+    for enterprise_id, rows in by_enterprise.items():
+        for i in range(0, len(rows), ingest.max_batch()):
+            result = ingest.ingest(enterprise_id, rows[i:i + ingest.max_batch()], now=now)
+            for key, value in result.counts.items():
+                totals[key] += value
+            totals["alarms"] += len(result.alarms_raised)
+
+
+def run(installations, points, every, duration=None, echo=print, backfill_hours=0):
     """Feed readings every ``every`` seconds (wall clock) for ``duration`` seconds (None: until
-    interrupted). Returns the totals."""
+    interrupted), after ``backfill_hours`` of simulated history (one reading a minute). Returns the totals."""
     sim = simulator(ensure_points(ensure_installations(installations), points))
     totals = {"stored": 0, "late": 0, "duplicate": 0, "rejected": 0, "alarms": 0, "ticks": 0}
+    if backfill_hours:
+        end = utcnow().replace(second=0, microsecond=0)
+        when = end - timedelta(hours=backfill_hours)
+        while when < end:
+            _feed(sim.readings_at(when), when, totals)
+            when += timedelta(minutes=1)
+        echo(f"history of {backfill_hours} h: stored {totals['stored']} alarms {totals['alarms']}")
     started = walltime.monotonic()
     while duration is None or walltime.monotonic() - started < duration:
         tick = walltime.monotonic()
-        now = utcnow().replace(microsecond=0)
-        for enterprise_id, rows in sim.readings_at(now).items():
-            for i in range(0, len(rows), ingest.max_batch()):
-                result = ingest.ingest(enterprise_id, rows[i:i + ingest.max_batch()], now=now)
-                for key, value in result.counts.items():
-                    totals[key] += value
-                totals["alarms"] += len(result.alarms_raised)
+        now = utcnow().replace(microsecond=utcnow().microsecond // 1000 * 1000)
+        _feed(sim.readings_at(now), now, totals)
         totals["ticks"] += 1
         echo(f"{now:%H:%M:%S} stored {totals['stored']} alarms {totals['alarms']}")
         walltime.sleep(max(0.0, every - (walltime.monotonic() - tick)))
