@@ -15,7 +15,8 @@ from xml.sax.saxutils import escape
 from reportlab.graphics import renderSVG
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.charts.lineplots import LinePlot
+from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -129,6 +130,77 @@ def category_chart(
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.dx = 3
     drawing.add(chart)
+    return drawing
+
+
+SERIES_COLOR = colors.HexColor("#2B7BB9")
+RANGE_COLOR = colors.HexColor("#B9D3EA")
+HIGH_COLOR = colors.HexColor("#C0392B")
+WARN_COLOR = colors.HexColor("#D9822B")
+LIMIT_COLORS = {"HH": HIGH_COLOR, "H": WARN_COLOR, "L": WARN_COLOR, "LL": HIGH_COLOR}
+
+
+def series_chart(
+    hours: Sequence[float],
+    values: Sequence[float],
+    *,
+    lows: Sequence[float] | None = None,
+    highs: Sequence[float] | None = None,
+    limits: dict | None = None,
+    span_hours: float = 24,
+    end_label: str = "",
+    unit: str = "",
+    width: float = 340,
+    height: float = 150,
+    font_name: str | None = None,
+) -> Drawing:
+    """A measured value over time (e.g. a point's last 24 hours): the mean per bucket as a line,
+    the bucket's min..max as a light band, and the alarm limits (``{"LL", "L", "H", "HH"}``,
+    missing ones left out) as dashed horizontal lines.
+
+    ``hours`` are the buckets' positions in hours from the start of the window (0..``span_hours``);
+    the x axis is labelled in hours before ``end_label`` ("-24h" … "now")."""
+    if len(hours) != len(values):
+        raise ValueError("hours and values must have the same length")
+    font = font_name or register_cjk_font()
+    drawing = Drawing(width, height)
+    if not hours:
+        return _no_data(drawing, font)
+    limits = {k: v for k, v in (limits or {}).items() if v is not None}
+    low_band = list(lows) if lows is not None else list(values)
+    high_band = list(highs) if highs is not None else list(values)
+    ys = [*values, *low_band, *high_band, *limits.values()]
+    y_min, y_max = min(ys), max(ys)
+    pad = (y_max - y_min) * 0.08 or max(abs(y_max) * 0.05, 1.0)
+    plot = LinePlot()
+    plot.x, plot.y = 42, 22
+    plot.width, plot.height = width - plot.x - 28, height - plot.y - 12
+    data = [list(zip(hours, high_band, strict=True)), list(zip(hours, low_band, strict=True)),
+            list(zip(hours, values, strict=True))]
+    plot.data = data
+    plot.lines[0].strokeColor = RANGE_COLOR
+    plot.lines[1].strokeColor = RANGE_COLOR
+    plot.lines[2].strokeColor = SERIES_COLOR
+    plot.lines[2].strokeWidth = 1.4
+    plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = 0, span_hours
+    plot.xValueAxis.valueSteps = [0, span_hours / 4, span_hours / 2, span_hours * 3 / 4, span_hours]
+    plot.xValueAxis.labelTextFormat = lambda x: end_label if x >= span_hours else f"-{span_hours - x:g}h"
+    plot.yValueAxis.valueMin, plot.yValueAxis.valueMax = y_min - pad, y_max + pad
+    plot.yValueAxis.labelTextFormat = "%.4g"
+    plot.yValueAxis.visibleGrid = True
+    plot.yValueAxis.gridStrokeColor = colors.HexColor("#EEEEEE")
+    _style_labels(plot.xValueAxis.labels, font, 7)
+    _style_labels(plot.yValueAxis.labels, font, 7)
+    drawing.add(plot)
+    y_scale = plot.height / ((y_max + pad) - (y_min - pad))
+    for name, limit in limits.items():
+        y = plot.y + (limit - (y_min - pad)) * y_scale
+        drawing.add(Line(plot.x, y, plot.x + plot.width, y, strokeColor=LIMIT_COLORS.get(name, WARN_COLOR),
+                         strokeWidth=0.8, strokeDashArray=[3, 2]))
+        drawing.add(String(plot.x + plot.width + 2, y - 2.5, name, fontName=font, fontSize=6.5,
+                           fillColor=LIMIT_COLORS.get(name, WARN_COLOR)))
+    if unit:
+        drawing.add(String(4, height - 9, unit, fontName=font, fontSize=7, fillColor=TEXT_COLOR))
     return drawing
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import false, select
 
 from .extensions import db
 from .models import (
+    Alarm,
     Attachment,
     Document,
     Enterprise,
@@ -29,6 +30,7 @@ from .models import (
     Inspection,
     Installation,
     Measure,
+    MeasurementPoint,
     Notification,
     Role,
     User,
@@ -70,12 +72,15 @@ ROLE_ACTIONS = {
     "installation.edit": ALL,
     "installation.park": STAFF,                  # the park-wide table
     "duty.tasks": frozenset({Role.ENTERPRISE}),  # "my 包保 tasks": the three persons are enterprise users
+    "monitoring.view": ALL,                      # alarms and charts (scoped)
+    "monitoring.ingest": frozenset({Role.ENTERPRISE}),  # readings come from the enterprise's gateway
 }
 
 # How each model reaches its enterprise: a column, or a join through the hazard.
 _DIRECT = {Hazard: Hazard.enterprise_id, Inspection: Inspection.enterprise_id,
            Document: Document.enterprise_id, Enterprise: Enterprise.id, User: User.enterprise_id,
-           Installation: Installation.enterprise_id}
+           Installation: Installation.enterprise_id,
+           MeasurementPoint: MeasurementPoint.enterprise_id, Alarm: Alarm.enterprise_id}
 _VIA_HAZARD = {Measure: Measure.hazard_id, Attachment: Attachment.hazard_id,
                ExtensionRequest: ExtensionRequest.hazard_id, GovernancePlan: GovernancePlan.hazard_id,
                Event: Event.hazard_id}
@@ -137,7 +142,7 @@ def can(user, action, obj=None):
 
 
 def _sees(user, obj):
-    if isinstance(obj, Hazard | Inspection | Document | Installation):
+    if isinstance(obj, Hazard | Inspection | Document | Installation | MeasurementPoint | Alarm):
         return owns(user, obj.enterprise_id)
     if isinstance(obj, Enterprise):
         return owns(user, obj.id)
@@ -266,6 +271,15 @@ ROUTE_POLICIES = {
     "installations.import_file": _role("installation.edit", scoped=True),  # rows only for visible enterprises
     "installations.export": _role("installation.view"),
     "installations.my_duties": _role("duty.tasks"),
+    # monitoring of major hazard installations (alarms, points)
+    "monitoring.alarms": _role("monitoring.view"),
+    "monitoring.alarm_counts": _role("monitoring.view"),
+    "monitoring.alarm": SCOPED,
+    "monitoring.acknowledge": SCOPED,
+    "monitoring.record": SCOPED,
+    "monitoring.close": SCOPED,
+    "monitoring.to_hazard": _role("hazard.file", scoped=True),
+    "monitoring.installation": SCOPED,
     # JSON API (bearer token)
     "api.issue_token": PUBLIC,
     "api.openapi_json": PUBLIC,
@@ -293,6 +307,7 @@ ROUTE_POLICIES = {
     "api.list_notifications": ANYONE,
     "api.read_notification": SCOPED,
     "api.read_all_notifications": ANYONE,
+    "api.post_readings": _role("monitoring.ingest"),  # points looked up in the token's enterprise (per row)
 }
 
 

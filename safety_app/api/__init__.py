@@ -19,6 +19,7 @@ from . import (  # noqa: E402,F401  (the routes register themselves on bp)
     hazards,
     inspections,
     measures,
+    monitoring,
     notifications,
     openapi,
 )

@@ -18,14 +18,15 @@ ERROR_STATUSES = (400, 401, 403, 404, 409, 422)
 
 
 def operation(rule, method, *, summary, tag, ok=200, response=None, body=None, query=(), public=False,
-              multipart=None, binary=False, description=None, errors=(), rules=None):
+              multipart=None, binary=False, description=None, errors=(), rules=None, precheck=None):
     """Register ``rule``/``method`` on the API blueprint and describe it.
 
     ``response``: component schema name of the success body (None: no body);
     ``body``: JSON schema of the request body (validated, passed as ``data``);
     ``query``: OpenAPI parameter objects (validated before the view); ``multipart``: schema of a form
     upload; ``rules``: field → the rules on it that depend on stored data or today's date (they cannot
-    be said in JSON Schema; refused with 422 naming the field), stated as ``x-data-rules``.
+    be said in JSON Schema; refused with 422 naming the field), stated as ``x-data-rules``;
+    ``precheck``: called before the body is validated (e.g. a batch over its limit: 413).
     Every text field of ``body``/``query`` gets the pattern the server enforces (no control characters).
     """
     body = with_text_rules(body)
@@ -38,6 +39,8 @@ def operation(rule, method, *, summary, tag, ok=200, response=None, body=None, q
         def view(**kwargs):
             if query:
                 check_query(query)
+            if precheck is not None:
+                precheck()
             if body is not None:
                 kwargs["data"] = json_body(body)
             return fn(**kwargs)
@@ -340,7 +343,7 @@ for _name in ("Enterprise", "Inspection", "Hazard", "LedgerMeasure", "Notificati
 # --- the document ---------------------------------------------------------------------------------
 
 ERROR_TEXT = {400: "Bad request", 401: "No valid bearer token", 403: "Not allowed", 404: "Not found",
-              409: "Conflict: stale version or wrong state", 413: "Upload too large",
+              409: "Conflict: stale version or wrong state", 413: "Request too large (an upload, or a batch over its limit)",
               422: "Invalid data", 429: "Too many failed logins"}
 _CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
 

@@ -9,7 +9,7 @@ def register_cli(app):
 
     for group in (demo_cli, users_cli, audit_cli, reference_cli):
         app.cli.add_command(group)
-    for name in ("jobs", "documents", "backup"):
+    for name in ("jobs", "documents", "backup", "monitoring"):
         _register_optional(app, name)
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from .. import duties
+from ..monitoring import loop as monitoring_loop
+from ..monitoring import retention as monitoring_retention
 from . import alerts, installations, notices, outbox, reports, statistics_reminders
 from .schedule import Daily, Every, Monthly
 
@@ -76,10 +78,14 @@ JOBS = {job.name: job for job in (
         description="Remind of major hazard installation assessments due in 60 and 30 days; alert overdue"),
     Job("duty-tasks", Daily(7), DAY, duties.run_job, catch_up=31,
         description="Create each period's 包保 duty tasks, remind before due, mark missed ones"),
+    Job("monitoring-data-loss", Every(1), SLOT, monitoring_loop.data_loss_job, catch_up=1, stale_minutes=10,
+        description="Raise a data-loss alarm for measurement points silent for their N minutes (once per silence)"),
+    Job("monitoring-retention", Daily(3), DAY, monitoring_retention.retention_job, catch_up=3, stale_minutes=120,
+        description="Aggregate readings by hour; remove raw readings after 30 days, aggregates after 3 years"),
 )}
 
 # Ledger rows of these jobs pile up quickly (one per slot); old successful ones are pruned.
-FREQUENT = frozenset({"notices", "outbox"})
+FREQUENT = frozenset({"notices", "outbox", "monitoring-data-loss"})
 
 
 def get(name):

@@ -39,6 +39,7 @@ from .installations import (
 )
 from .jobs import JobFailure
 from .major import MajorHazardReport, ReportSource, Supervision, SupervisionLevel, Suspension, SuspensionKind
+from .monitoring import Alarm, AlarmKind, AlarmState, MeasurementPoint, PointKind, Reading, ReadingHour
 from .notifications import Notification, OutboxMessage
 from .people import Enterprise, User
 from .system import ApiToken, JobRun, LoginAttempt, SchedulerLease, Setting, UserSession
@@ -51,6 +52,7 @@ __all__ = [
     "JobOutcome", "JobRun", "LoginAttempt", "MajorHazardInstallation", "Measure", "Notification",
     "OutboxChannel", "OutboxMessage", "OutboxStatus", "Role", "SchedulerLease", "Setting",
     "User", "UserSession", "document_hazards", "document_officers", "inspection_inspectors",
+    "Alarm", "AlarmKind", "AlarmState", "MeasurementPoint", "PointKind", "Reading", "ReadingHour",
     "MajorHazardReport", "ReportSource",
     "DutyCheck", "DutyRole", "DutyTask", "DutyTaskStatus", "EnterpriseRole", "HazardSource", "Installation",
     "InstallationKind", "InstallationStatus", "InstallationSubstance",

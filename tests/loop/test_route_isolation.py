@@ -30,6 +30,7 @@ from safety_app import clock, lifecycle, uploads
 from safety_app.extensions import db
 from safety_app.models import AttachmentKind, Document, Notification, UserSession
 
+from ..monitoring.helpers import make_alarm
 from .conftest import PLAN, image_bytes, pdf_bytes
 
 FOREIGN, ROLE, IN_BODY, OWN, PUBLIC = "foreign", "role", "in-body", "own", "public"
@@ -135,6 +136,16 @@ ROUTES = {
     "installations.import_file": (IN_BODY, _no_values, lambda f: installation_import(f.credit_code)),
     "installations.export": (OWN, lambda f: {"fmt": "csv"}, None),
     "installations.my_duties": (OWN, _no_values, None),
+    # monitoring of major hazard installations
+    "monitoring.alarms": (OWN, _no_values, None),
+    "monitoring.alarm_counts": (OWN, _no_values, None),
+    "monitoring.alarm": (FOREIGN, lambda f: {"alarm_id": f.alarm}, None),
+    "monitoring.acknowledge": (FOREIGN, lambda f: {"alarm_id": f.alarm}, None),
+    "monitoring.record": (FOREIGN, lambda f: {"alarm_id": f.alarm},
+                          lambda f: {"data": {"cause": "越权原因", "action": "越权措施"}}),
+    "monitoring.close": (FOREIGN, lambda f: {"alarm_id": f.alarm}, None),
+    "monitoring.to_hazard": (ROLE, lambda f: {"alarm_id": f.alarm}, None),
+    "monitoring.installation": (FOREIGN, lambda f: {"installation_id": f.installation}, None),
     # JSON API (bearer token of B's user)
     "api.issue_token": (PUBLIC, None, None),
     "api.revoke_token": (PUBLIC, None, None),  # would end the walk's own token
@@ -166,6 +177,9 @@ ROUTES = {
     "api.list_notifications": (OWN, _no_values, None),
     "api.read_notification": (FOREIGN, lambda f: {"notification_id": f.notification}, None),
     "api.read_all_notifications": (OWN, _no_values, None),
+    # a reading for another enterprise's point is refused in its row (unknown point), like a missing id
+    "api.post_readings": (OWN, _no_values, _json(lambda f: {"readings": [
+        {"point_id": f.point, "time": clock.utcnow().isoformat() + "Z", "value": 1.0}]})),
 }
 
 SECRET_TITLE = "甲企业独有的隐患标题"
@@ -205,6 +219,7 @@ def foreign(app, park, drive):
     db.session.add(notification)
     db.session.commit()
     installation = make_installation(park.a, park.user_a, "甲企业独有的液氨罐区")
+    point, alarm = make_alarm(installation, name="甲企业独有的测点")
     park.hazard(enterprise=park.b, title="乙企业自己的隐患")
     a_session = UserSession(user_id=park.user_a.id, key_hash="a" * 64, user_agent="甲的浏览器")
     db.session.add(a_session)
@@ -214,8 +229,8 @@ def foreign(app, park, drive):
         hazard=hazard.id, major=major.id, measure=hazard.measures[0].id, photo=photo[0].id,
         evidence=evidence[0].id, inspection=inspection.id, document=document.id, notification=notification.id,
         enterprise=park.a.id, user=park.user_a.id, extension=hazard.extension_requests[0].id,
-        installation=installation, credit_code=park.a.credit_code,
-        secrets=[SECRET_TITLE, hazard.code, major.code, park.a.name, park.a.credit_code, "甲企业的措施",
+        installation=installation, credit_code=park.a.credit_code, point=point, alarm=alarm,
+        secrets=["甲企业独有的测点", SECRET_TITLE, hazard.code, major.code, park.a.name, park.a.credit_code, "甲企业的措施",
                  "（测试）应急责改", "甲企业独有的液氨罐区"],
     )
 

@@ -13,6 +13,7 @@ from safety_app.models import AttachmentKind, Document, Notification, UserSessio
 from ..conftest import PASSWORD
 from ..loop.conftest import PLAN, drive, image_bytes, login_as, pdf_bytes  # noqa: F401  (fixtures)
 from ..loop.test_route_isolation import make_installation
+from ..monitoring.helpers import make_alarm
 
 
 def _storage(data, name):
@@ -48,6 +49,7 @@ def objects_of(park, enterprise, owner, tag):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(pdf_bytes())
     installation = make_installation(enterprise, owner, f"{tag}的液氨罐区")
+    point, alarm = make_alarm(installation, name=f"{tag}的测点")
     web_session = UserSession(user_id=owner.id, key_hash=hashlib.sha256(tag.encode()).hexdigest(),
                               user_agent=f"{tag}的浏览器")
     db.session.add(web_session)
@@ -57,7 +59,7 @@ def objects_of(park, enterprise, owner, tag):
         hazard=hazard.id, major=major.id, measure=hazard.measures[0].id, photo=photo[0].id,
         evidence=evidence[0].id, inspection=inspection.id, document=document.id, enterprise=enterprise.id,
         user=owner.id, extension=hazard.extension_requests[0].id, notification=None,
-        installation=installation, credit_code=enterprise.credit_code,
+        installation=installation, credit_code=enterprise.credit_code, point=point, alarm=alarm,
     )
 
 
