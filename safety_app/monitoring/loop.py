@@ -99,7 +99,6 @@ def raise_data_loss(now=None):
     The partial unique index (one active alarm per point and kind) and the job ledger make it
     once per silence; the next reading clears it."""
     now = now or utcnow()
-    since = func.coalesce(MeasurementPoint.last_time, MeasurementPoint.created_at)
     has_active = select(Alarm.id).where(Alarm.point_id == MeasurementPoint.id, Alarm.kind == AlarmKind.DATA_LOSS.value,
                                         Alarm.state == AlarmState.ACTIVE.value).exists()
     points = db.session.execute(select(MeasurementPoint).where(
