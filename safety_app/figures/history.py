@@ -105,15 +105,17 @@ def hazards_as_of(day: date, *where, name: str = "hazards_as_of"):
                 .where(Hazard.found_on <= day, *where).subquery(name))
     cut = end_of_day_utc(day)
     e = Event.__table__
-    previous_deadline = e.c.data[DEADLINE_KEY].as_string()
-    previous_level = e.c.data[LEVEL_KEY].as_string()
-    # One pass over the events after the cut: the first one recording each previous value.
-    later = (select(e.c.hazard_id,
-                    func.min(case((e.c.from_status.is_not(None), e.c.seq))).label("status_seq"),
-                    func.min(case((previous_deadline.is_not(None), e.c.seq))).label("deadline_seq"),
-                    func.min(case((previous_level.is_not(None), e.c.seq))).label("level_seq"))
-             .where(e.c.created_at >= cut, e.c.hazard_id.is_not(None))
-             .group_by(e.c.hazard_id).subquery("later"))
+    # The events after the cut, then the first one recording each previous value, per hazard.
+    # Both MATERIALIZED: the events are found through ix_events_created_at (not by walking every
+    # event in hazard order) and the per-hazard table gets an index for the join with the hazards.
+    recent = (select(e.c.hazard_id, e.c.seq, e.c.from_status, e.c.data).where(e.c.created_at >= cut)
+              .cte(f"{name}_recent").prefix_with("MATERIALIZED"))
+    r = recent.c
+    later = (select(r.hazard_id,
+                    func.min(case((r.from_status.is_not(None), r.seq))).label("status_seq"),
+                    func.min(case((r.data[DEADLINE_KEY].as_string().is_not(None), r.seq))).label("deadline_seq"),
+                    func.min(case((r.data[LEVEL_KEY].as_string().is_not(None), r.seq))).label("level_seq"))
+             .group_by(r.hazard_id).cte(f"{name}_later").prefix_with("MATERIALIZED"))
     es, ed, el = e.alias("status_event"), e.alias("deadline_event"), e.alias("level_event")
     status = func.coalesce(es.c.from_status, h.c.status)
     deadline = func.coalesce(cast(ed.c.data[DEADLINE_KEY].as_string(), Date), h.c.deadline)
@@ -122,7 +124,9 @@ def hazards_as_of(day: date, *where, name: str = "hazards_as_of"):
     level = func.coalesce(el.c.data[LEVEL_KEY].as_string(), h.c.level)
     last_submit = (select(func.max(e.c.created_at)).where(
         e.c.hazard_id == h.c.id, e.c.action == "submit", e.c.created_at < cut).scalar_subquery())
-    submitted_at = case((h.c.submitted_at < cut, h.c.submitted_at), else_=last_submit)
+    # The events are read only for a hazard (re)submitted after the cut.
+    submitted_at = case((h.c.submitted_at.is_(None), literal(None, h.c.submitted_at.type)),
+                        (h.c.submitted_at < cut, h.c.submitted_at), else_=last_submit)
     closed_on = case((h.c.closed_on <= day, h.c.closed_on), else_=literal(None, Date))
     return (select(h.c.id.label("id"), h.c.enterprise_id.label("enterprise_id"), h.c.category.label("category"),
                    level.label("level"), status.label("status"), deadline.label("deadline"),
@@ -132,7 +136,9 @@ def hazards_as_of(day: date, *where, name: str = "hazards_as_of"):
                          .outerjoin(es, es.c.seq == later.c.status_seq)
                          .outerjoin(ed, ed.c.seq == later.c.deadline_seq)
                          .outerjoin(el, el.c.seq == later.c.level_seq))
-            .where(h.c.created_at < cut, h.c.found_on <= day, *where)
+            # found_on inside a function: every hazard is read anyway, and a scan of the table is
+            # much faster than visiting nearly all of it through the found_on index.
+            .where(h.c.created_at < cut, func.coalesce(h.c.found_on, h.c.found_on) <= day, *where)
             .subquery(name))
 
 
