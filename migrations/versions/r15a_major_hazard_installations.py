@@ -27,6 +27,21 @@ ENTERPRISE_ROLES = ("enterprise_role IS NULL OR (role = 'enterprise' AND enterpr
                     "('safety_manager','principal','staff'))")
 
 
+def _sqlite_foreign_keys(bind, on):
+    """SQLite rebuilds a table in batch mode (copy, drop, rename): the drop must not check the rows
+    that refer to it. The pragma only works outside a transaction, so what is written so far is
+    committed first (SQLite migrations are not transactional anyway); the end checks every key."""
+    if bind.dialect.name != 'sqlite':
+        return
+    raw = bind.connection.dbapi_connection
+    raw.commit()
+    raw.execute(f'PRAGMA foreign_keys={"ON" if on else "OFF"}')
+    if on:
+        broken = raw.execute('PRAGMA foreign_key_check').fetchall()
+        if broken:
+            raise RuntimeError(f'foreign keys broken after rebuilding a table: {broken[:5]}')
+
+
 def upgrade():
     op.create_table('installations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -129,30 +144,38 @@ def upgrade():
     with op.batch_alter_table('duty_checks', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_duty_checks_installation_id'), ['installation_id'], unique=False)
 
+    _sqlite_foreign_keys(op.get_bind(), False)
     with op.batch_alter_table('hazards', schema=None) as batch_op:
         batch_op.add_column(sa.Column('source', sa.String(length=24), server_default='government_inspection', nullable=False))
         batch_op.add_column(sa.Column('installation_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_hazards_installation_id'), ['installation_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_hazards_installation_id_installations'), 'installations', ['installation_id'], ['id'])
         batch_op.create_check_constraint(batch_op.f('ck_hazards_source_known'), SOURCES)
+    _sqlite_foreign_keys(op.get_bind(), True)
 
+    _sqlite_foreign_keys(op.get_bind(), False)
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('enterprise_role', sa.String(length=16), nullable=True))
         batch_op.create_check_constraint(batch_op.f('ck_users_enterprise_role_known'), ENTERPRISE_ROLES)
+    _sqlite_foreign_keys(op.get_bind(), True)
 
 
 
 def downgrade():
+    _sqlite_foreign_keys(op.get_bind(), False)
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_users_enterprise_role_known'), type_='check')
         batch_op.drop_column('enterprise_role')
+    _sqlite_foreign_keys(op.get_bind(), True)
 
+    _sqlite_foreign_keys(op.get_bind(), False)
     with op.batch_alter_table('hazards', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_hazards_source_known'), type_='check')
         batch_op.drop_constraint(batch_op.f('fk_hazards_installation_id_installations'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_hazards_installation_id'))
         batch_op.drop_column('installation_id')
         batch_op.drop_column('source')
+    _sqlite_foreign_keys(op.get_bind(), True)
 
     with op.batch_alter_table('duty_checks', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_duty_checks_installation_id'))
