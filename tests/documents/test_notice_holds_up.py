@@ -130,7 +130,7 @@ def test_an_item_due_before_the_issue_date_is_refused_until_a_new_deadline_is_se
 def test_fewer_than_two_officers_are_refused(app, park):
     hazard = park.hazard()
     before = _snapshot(hazard)
-    with pytest.raises(DocumentError, match="至少两名"):
+    with pytest.raises(DocumentError, match="至少需要两名"):
         service.issue_notice([hazard], park.inspector, officers=[park.inspector])
     _nothing_written(app, before)
 
@@ -201,7 +201,7 @@ def test_the_form_with_one_officer_ticked_says_why_and_writes_nothing(app, clien
     response = login(client, park.inspector).post(f"/reports/hazards/{hazard.id}/notice",
                                                   data=notice_form([hazard], [park.inspector]))
     assert response.status_code == 422
-    assert "执法文书须由至少两名持有执法证号的执法人员署名" in response.get_data(as_text=True)
+    assert "执法文书至少需要两名持有执法证号的执法人员" in response.get_data(as_text=True)
     _nothing_written(app, before)
 
 

@@ -41,7 +41,7 @@ def test_later_changes_are_undone(park, drive, time_machine):
 
     at(time_machine, D(2026, 12, 2))
     drive.apply(extended, "approve_extension", park.admin)
-    drive.apply(on_time, "verify", park.inspector)
+    drive.apply(on_time, "verify", park.inspector, opinion="现场复查合格")
     drive.apply(late, "reject", park.inspector, reason="证据不足")
     drive.apply(late, "submit", park.user_a, note="补充证据")
     drive.apply(mistaken, "withdraw", park.admin, reason="误报")

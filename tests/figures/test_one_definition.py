@@ -62,7 +62,7 @@ def november(park, drive, time_machine):
     lifecycle.save_measure(h["b_closed"], park.user_b, description="更换", done_on=D(2026, 11, 19))
     add_evidence(h["b_closed"], park.user_b)
     drive.apply(h["b_closed"], "submit", park.user_b, note="已整改")
-    drive.apply(h["b_closed"], "verify", park.inspector)
+    drive.apply(h["b_closed"], "verify", park.inspector, opinion="现场复查合格")
     at(time_machine, DAY)
     return h
 
@@ -147,7 +147,7 @@ def test_november_rebuilt_in_december_is_identical(park, drive, november, time_m
     drive.apply(h["not_due"], "reclassify", park.inspector, level="major", major_ground="harm_difficulty",
                 reason="复核认定")
     drive.apply(h["rectifying_late"], "withdraw", park.admin, reason="重复登记")
-    drive.apply(h["submitted_on_time"], "verify", park.inspector)
+    drive.apply(h["submitted_on_time"], "verify", park.inspector, opinion="现场复查合格")
     drive.apply(h["submitted_late"], "reject", park.inspector, reason="证据不足")
     park.hazard(deadline=D(2026, 12, 10), found_on=D(2026, 11, 28))  # recorded late, found in November
     db.session.add(Enterprise(name="天津新登记化工有限公司", credit_code=make_credit_code(8)))

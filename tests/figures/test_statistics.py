@@ -32,7 +32,7 @@ def close_general(drive, park, hazard, funds, user=None):
     measure(hazard, user, funds, clock.today())
     add_evidence(hazard, user)
     drive.apply(hazard, "submit", user, note="已整改")
-    drive.apply(hazard, "verify", park.inspector)
+    drive.apply(hazard, "verify", park.inspector, opinion="现场复查合格")
     assert hazard.status == "closed"
 
 

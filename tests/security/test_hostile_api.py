@@ -65,6 +65,8 @@ def _bases(estate, hazard):
         "create_measure": (f"/api/v1/hazards/{hazard.id}/measures", {"description": "更换"}),
         "patch_measure": (f"/api/v1/hazards/{hazard.id}/measures/{hazard.measures[0].id}", {"description": "更换"}),
         "issue_token": ("/api/v1/tokens", {"username": "admin", "password": "x" * 12}),
+        "post_readings": ("/api/v1/monitoring/readings",
+                          {"readings": [{"point_id": 1, "time": "2026-12-01T08:00:00Z", "value": 1.5}]}),
     }
 
 
