@@ -29,7 +29,7 @@ class Event(db.Model):
     actor = db.relationship("User")
     hazard = db.relationship("Hazard", backref=db.backref("events", order_by="Event.seq", lazy="dynamic"))
 
-    # Figures as of a past day read only the events after it (figures/history.py); migration h14a.
+    # Figures as of a past day read only the events after it (figures/history.py); migration 0010.
     __table_args__ = (db.Index("ix_events_created_at", "created_at"),)
 
 

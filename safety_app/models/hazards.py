@@ -23,7 +23,7 @@ class Inspection(db.Model):
     # Codes of the checklist sections / criteria looked at, as a JSON list.
     checklist = db.Column(db.JSON, nullable=False, default=list)
     summary = db.Column(db.Text, nullable=False, default="")
-    # The enterprise's person present on site (现场检查记录; migration l14a).
+    # The enterprise's person present on site (现场检查记录; migration 0012).
     enterprise_representative = db.Column(db.String(100), nullable=False, default="", server_default="")
     created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
     created_at = created_at_column()

@@ -5,7 +5,7 @@ Written only by ``safety_app.monitoring`` (ingest, the alarm loop, the jobs); re
 and the API. ``enterprise_id`` on points and alarms repeats the installation's enterprise so that
 ``permissions.scope`` narrows them with one column, like every other model.
 
-On PostgreSQL ``readings`` is partitioned by month (declarative partitioning, migration m15a;
+On PostgreSQL ``readings`` is partitioned by month (declarative partitioning, migration 0014;
 partitions ``readings_pYYYYMM`` are made by ``monitoring.partitions``); on SQLite it is one table.
 """
 from enum import StrEnum

@@ -1,7 +1,7 @@
 """the enterprise representative present at an inspection
 
-Revision ID: l14a
-Revises: f14a
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-02 11:20:00
 
 - inspections.enterprise_representative: the name of the enterprise's person present
@@ -12,8 +12,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = 'l14a'
-down_revision = 'f14a'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

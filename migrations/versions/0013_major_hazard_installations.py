@@ -1,7 +1,7 @@
 """major hazard installations (重大危险源) and 包保 duties
 
-Revision ID: r15a
-Revises: l14a
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-02 10:45:22
 
 - installations: the register per enterprise (unit, kind, people within 500 m, the derived
@@ -17,8 +17,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = 'r15a'
-down_revision = 'l14a'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

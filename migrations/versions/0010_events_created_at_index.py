@@ -1,6 +1,6 @@
 """figures as of a day: the events after a day are found by their time
 
-Revision ID: h14a
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-02 12:00:00
 
@@ -14,7 +14,7 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = 'h14a'
+revision = '0010'
 down_revision = '0009'
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """re-inspection findings
 
-Revision ID: f14a
-Revises: h14a
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-02 12:00:00
 
 - reinspection_findings: the inspector's finding of a re-inspection (合格 / 不合格, date,
@@ -14,8 +14,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = 'f14a'
-down_revision = 'h14a'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

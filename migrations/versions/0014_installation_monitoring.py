@@ -1,7 +1,7 @@
 """live monitoring of major hazard installations: points, readings, alarms, hourly aggregates
 
-Revision ID: m15a
-Revises: r15a
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-02 11:00:00
 
 - measurement_points: per installation (tag, name, kind, unit, limits LL/L/H/HH ordered when
@@ -21,8 +21,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = 'm15a'
-down_revision = 'r15a'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
