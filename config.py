@@ -51,6 +51,9 @@ class Config:
         # Longer request targets (path and query) answer 414; gunicorn.conf.py lets lines up to 8190 through.
         self.MAX_URL_LENGTH = _int("MAX_URL_LENGTH", 4094)
         self.PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH") or None
+        # Monitoring: raw readings kept this many days (at least 30), hourly aggregates this many years (at least 3).
+        self.MONITORING_RAW_DAYS = _int("MONITORING_RAW_DAYS", 30)
+        self.MONITORING_AGGREGATE_YEARS = _int("MONITORING_AGGREGATE_YEARS", 3)
         self.BABEL_DEFAULT_LOCALE = "zh_CN"
         self.BABEL_DEFAULT_TIMEZONE = self.TIMEZONE
         self.LANGUAGES = ["zh_CN", "en"]

@@ -1,15 +1,16 @@
 """The officers picker of every enforcement-document form (tick at least two)."""
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput
 
 from ..documents import officers
+from .widgets import CheckboxList
 
 
 class OfficersField(SelectMultipleField):
     """Checkboxes of the active staff with a certificate number; values are user ids."""
 
-    widget = ListWidget(prefix_label=False)
+    widget = CheckboxList()
     option_widget = CheckboxInput()
 
     def __init__(self, label=_l("Officers (at least two)"), **kwargs):

@@ -14,13 +14,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput
 
 from ... import labels, reference
 from ...extensions import db
 from ...lifecycle import MAX_TEXT
 from ...models import HazardLevel, Role, User
 from ...validation import DateInWindow
+from ..widgets import CheckboxList
 
 
 class VersionedForm(FlaskForm):
@@ -54,7 +55,7 @@ class AtLeastOne:
 class InspectorsPresentField(SelectMultipleField):
     """Checkboxes of the active staff; values are user ids (the current user ticked on a fresh form)."""
 
-    widget = ListWidget(prefix_label=False)
+    widget = CheckboxList()
     option_widget = CheckboxInput()
 
     def __init__(self, label=_l("Inspectors present"), **kwargs):

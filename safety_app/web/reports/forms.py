@@ -15,13 +15,14 @@ from wtforms import (
     SubmitField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput
 
 from ...documents.service import DocumentError, month_as_of
 from ...documents.statistics_service import period_bounds
 from ...validation import DateInWindow, control_characters_message, date_out_of_window, has_control_characters
 from ..hazards.forms import AtLeastOne
 from ..officers_field import OfficersField
+from ..widgets import CheckboxList
 
 KINDS = [("monthly", _l("Monthly safety report")), ("quarterly", _l("Quarterly statistics table")),
          ("annual", _l("Annual statistics table"))]
@@ -95,7 +96,7 @@ class OpinionForm(ActionForm):
 
     items = SelectMultipleField(
         _l("Items on the opinion"), coerce=int, validate_choice=False,
-        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+        widget=CheckboxList(), option_widget=CheckboxInput(),
         validators=[AtLeastOne(_l("Choose at least one item with a re-inspection finding."))])
     officers = OfficersField(render_kw={"class": "choices"})
     quote_notes = BooleanField(_l("Quote the enterprise's account, labelled 企业整改情况"))
