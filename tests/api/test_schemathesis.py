@@ -17,8 +17,8 @@ from werkzeug.serving import make_server
 from .conftest import issue_token
 
 # Seconds per user for each group of phases: the stateful phase gets its own budget, so that it runs
-# even on a busy machine. Two users: about a minute in all.
-BUDGETS = ((("examples", "coverage", "fuzzing"), 15), (("stateful",), 10))
+# even on a busy machine. Two users: about 70 seconds in all.
+BUDGETS = ((("examples", "coverage", "fuzzing"), 25), (("stateful",), 10))
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
 EXAMPLES = 10
 DEFAULT_POSITIVE = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
