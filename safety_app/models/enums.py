@@ -22,6 +22,13 @@ class HazardStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class InspectionStatus(StrEnum):
+    """An on-site inspection: walked (checklist, hazards) until it is signed off."""
+
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+
 # Statuses in which a hazard no longer counts as open (nor overdue).
 FINAL_STATUSES = (HazardStatus.CLOSED, HazardStatus.WITHDRAWN)
 

@@ -2,7 +2,7 @@
 governance plans, extension requests and attachments."""
 from ..extensions import db
 from .base import created_at_column, updated_at_column
-from .enums import HazardStatus
+from .enums import HazardStatus, InspectionStatus
 
 inspection_inspectors = db.Table(
     "inspection_inspectors",
@@ -25,8 +25,18 @@ class Inspection(db.Model):
     summary = db.Column(db.Text, nullable=False, default="")
     # The enterprise's person present on site (现场检查记录; migration 0012).
     enterprise_representative = db.Column(db.String(100), nullable=False, default="", server_default="")
+    # in_progress → completed (migration 0015). Only a completed inspection counts as
+    # "inspected" (coverage, plan tasks).
+    status = db.Column(db.String(16), nullable=False, default=InspectionStatus.COMPLETED.value,
+                       server_default=InspectionStatus.COMPLETED.value)
+    completed_at = db.Column(db.DateTime)
     created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
     created_at = created_at_column()
+
+    __table_args__ = (
+        db.CheckConstraint("status IN ('in_progress','completed')", name="inspection_status_known"),
+        db.Index("ix_inspections_status_inspected_on", "status", "inspected_on"),
+    )
 
     enterprise = db.relationship("Enterprise")
     created_by = db.relationship("User", foreign_keys=[created_by_id])
