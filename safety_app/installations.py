@@ -16,7 +16,7 @@
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -497,15 +497,7 @@ INSTALLATION_FIELDS = ("kind", "name", "location", "people_within_500m", "assess
 _HEADERS = {registry._header_key(c.header): c.name for c in IMPORT_COLUMNS}
 
 
-@dataclass
-class ImportResult:
-    rows: int = 0
-    created: list = field(default_factory=list)
-    problems: list = field(default_factory=list)
-
-    @property
-    def ok(self):
-        return not self.problems
+ImportResult = registry.ImportResult
 
 
 def _columns(header):
