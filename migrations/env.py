@@ -4,7 +4,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from safety_app.monitoring.partitions import include_object
+from safety_app.search import include_object
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -94,7 +94,8 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
-    # The monthly partitions of ``readings`` (PostgreSQL) are data, not schema.
+    # The monthly partitions of ``readings`` (PostgreSQL) are data, not schema; nor is the
+    # SQLite search index (FTS5 table hazard_search and its shadow tables).
     conf_args.setdefault("include_object", include_object)
 
     connectable = get_engine()

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from . import major_regime, reference
+from . import major_regime, reference, search
 from .extensions import db
 from .figures import definitions
 from .models import FINAL_STATUSES, Enterprise, Hazard, HazardLevel, HazardStatus, Measure
@@ -253,6 +253,10 @@ def conditions(f, *, measures=False):
         columns = [Hazard.code, Hazard.title, Hazard.location]
         if measures:
             columns.append(Measure.description)
+        elif (found := search.candidates(f.q)) is not None:
+            # SQLite: the trigram index narrows to the hazards that may contain the text; the LIKE
+            # below then decides on those rows only, so the meaning stays exactly the LIKE's.
+            conds.append(Hazard.id.in_(found))
         conds.append(or_(*(_contains(c, pattern) for c in columns)))
     if measures and f.done is not None:
         conds.append(Measure.done_on.is_not(None) if f.done else Measure.done_on.is_(None))

@@ -1,0 +1,67 @@
+"""hazard search on SQLite: an FTS5 trigram index over code, title and location
+
+Revision ID: r18a
+Revises: 0015
+Create Date: 2026-12-02 15:00:00
+
+The ledger's free-text search (code, title or location contains the text) was a
+LIKE '%...%' scan of every hazard on SQLite. This revision adds, on SQLite only:
+
+- hazard_search: an FTS5 virtual table with the trigram tokenizer over the three
+  searched columns, an external-content index of ``hazards`` (rowid = hazards.id,
+  the text itself is not stored twice);
+- triggers hazard_search_ai / _ad / _au that keep it in step with every insert,
+  delete and change of those columns, in the writer's own transaction;
+- the index filled from the existing rows ('rebuild').
+
+``safety_app.search`` uses it for texts of three characters or more (shorter ones
+have no trigram and keep the LIKE); the rows it finds are checked again with the
+same LIKE, so the result is exactly that of the scan. Alembic ignores the table
+and its shadow tables (``safety_app.search.include_object``).
+
+A later revision that rebuilds ``hazards`` in SQLite batch mode (copy, drop, rename)
+drops these triggers with the old table: it must create them again (the SQL below;
+tests/web18/test_search_index.py checks they exist at head).
+
+PostgreSQL is unchanged: its search keeps ILIKE served by the trigram GIN index
+ix_hazards_search (pg_trgm, revision 0002).
+"""
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = 'r18a'
+down_revision = '0015'
+branch_labels = None
+depends_on = None
+
+COLUMNS = 'code, title, location'
+NEW = 'new.id, new.code, new.title, new.location'
+OLD = "'delete', old.id, old.code, old.title, old.location"
+
+STATEMENTS = [
+    f"CREATE VIRTUAL TABLE hazard_search USING fts5({COLUMNS}, content='hazards', content_rowid='id', "
+    "tokenize='trigram')",
+    f"CREATE TRIGGER hazard_search_ai AFTER INSERT ON hazards BEGIN "
+    f"INSERT INTO hazard_search(rowid, {COLUMNS}) VALUES ({NEW}); END",
+    f"CREATE TRIGGER hazard_search_ad AFTER DELETE ON hazards BEGIN "
+    f"INSERT INTO hazard_search(hazard_search, rowid, {COLUMNS}) VALUES ({OLD}); END",
+    f"CREATE TRIGGER hazard_search_au AFTER UPDATE OF id, {COLUMNS} ON hazards BEGIN "
+    f"INSERT INTO hazard_search(hazard_search, rowid, {COLUMNS}) VALUES ({OLD}); "
+    f"INSERT INTO hazard_search(rowid, {COLUMNS}) VALUES ({NEW}); END",
+    "INSERT INTO hazard_search(hazard_search) VALUES ('rebuild')",
+]
+
+
+def upgrade():
+    if op.get_bind().dialect.name != 'sqlite':
+        return
+    for statement in STATEMENTS:
+        op.execute(statement)
+
+
+def downgrade():
+    if op.get_bind().dialect.name != 'sqlite':
+        return
+    for name in ('hazard_search_au', 'hazard_search_ad', 'hazard_search_ai'):
+        op.execute(f'DROP TRIGGER IF EXISTS {name}')
+    op.execute('DROP TABLE IF EXISTS hazard_search')
