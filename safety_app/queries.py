@@ -215,6 +215,10 @@ def _like(text):
     return f"%{escaped}%"
 
 
+# Hazard sorts an index delivers in order (the search walks it: search.Matches.condition).
+INDEXED_SORTS = ("found_on", "code")
+
+
 def conditions(f, *, measures=False):
     """The WHERE conditions of ``f`` (visibility is added by the callers, via scope)."""
     conds = []
@@ -253,11 +257,11 @@ def conditions(f, *, measures=False):
         columns = [Hazard.code, Hazard.title, Hazard.location]
         if measures:
             columns.append(Measure.description)
-        elif (found := search.candidates(f.q)) is not None:
-            # SQLite: the trigram index narrows to the hazards that may contain the text; the LIKE
-            # below then decides on those rows only, so the meaning stays exactly the LIKE's.
-            conds.append(Hazard.id.in_(found))
-        conds.append(or_(*(_contains(c, pattern) for c in columns)))
+        found = None if measures else search.matches(f.q)  # SQLite's trigram index, same meaning
+        if found is not None:
+            conds.append(found.condition(Hazard.id, ordered=f.sort.lstrip("-") in INDEXED_SORTS))
+        else:
+            conds.append(or_(*(_contains(c, pattern) for c in columns)))
     if measures and f.done is not None:
         conds.append(Measure.done_on.is_not(None) if f.done else Measure.done_on.is_(None))
     return conds
@@ -292,7 +296,13 @@ def hazards(user, f, *columns):
 def hazard_count(user, f):
     # count(*), not count(hazards.id): the id is in no filter index, so counting it made
     # PostgreSQL visit the rows; count(*) is answered from the index alone.
-    stmt = scope(Hazard, user, select(func.count()).select_from(Hazard))
+    base = select(func.count()).select_from(Hazard)
+    stmt = scope(Hazard, user, base)
+    if f.q and stmt is base and not replace(f, q="").active:
+        # Only the search narrows (a staff user sees every hazard): the index counts its matches.
+        found = search.matches(f.q)
+        if found is not None:
+            return found.count()
     return db.session.scalar(stmt.where(*conditions(f)))
 
 

@@ -23,15 +23,17 @@ QUERIES = ["安全阀", "安全", "阀", "罐区", "储罐区 T", "valve", "VALV
            "a\\b", "\\", "🔥", "🔥 火", "YH-", "YH", "-0000", "不存在的文字", "x", "ab", "ven", "pump house"]
 
 
-def _ids(user, q):
-    f = queries.parse_filters(MultiDict({"q": q, "per_page": "200"}))
-    return [h.id for h in db.session.scalars(queries.hazards(user, f)).unique()]
+def _ids(user, q, sort="-found_on"):
+    f = queries.parse_filters(MultiDict({"q": q, "per_page": "200", "sort": sort}))
+    ids = [h.id for h in db.session.scalars(queries.hazards(user, f)).unique()]
+    assert queries.hazard_count(user, f) == len(ids), q
+    return ids
 
 
-def _like_ids(user, q, monkeypatch):
+def _like_ids(user, q, monkeypatch, sort="-found_on"):
     with monkeypatch.context() as m:
-        m.setattr(search, "candidates", lambda _text: None)
-        return _ids(user, q)
+        m.setattr(search, "matches", lambda _text: None)
+        return _ids(user, q, sort)
 
 
 def _file_all(park):
@@ -65,14 +67,17 @@ def test_the_index_and_its_triggers_exist_on_sqlite_at_head(app):
         assert search.available()
     else:
         assert not search.available()
-        assert search.candidates("安全阀") is None
+        assert search.matches("安全阀") is None
 
 
-def test_search_finds_exactly_what_the_like_scan_finds(app, park, monkeypatch):
+@pytest.mark.parametrize("few", [search.FEW, 1])  # the ids as a list, or as a subquery (many matches)
+def test_search_finds_exactly_what_the_like_scan_finds(app, park, monkeypatch, few):
+    monkeypatch.setattr(search, "FEW", few)
     _file_all(park)
     for user in (park.admin, park.user_a):
         for q in QUERIES:
-            assert _ids(user, q) == _like_ids(user, q, monkeypatch), q
+            for sort in ("-found_on", "code", "deadline"):
+                assert _ids(user, q, sort) == _like_ids(user, q, monkeypatch, sort), (q, sort)
     assert len(_ids(park.admin, "安全阀")) == 2
     assert len(_ids(park.admin, "valve")) == 2  # ASCII case is ignored, as LIKE does
     assert len(_ids(park.admin, "100%")) == 1  # % is a character, not a wildcard
@@ -81,8 +86,8 @@ def test_search_finds_exactly_what_the_like_scan_finds(app, park, monkeypatch):
 def test_the_index_narrows_long_texts_and_short_ones_keep_the_like(app):
     if not _index_used(app):
         pytest.skip("PostgreSQL keeps ILIKE with its trigram GIN index")
-    assert search.candidates("安全阀") is not None
-    assert search.candidates("安全") is None  # two characters: no trigram
+    assert search.matches("安全阀") is not None
+    assert search.matches("安全") is None  # two characters: no trigram
     assert search.phrase('a"b') == '"a""b"'
 
 
@@ -104,10 +109,10 @@ def test_changed_and_deleted_hazards_are_found_by_their_new_text_only(app, park,
     assert _ids(park.admin, "ZZ-CHANGED") == [third.id]
     assert gone not in _ids(park.admin, "DN50")
     if _index_used(app):
-        # The index itself answers with the new texts (not only the LIKE that re-checks them).
-        found = set(db.session.scalars(search.candidates("压力表未检定")))
-        assert found == {first.id}
-        assert gone not in set(db.session.scalars(search.candidates("DN50")))
+        # The index itself answers with the new texts.
+        assert search.matches("压力表未检定").ids == [first.id]
+        assert search.matches("ZZ-changed").ids == [third.id]
+        assert gone not in search.matches("DN50").ids
 
 
 def test_the_ledger_page_and_the_api_search_through_the_index(app, park, client):
