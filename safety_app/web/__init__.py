@@ -34,6 +34,9 @@ def register_web(app):
                  "reports", "ledgers", "installations", "monitoring"):
         _register_optional(app, name)
     register_error_handlers(app)
+    from . import assets
+
+    assets.install(app)  # compression, and static files under content-hashed names
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
     login_manager.login_message = None
