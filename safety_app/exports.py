@@ -6,14 +6,23 @@ at once. The CSV is UTF-8 with a BOM so Excel reads the Chinese; the XLSX is
 built with openpyxl's write-only mode (rows go to a temporary file) and then
 streamed in chunks. Column names and values are plain Chinese, like the
 documents. Text that a spreadsheet would run as a formula is neutralised.
+
+The XLSX is written as it goes (:func:`xlsx_stream`): the package's small parts first,
+then the sheet's XML row by row into a deflated zip entry, each compressed piece sent as
+soon as there is enough of it, so the first bytes leave with the first rows and memory
+stays flat (no temporary file, no workbook in memory). The cells are what openpyxl's
+write-only mode wrote before (:func:`write_xlsx`, still used for small reports): inline
+strings, numbers, dates as serial numbers with a yyyy-mm-dd format, money with #,##0.00,
+a bold header row, the column widths and the header frozen.
 """
 import csv
 import io
-import os
-import tempfile
+import re
+import zipfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from xml.sax.saxutils import escape, quoteattr
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -167,17 +176,152 @@ def write_xlsx(columns, rows, target, sheet_title):
     wb.save(target)
 
 
+# ----------------------------------------------------------------------------- streamed XLSX
+
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
+EXCEL_EPOCH = datetime(1899, 12, 30)
+STYLE_HEADER, STYLE_DATE, STYLE_MONEY, STYLE_DATETIME = 1, 2, 3, 4
+ROWS_PER_CHECK = 200  # rows written between two looks at how much compressed output waits
+XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+CONTENT_TYPES = (
+    XML_HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    f'<Override PartName="/xl/workbook.xml" ContentType="{SHEET_TYPE}.sheet.main+xml"/>'
+    f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{SHEET_TYPE}.worksheet+xml"/>'
+    f'<Override PartName="/xl/styles.xml" ContentType="{SHEET_TYPE}.styles+xml"/>'
+    '</Types>')
+PACKAGE_RELS = (
+    XML_HEAD + f'<Relationships xmlns="{PKG_REL_NS}">'
+    f'<Relationship Id="rId1" Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+WORKBOOK_RELS = (
+    XML_HEAD + f'<Relationships xmlns="{PKG_REL_NS}">'
+    f'<Relationship Id="rId1" Type="{REL_NS}/worksheet" Target="worksheets/sheet1.xml"/>'
+    f'<Relationship Id="rId2" Type="{REL_NS}/styles" Target="styles.xml"/></Relationships>')
+STYLES = (
+    XML_HEAD + f'<styleSheet xmlns="{MAIN_NS}">'
+    '<numFmts count="3"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
+    '<numFmt numFmtId="165" formatCode="#,##0.00"/><numFmt numFmtId="166" formatCode="yyyy-mm-dd h:mm:ss"/>'
+    '</numFmts>'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+    '<font><b val="1"/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+    '<fills count="2"><fill><patternFill/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    '</styleSheet>')
+
+
+def _workbook(sheet_title):
+    return (XML_HEAD + f'<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><bookViews><workbookView/></bookViews>'
+            f'<sheets><sheet name={quoteattr(sheet_title)} sheetId="1" r:id="rId1"/></sheets></workbook>')
+
+
+def _sheet_start(columns):
+    widths = "".join(f'<col min="{i}" max="{i}" width="{c.width}" customWidth="1"/>'
+                     for i, c in enumerate(columns, start=1))
+    return (XML_HEAD + f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
+            '<sheetViews><sheetView workbookViewId="0">'
+            '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+            '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+            f'<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/><cols>{widths}</cols><sheetData>')
+
+
+def _text_cell(ref, value, style=""):
+    text = escape(XML_ILLEGAL.sub("", value))
+    if not text:
+        return f'<c r="{ref}"{style} t="inlineStr"/>'  # as openpyxl writes an empty text: read back as None
+    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
+def _cell(ref, value, money):
+    """One cell's XML ("" for an empty cell), typed as openpyxl types it."""
+    kind = type(value)
+    if value is None:
+        return ""
+    if kind is str:
+        return _text_cell(ref, value)
+    if kind is bool:
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if kind is datetime:
+        return f'<c r="{ref}" s="{STYLE_DATETIME}"><v>{(value - EXCEL_EPOCH).total_seconds() / 86400!r}</v></c>'
+    if kind is date:
+        return f'<c r="{ref}" s="{STYLE_DATE}"><v>{(value - EXCEL_EPOCH.date()).days}</v></c>'
+    if kind in (int, float, Decimal):
+        style = f' s="{STYLE_MONEY}"' if money else ""
+        return f'<c r="{ref}"{style}><v>{float(value)!r}</v></c>' if money or kind is not int \
+            else f'<c r="{ref}"><v>{value}</v></c>'
+    return _text_cell(ref, str(value))
+
+
+class _Sink:
+    """A write-only, unseekable file for zipfile: it keeps what was written until taken."""
+
+    def __init__(self):
+        self.parts = []
+        self.size = 0
+
+    def write(self, data):
+        self.parts.append(bytes(data))
+        self.size += len(data)
+        return len(data)
+
+    def flush(self):
+        pass
+
+    def take(self):
+        data = b"".join(self.parts)
+        self.parts.clear()
+        self.size = 0
+        return data
+
+
 def xlsx_stream(columns, rows, sheet_title):
-    """Build the XLSX in a temporary file, then yield it in chunks; the file is removed after."""
-    fd, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(fd)
-    try:
-        write_xlsx(columns, rows, path, sheet_title)
-        with open(path, "rb") as f:
-            while chunk := f.read(CHUNK):
-                yield chunk
-    finally:
-        os.unlink(path)
+    """Yield the XLSX of ``rows`` in compressed pieces as the rows come (see the module's note).
+
+    The rows' iterator is started before the first piece, so a query that fails does so while
+    the caller can still answer with an error page."""
+    rows = iter(rows)
+    first = next(rows, None)
+    letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
+    money = [c.kind == "money" for c in columns]
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as package:
+        for name, text in (("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", PACKAGE_RELS),
+                           ("xl/workbook.xml", _workbook(sheet_title)),
+                           ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS), ("xl/styles.xml", STYLES)):
+            package.writestr(name, text)
+        with package.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            header = "".join(_text_cell(f"{letter}1", c.title, f' s="{STYLE_HEADER}"')
+                             for letter, c in zip(letters, columns, strict=True))
+            sheet.write((_sheet_start(columns) + f'<row r="1">{header}</row>').encode())
+            number = 1
+            batch = []
+            row = first
+            while row is not None:
+                number += 1
+                cells = "".join(_cell(f"{letter}{number}", _xlsx_value(value, column), is_money)
+                                for letter, value, column, is_money in zip(letters, row, columns, money, strict=True))
+                batch.append(f'<row r="{number}">{cells}</row>')
+                if len(batch) == ROWS_PER_CHECK:
+                    sheet.write("".join(batch).encode())
+                    batch.clear()
+                    if sink.size >= CHUNK or number == ROWS_PER_CHECK + 1:  # the first rows leave at once
+                        yield sink.take()
+                row = next(rows, None)
+            sheet.write(("".join(batch) + "</sheetData></worksheet>").encode())
+    yield sink.take()
 
 
 def export(kind, fmt, user, filters):
