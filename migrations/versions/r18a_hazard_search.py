@@ -22,7 +22,7 @@ tables (``safety_app.search.include_object``).
 
 A later revision that rebuilds ``hazards`` in SQLite batch mode (copy, drop, rename)
 drops these triggers with the old table: it must create them again (the SQL below;
-tests/web18/test_search_index.py checks they exist at head).
+tests/serving/test_search_index.py checks they exist at head).
 
 PostgreSQL is unchanged: its search keeps ILIKE served by the trigram GIN index
 ix_hazards_search (pg_trgm, revision 0002).
