@@ -22,7 +22,8 @@ from sqlalchemy import and_, exists, func, or_, select
 
 from ..clock import today
 from ..extensions import db
-from ..models import Enterprise, Hazard, Inspection, InspectionStatus, ScopeKind
+from ..models import Enterprise, Hazard, Inspection, ScopeKind
+from ..models.enums import InspectionStatus
 from . import definitions as d
 from .aggregates import count_if
 from .history import columns_of, end_of_day_utc, enterprise_registered_by, hazards_as_of
