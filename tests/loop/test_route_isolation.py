@@ -258,7 +258,7 @@ def installation_import(credit_code, code="IMP-01"):
 
 
 def make_plan_and_campaign(park, enterprise, tag):
-    """A plan and a campaign (with a tagged hazard) covering ``enterprise`` only; returns their ids."""
+    """A plan (with its period's task) and a campaign covering ``enterprise`` only; returns their ids."""
     from safety_app import campaigns, plans
 
     today = clock.today()
@@ -269,9 +269,6 @@ def make_plan_and_campaign(park, enterprise, tag):
     campaign = campaigns.create_campaign(park.admin, name=f"{tag}的专项整治", starts_on=today.replace(day=1),
                                          ends_on=today.replace(month=12, day=31), scope_kind="list",
                                          enterprise_ids=[enterprise.id], categories=["equipment"])
-    inspection = lifecycle.start_inspection(park.inspector, enterprise=enterprise, inspection_type="routine",
-                                            campaign=campaign)
-    park.hazard(enterprise, title=f"{tag}的专项隐患", inspection=inspection)
     return plan.id, campaign.id
 
 
