@@ -386,6 +386,7 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
             found_by_id=actor.id, original_deadline=deadline, deadline=deadline, status=S.OPEN,
             responsible_person=responsible_person, source=source,
             installation_id=installation.id if installation is not None else None,
+            campaign_id=inspection.campaign_id if inspection is not None else None,  # inherits the campaign tag
         )
         db.session.add(hazard)
         db.session.flush()
@@ -441,7 +442,7 @@ def _checklist(items):
 
 
 def start_inspection(actor, *, enterprise, inspection_type, inspected_on=None, inspectors=(), checklist=(),
-                     summary=""):
+                     summary="", campaign=None):
     """Start an inspection (a visit to one enterprise); the actor is always one of its inspectors."""
     if actor is None or actor.role not in STAFF:
         raise NotAllowed(_l("Only inspectors and administrators run inspections."))
@@ -461,6 +462,10 @@ def start_inspection(actor, *, enterprise, inspection_type, inspected_on=None, i
         checklist=_checklist(checklist), summary=_limit(summary, "summary", MAX_TEXT), created_by_id=actor.id,
         inspectors=people,
     )
+    if campaign is not None:  # 专项整治行动: only within the campaign's period
+        from .campaigns import check_for_inspection
+
+        inspection.campaign_id = check_for_inspection(campaign, inspected_on).id
     try:
         db.session.add(inspection)
         db.session.commit()

@@ -21,6 +21,7 @@ from .extensions import db
 from .models import (
     Alarm,
     Attachment,
+    Campaign,
     Document,
     Enterprise,
     Event,
@@ -28,10 +29,13 @@ from .models import (
     GovernancePlan,
     Hazard,
     Inspection,
+    InspectionPlan,
     Installation,
     Measure,
     MeasurementPoint,
     Notification,
+    PlanDraw,
+    PlanTask,
     Role,
     User,
 )
@@ -74,6 +78,13 @@ ROLE_ACTIONS = {
     "duty.tasks": frozenset({Role.ENTERPRISE}),  # "my 包保 tasks": the three persons are enterprise users
     "monitoring.view": ALL,                      # alarms and charts (scoped)
     "monitoring.ingest": frozenset({Role.ENTERPRISE}),  # readings come from the enterprise's gateway
+    # inspection plans and tasks, campaigns, coverage (the office's own work)
+    "inspection_plan.view": STAFF,
+    "inspection_plan.manage": ADMIN,
+    "inspection_plan.due": STAFF,                # "my inspections due"
+    "campaign.view": STAFF,
+    "campaign.manage": ADMIN,
+    "coverage.view": STAFF,
 }
 
 # How each model reaches its enterprise: a column, or a join through the hazard.
@@ -81,6 +92,8 @@ _DIRECT = {Hazard: Hazard.enterprise_id, Inspection: Inspection.enterprise_id,
            Document: Document.enterprise_id, Enterprise: Enterprise.id, User: User.enterprise_id,
            Installation: Installation.enterprise_id,
            MeasurementPoint: MeasurementPoint.enterprise_id, Alarm: Alarm.enterprise_id}
+# The office's own records: no enterprise user reaches them.
+_STAFF_ONLY = (InspectionPlan, PlanTask, PlanDraw, Campaign)
 _VIA_HAZARD = {Measure: Measure.hazard_id, Attachment: Attachment.hazard_id,
                ExtensionRequest: ExtensionRequest.hazard_id, GovernancePlan: GovernancePlan.hazard_id,
                Event: Event.hazard_id}
@@ -104,6 +117,8 @@ def scope(model, user, stmt=None):
         return stmt.where(Notification.user_id == user.id)
     if user.role in STAFF:
         return stmt
+    if model in _STAFF_ONLY:
+        return stmt.where(false())
     if model in _DIRECT:
         return stmt.where(_DIRECT[model] == user.enterprise_id)
     if model in _VIA_HAZARD:
@@ -271,6 +286,18 @@ ROUTE_POLICIES = {
     "installations.import_file": _role("installation.edit", scoped=True),  # rows only for visible enterprises
     "installations.export": _role("installation.view"),
     "installations.my_duties": _role("duty.tasks"),
+    # inspection plans and tasks (检查计划, 双随机), coverage (全覆盖), campaigns (专项整治行动)
+    "plans.index": _role("inspection_plan.view"),
+    "plans.new": _role("inspection_plan.manage"),
+    "plans.detail": _role("inspection_plan.view"),
+    "plans.generate": _role("inspection_plan.manage"),
+    "plans.due": _role("inspection_plan.due"),
+    "plans.coverage": _role("coverage.view"),
+    "campaigns.index": _role("campaign.view"),
+    "campaigns.new": _role("campaign.manage"),
+    "campaigns.detail": _role("campaign.view"),
+    "campaigns.rows": _role("campaign.view"),
+    "campaigns.report": _role("document.issue"),
     # monitoring of major hazard installations (alarms, points)
     "monitoring.alarms": _role("monitoring.view"),
     "monitoring.alarm_counts": _role("monitoring.view"),

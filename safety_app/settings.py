@@ -61,13 +61,14 @@ DEFAULTS = {
     "duty_frequency_technical": "quarter",
     "duty_frequency_operations": "week",
     "duty_reminder_days": 2,  # remind a 包保 person this many days before the period's check is due
+    "plan_reminder_days": 7,  # remind an inspector this many days before a plan task's period ends
     # Assessment (安全评估, at least every three years): reminders this many days before it is due.
     "assessment_reminder_days_first": 60,
     "assessment_reminder_days_second": 30,
 }
 
 INT_KEYS = {"due_soon_days", "escalation_days", "review_backlog_days", "smtp_port", "outbox_max_attempts",
-            "token_idle_days", "token_max_days", "statistics_reminder_days", "duty_reminder_days",
+            "token_idle_days", "token_max_days", "statistics_reminder_days", "duty_reminder_days", "plan_reminder_days",
             "assessment_reminder_days_first", "assessment_reminder_days_second"}
 FIGURE_KEYS = {"review_backlog_days"}  # settings the figures depend on
 BOOL_KEYS = {"smtp_tls", "webhook_allow_internal"}

@@ -127,6 +127,10 @@ def download_name(document: Document) -> str:
         return f"{NOTICE_TITLE}{document.number}.pdf"
     if document.kind == DocumentKind.OPINION:
         return f"{OPINION_TITLE}{document.number}.pdf"
+    if document.kind == DocumentKind.CAMPAIGN:
+        from .campaign import TITLE as CAMPAIGN_TITLE
+
+        return f"{CAMPAIGN_TITLE}{document.period}（第{document.version}版）.pdf"
     scope_name = document.enterprise.name if document.enterprise else settings.get("park_name")
     if document.kind == DocumentKind.MONTHLY:
         return f"{scope_name}{cn_month(document.period)}{MONTHLY_TITLE}{suffix}.pdf"

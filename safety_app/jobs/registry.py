@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .. import duties
+from .. import duties, plans
 from ..monitoring import loop as monitoring_loop
 from ..monitoring import retention as monitoring_retention
 from . import alerts, installations, notices, outbox, reports, statistics_reminders
@@ -78,6 +78,8 @@ JOBS = {job.name: job for job in (
         description="Remind of major hazard installation assessments due in 60 and 30 days; alert overdue"),
     Job("duty-tasks", Daily(7), DAY, duties.run_job, catch_up=31,
         description="Create each period's 包保 duty tasks, remind before due, mark missed ones"),
+    Job("plan-tasks", Daily(7), DAY, plans.run_job, catch_up=31,
+        description="Create each period's plan inspection tasks, remind before the period ends, flag missed ones"),
     Job("monitoring-data-loss", Every(1), SLOT, monitoring_loop.data_loss_job, catch_up=1, stale_minutes=10,
         description="Raise a data-loss alarm for measurement points silent for their N minutes (once per silence)"),
     Job("monitoring-retention", Daily(3), DAY, monitoring_retention.retention_job, catch_up=3, stale_minutes=120,

@@ -42,6 +42,17 @@ from .major import MajorHazardReport, ReportSource, Supervision, SupervisionLeve
 from .monitoring import Alarm, AlarmKind, AlarmState, MeasurementPoint, PointKind, Reading, ReadingHour
 from .notifications import Notification, OutboxMessage
 from .people import Enterprise, User
+from .plans import (
+    Campaign,
+    InspectionPlan,
+    PlanDraw,
+    PlanFrequency,
+    PlanTask,
+    ScopeKind,
+    campaign_enterprises,
+    plan_enterprises,
+    plan_inspectors,
+)
 from .system import ApiToken, JobRun, LoginAttempt, SchedulerLease, Setting, UserSession
 
 __all__ = [
@@ -57,4 +68,6 @@ __all__ = [
     "DutyCheck", "DutyRole", "DutyTask", "DutyTaskStatus", "EnterpriseRole", "HazardSource", "Installation",
     "InstallationKind", "InstallationStatus", "InstallationSubstance",
     "Supervision", "SupervisionLevel", "Suspension", "SuspensionKind",
+    "Campaign", "InspectionPlan", "PlanDraw", "PlanFrequency", "PlanTask", "ScopeKind", "campaign_enterprises",
+    "plan_enterprises", "plan_inspectors",
 ]

@@ -49,7 +49,8 @@ class Document(db.Model):
 
     __table_args__ = (
         db.CheckConstraint(
-            "kind IN ('notice','opinion','monthly','quarterly','annual','inspection_record','rectification')",
+            "kind IN ('notice','opinion','monthly','quarterly','annual','inspection_record','rectification',"
+            "'campaign')",
             name="kind_known",
         ),
     )

@@ -63,6 +63,7 @@ class DocumentKind(StrEnum):
     ANNUAL = "annual"  # 隐患排查治理情况统计表 for a year
     INSPECTION_RECORD = "inspection_record"  # 现场检查记录
     RECTIFICATION = "rectification"  # 隐患整改通知书 (not an enforcement document)
+    CAMPAIGN = "campaign"  # 专项整治行动 report (period: C<campaign id>)
 
 
 class OutboxChannel(StrEnum):

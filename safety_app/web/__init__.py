@@ -31,7 +31,7 @@ def register_web(app):
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     for name in ("dashboard", "hazards", "inspections", "enterprises", "portal", "admin", "notifications",
-                 "reports", "ledgers", "installations", "monitoring"):
+                 "reports", "ledgers", "installations", "monitoring", "plans", "campaigns"):
         _register_optional(app, name)
     register_error_handlers(app)
     from . import assets

@@ -136,6 +136,18 @@ ROUTES = {
     "installations.import_file": (IN_BODY, _no_values, lambda f: installation_import(f.credit_code)),
     "installations.export": (OWN, lambda f: {"fmt": "csv"}, None),
     "installations.my_duties": (OWN, _no_values, None),
+    # inspection plans and tasks, coverage, campaigns: the office's own pages (staff only)
+    "plans.index": (ROLE, _no_values, None),
+    "plans.new": (ROLE, _no_values, None),
+    "plans.detail": (ROLE, lambda f: {"plan_id": f.plan}, None),
+    "plans.generate": (ROLE, lambda f: {"plan_id": f.plan}, None),
+    "plans.due": (ROLE, _no_values, None),
+    "plans.coverage": (ROLE, _no_values, None),
+    "campaigns.index": (ROLE, _no_values, None),
+    "campaigns.new": (ROLE, _no_values, None),
+    "campaigns.detail": (ROLE, lambda f: {"campaign_id": f.campaign}, None),
+    "campaigns.rows": (ROLE, lambda f: {"campaign_id": f.campaign, "which": "found"}, None),
+    "campaigns.report": (ROLE, lambda f: {"campaign_id": f.campaign}, None),
     # monitoring of major hazard installations
     "monitoring.alarms": (OWN, _no_values, None),
     "monitoring.alarm_counts": (OWN, _no_values, None),
@@ -221,6 +233,7 @@ def foreign(app, park, drive):
     installation = make_installation(park.a, park.user_a, "甲企业独有的液氨罐区")
     point, alarm = make_alarm(installation, name="甲企业独有的测点")
     park.hazard(enterprise=park.b, title="乙企业自己的隐患")
+    plan, campaign = make_plan_and_campaign(park, park.a, "甲企业")
     a_session = UserSession(user_id=park.user_a.id, key_hash="a" * 64, user_agent="甲的浏览器")
     db.session.add(a_session)
     db.session.commit()
@@ -230,6 +243,7 @@ def foreign(app, park, drive):
         evidence=evidence[0].id, inspection=inspection.id, document=document.id, notification=notification.id,
         enterprise=park.a.id, user=park.user_a.id, extension=hazard.extension_requests[0].id,
         installation=installation, credit_code=park.a.credit_code, point=point, alarm=alarm,
+        plan=plan, campaign=campaign,
         secrets=["甲企业独有的测点", SECRET_TITLE, hazard.code, major.code, park.a.name, park.a.credit_code, "甲企业的措施",
                  "（测试）应急责改", "甲企业独有的液氨罐区"],
     )
@@ -241,6 +255,21 @@ def installation_import(credit_code, code="IMP-01"):
             f"{credit_code},{code},越权导入的罐区,储存单元,液氨,50,10\r\n")
     return {"data": {"file": (io.BytesIO(text.encode("utf-8")), "installations.csv")},
             "content_type": "multipart/form-data"}
+
+
+def make_plan_and_campaign(park, enterprise, tag):
+    """A plan (with its period's task) and a campaign covering ``enterprise`` only; returns their ids."""
+    from safety_app import campaigns, plans
+
+    today = clock.today()
+    plan = plans.create_plan(park.admin, name=f"{tag}的检查计划", scope_kind="list", enterprise_ids=[enterprise.id],
+                             frequency="quarter", starts_on=today.replace(month=1, day=1),
+                             ends_on=today.replace(month=12, day=31), inspector_ids=[park.inspector.id])
+    plans.generate_now(plan, park.admin)
+    campaign = campaigns.create_campaign(park.admin, name=f"{tag}的专项整治", starts_on=today.replace(day=1),
+                                         ends_on=today.replace(month=12, day=31), scope_kind="list",
+                                         enterprise_ids=[enterprise.id], categories=["equipment"])
+    return plan.id, campaign.id
 
 
 def make_installation(enterprise, owner, name):

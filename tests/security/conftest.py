@@ -12,7 +12,7 @@ from safety_app.models import AttachmentKind, Document, Notification, UserSessio
 
 from ..conftest import PASSWORD
 from ..loop.conftest import PLAN, drive, image_bytes, login_as, pdf_bytes  # noqa: F401  (fixtures)
-from ..loop.test_route_isolation import make_installation
+from ..loop.test_route_isolation import make_installation, make_plan_and_campaign
 from ..monitoring.helpers import make_alarm
 
 
@@ -50,6 +50,7 @@ def objects_of(park, enterprise, owner, tag):
     path.write_bytes(pdf_bytes())
     installation = make_installation(enterprise, owner, f"{tag}的液氨罐区")
     point, alarm = make_alarm(installation, name=f"{tag}的测点")
+    plan, campaign = make_plan_and_campaign(park, enterprise, tag)
     web_session = UserSession(user_id=owner.id, key_hash=hashlib.sha256(tag.encode()).hexdigest(),
                               user_agent=f"{tag}的浏览器")
     db.session.add(web_session)
@@ -60,6 +61,7 @@ def objects_of(park, enterprise, owner, tag):
         evidence=evidence[0].id, inspection=inspection.id, document=document.id, enterprise=enterprise.id,
         user=owner.id, extension=hazard.extension_requests[0].id, notification=None,
         installation=installation, credit_code=enterprise.credit_code, point=point, alarm=alarm,
+        plan=plan, campaign=campaign,
     )
 
 

@@ -177,6 +177,8 @@ class SettingsForm(FlaskForm):
     duty_frequency_operations = SelectField(_l("Operations lead's duty checks"), choices=DUTY_FREQUENCIES)
     duty_reminder_days = IntegerField(_l("Remind a responsible person this many days before a duty check is due"),
                                       validators=[Optional(), NumberRange(min=0, max=60)])
+    plan_reminder_days = IntegerField(_l("Remind an inspector this many days before a plan task's period ends"),
+                                      validators=[Optional(), NumberRange(min=0, max=60)])
     assessment_reminder_days_first = IntegerField(
         _l("First reminder this many days before an installation's assessment is due"),
         validators=[Optional(), NumberRange(min=1, max=365)])
@@ -190,7 +192,7 @@ class SettingsForm(FlaskForm):
             "smtp_password", "smtp_sender", "webhook_url",
             "webhook_allow_internal", "token_idle_days", "token_max_days", "duty_frequency_principal",
             "duty_frequency_technical", "duty_frequency_operations", "duty_reminder_days",
-            "assessment_reminder_days_first", "assessment_reminder_days_second")
+            "assessment_reminder_days_first", "assessment_reminder_days_second", "plan_reminder_days")
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
@@ -220,7 +222,7 @@ class SettingsForm(FlaskForm):
         if self.statistics_reminder_days.data is not None:  # left empty: keep the current value
             out["statistics_reminder_days"] = self.statistics_reminder_days.data
         for key in ("token_idle_days", "token_max_days", "review_backlog_days", "duty_reminder_days",
-                    "assessment_reminder_days_first", "assessment_reminder_days_second"):  # left empty: unchanged
+                    "assessment_reminder_days_first", "assessment_reminder_days_second", "plan_reminder_days"):  # left empty: unchanged
             if out[key] is None:
                 del out[key]
         return out

@@ -30,6 +30,10 @@ class InspectionForm(FlaskForm):
     inspectors = CheckboxesField(_l("Inspectors"), coerce=int, validators=[Optional()])
     checklist = CheckboxesField(_l("Checklist sections to look at"), validators=[Optional()])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=MAX_TEXT)])
+    campaign = SelectField(_l("Campaign (专项整治行动)"), coerce=int, validators=[Optional()], default=0)
+
+    def fill_campaigns(self, campaigns):
+        self.campaign.choices = [(0, _l("None"))] + [(c.id, c.name) for c in campaigns]
 
     def fill_choices(self, enterprises, inspectors):
         self.enterprise_id.choices = [(e.id, e.name) for e in enterprises]

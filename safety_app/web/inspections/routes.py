@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ... import criteria, installations, lifecycle, reference, uploads
+from ... import campaigns, criteria, installations, lifecycle, reference, uploads
 from ...clock import today
 from ...extensions import db
 from ...figures import definitions
@@ -56,10 +56,15 @@ def new():
     staff = _staff()
     form = InspectionForm()
     form.fill_choices(enterprises, staff)
+    running = campaigns.running()
+    form.fill_campaigns(running)
     if request.method == "GET":
         form.inspected_on.data = today()
         form.inspectors.data = [current_user.id]
         form.enterprise_id.data = request.args.get("enterprise_id", type=int)
+        # Pre-filled from "my inspections due" (a plan task) or a campaign page.
+        form.inspection_type.data = request.args.get("inspection_type") or form.inspection_type.data
+        form.campaign.data = request.args.get("campaign", type=int) or 0
         return render_template("inspections/new.html", form=form)
     if form.validate():
         by_id = {u.id: u for u in staff}
@@ -69,6 +74,7 @@ def new():
                 inspection_type=form.inspection_type.data, inspected_on=form.inspected_on.data,
                 inspectors=[by_id[i] for i in form.inspectors.data or [] if i in by_id],
                 checklist=form.checklist.data or [], summary=form.summary.data,
+                campaign={c.id: c for c in running}.get(form.campaign.data),
             )
         except lifecycle.LifecycleError as error:
             _error_beside(form, error)
