@@ -33,7 +33,7 @@ def test_bad_input_gets_a_clear_chinese_message_and_writes_nothing(client, park,
     before = _count()
     cases = [({"h": "20", "l": "30"}, "h", "H 必须大于 L"),
              ({"hh": "abc"}, "hh", "必须是数字"),
-             ({"tag": "", "unit": ""}, "tag", "必填"),
+             ({"tag": "", "unit": ""}, "tag", "请填写位号"),
              ({"deadband": "-1"}, "deadband", "不能为负"),
              ({"silence_minutes": "0"}, "silence_minutes", "1 到 1440"),
              ({"tag": "TI-101"}, "tag", "已有相同位号"),
