@@ -445,7 +445,7 @@ def seed_installations(rng, today, admin):
             db.session.add(point)
             point_rows.append((point, setpoint, noise))
     db.session.flush()
-    silent = next(p for p, _sp, _n in point_rows if p.tag == "AI-301")  # the gas detector that went quiet
+    silent = next(p for p, _sp, _n in point_rows if p.tag == "AI-201")  # the gas detector that went quiet
     for point, setpoint, noise in point_rows:
         value, when = setpoint, start
         stop = now - timedelta(minutes=40 if point is silent else DEMO_STEP_MINUTES)
