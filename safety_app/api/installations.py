@@ -54,10 +54,10 @@ SCHEMAS["InstallationDetail"] = {"allOf": [{"$ref": "#/components/schemas/Instal
     }}]}
 SCHEMAS["InstallationPage"] = page_of("Installation")
 
-LIMIT = {"oneOf": [{"type": "number", "minimum": -point_rules.MAX_ABS, "maximum": point_rules.MAX_ABS},
-                   {"type": "null"}]}
+LIMIT = {"type": ["number", "null"], "minimum": -point_rules.MAX_ABS, "maximum": point_rules.MAX_ABS}
 POINT_FIELDS = {
-    "tag": {"type": "string", "minLength": 1, "maxLength": 60, "description": "The DCS/SIS tag, e.g. TI-101 "
+    "tag": {"type": "string", "minLength": 1, "maxLength": 60, "pattern": point_rules.TAG.pattern,
+            "description": "The DCS/SIS tag, e.g. TI-101 "
             "(letters, digits and - _ . / #; stored upper case), unique within the enterprise."},
     "name": {"type": "string", "minLength": 1, "maxLength": 200},
     "kind": {"type": "string", "enum": [k.value for k in PointKind],
@@ -67,7 +67,7 @@ POINT_FIELDS = {
     "l": {**LIMIT, "description": "Low limit (L)."},
     "h": {**LIMIT, "description": "High limit (H)."},
     "hh": {**LIMIT, "description": "High-high limit (HH)."},
-    "deadband": {"oneOf": [{"type": "number", "minimum": 0, "maximum": point_rules.MAX_ABS}, {"type": "null"}],
+    "deadband": {"type": ["number", "null"], "minimum": 0, "maximum": point_rules.MAX_ABS,
                  "description": "Hysteresis in the point's unit; null: 2 % of the span of the limits."},
     "silence_minutes": {"type": "integer", "minimum": 1, "maximum": point_rules.MAX_SILENCE,
                         "description": "A data-loss alarm after this many minutes without a reading (default 10)."},
@@ -80,6 +80,7 @@ POINT_RULES = {
     "hh": "LL < L < H < HH for the limits given",
     "tag": "not the tag of another point of the same enterprise",
 }
+CREATE_RULES = {**POINT_RULES, "installation": "in service (not written off)"}
 CREATE_REQUEST = {"type": "object", "additionalProperties": False, "required": ["tag", "name", "kind", "unit"],
                   "properties": POINT_FIELDS}
 PATCH_REQUEST = {"type": "object", "additionalProperties": False, "properties": POINT_FIELDS}
@@ -200,7 +201,7 @@ def installation_points(installation_id):
 
 
 @operation("/installations/<int:installation_id>/points", "POST", tag="installations", ok=201,
-           response="MeasurementPoint", body=CREATE_REQUEST, rules=POINT_RULES, errors=(403,),
+           response="MeasurementPoint", body=CREATE_REQUEST, rules=CREATE_RULES, errors=(403,),
            summary="Add a measurement point (staff; the enterprise's safety manager or principal)")
 def create_point(installation_id, data):
     i = visible_or_404(Installation, installation_id)
