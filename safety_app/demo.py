@@ -285,9 +285,10 @@ def seed(enterprises=20, hazards=400, seed_value=1, password=None, today=None, e
     _advance_id_sequences(Enterprise, Inspection, Hazard, Measure)
     sequences.hazard_data_changed()  # bulk Core inserts: no ORM flush tells the data version
     db.session.commit()
+    monitoring = seed_installations(rng, today, admin)
     elapsed = time.perf_counter() - started
     counts = {"enterprises": enterprises, "inspections": len(insp_rows), "hazards": hazards,
-              "measures": len(measure_rows), "events": n_events, "seconds": round(elapsed, 1)}
+              "measures": len(measure_rows), "events": n_events, **monitoring, "seconds": round(elapsed, 1)}
     echo(f"demo data: {counts}")
     return counts
 
@@ -368,3 +369,126 @@ def _insert_events(events):
     else:
         head.seq, head.last_hash = seq, prev
     return len(rows)
+
+
+# --- major hazard installations, 包保 persons and duty tasks, measurement points with a day of readings ---
+
+# (enterprise number, code, name, kind, location, people within 500 m, years since the assessment,
+#  substance lines (name, CAS, q t, Q t, β), points (tag, name, kind, unit, LL, L, H, HH, set point, noise))
+# Q and β are entered per substance as an office would (the standard's tables are not shipped).
+DEMO_INSTALLATIONS = (
+    (1, "RA-01", "液氨储罐区", "storage", "东罐区", 120, 2.9,
+     (("液氨", "7664-41-7", "60", "10", "2"),),
+     (("TI-101", "1号液氨储罐温度", "temperature", "°C", -10.0, -5.0, 35.0, 40.0, 18.0, 0.4),
+      ("PI-101", "1号液氨储罐压力", "pressure", "MPa", None, 0.2, 1.45, 1.6, 0.95, 0.01),
+      ("LI-101", "1号液氨储罐液位", "level", "%", 10.0, 20.0, 80.0, 85.0, 62.0, 0.3),
+      ("AI-101", "罐区氨气浓度", "gas", "ppm", None, None, 20.0, 40.0, 3.0, 0.4))),
+    (1, "PU-02", "氯化反应装置", "production", "二号厂房", 40, 1.0,
+     (("液氯", "7782-50-5", "12", "5", "4"), ("甲醇", "67-56-1", "80", "500", "1")),
+     (("TI-201", "氯化反应釜温度", "temperature", "°C", None, 40.0, 85.0, 95.0, 68.0, 0.5),
+      ("FI-201", "氯气进料流量", "flow", "m³/h", None, 5.0, 45.0, 55.0, 24.0, 0.6),
+      ("AI-201", "装置区氯气浓度", "gas", "ppm", None, None, 1.0, 3.0, 0.2, 0.05))),
+    (2, "RA-01", "甲醇储罐区", "storage", "西罐区", 8, 0.5,
+     (("甲醇", "67-56-1", "1800", "500", "1"),),
+     (("LI-301", "甲醇储罐液位", "level", "%", 10.0, 15.0, 85.0, 90.0, 55.0, 0.3),
+      ("AI-301", "罐区可燃气体浓度", "gas", "%LEL", None, None, 25.0, 50.0, 1.5, 0.3))),
+)
+DEMO_STEP_MINUTES = 5
+
+
+def seed_installations(rng, today, admin):
+    """A few installations of enterprises 1 and 2 with their three 包保 persons (enterprise users with
+    phones), this period's duty tasks, measurement points with the last 24 hours of readings, and two
+    open alarms (a high level reached just now, a gas detector gone silent). Returns counts."""
+    from . import duties, installations
+    from .clock import utcnow
+    from .models import Installation, MeasurementPoint, Reading
+    from .monitoring import ingest, loop, partitions
+
+    people = _duty_people(rng)
+    made = []
+    for number, code, name, kind, location, crowd, years, lines, points in DEMO_INSTALLATIONS:
+        if number not in people:
+            continue
+        enterprise = db.session.get(Enterprise, number)
+        principal, technical, operations = people[number]
+        installation = installations.create(enterprise, {
+            "code": code, "name": name, "kind": kind, "location": location, "people_within_500m": crowd,
+            "assessed_on": today - timedelta(days=round(365 * years)), "validity_years": 3,
+            "filed_on": today - timedelta(days=round(365 * years) - 20), "filing_no": f"津滨应急危备〔演示〕{number:02d}{code}",
+            "principal_id": principal.id, "technical_id": technical.id, "operations_id": operations.id,
+            "substances": [{"name": n, "cas": cas, "max_quantity": q, "critical_quantity": big_q, "beta": beta}
+                           for n, cas, q, big_q, beta in lines]}, admin)
+        made.append((installation, points))
+    if not made:
+        return {"installations": 0, "points": 0, "readings": 0, "alarms": 0}
+    duties.ensure_tasks(today)
+    # two of the first enterprise's open hazards concern its ammonia tanks (listed on the installation page)
+    first = made[0][0]
+    linked = db.session.scalars(select(Hazard.id).where(Hazard.enterprise_id == first.enterprise_id,
+                                                        Hazard.status.in_(("open", "rectifying")))
+                                .order_by(Hazard.id).limit(2)).all()
+    if linked:
+        db.session.execute(Hazard.__table__.update().where(Hazard.id.in_(linked)).values(installation_id=first.id))
+        sequences.hazard_data_changed()
+    db.session.commit()
+
+    now = utcnow().replace(second=0, microsecond=0)
+    start = now - timedelta(hours=24)
+    partitions.ensure({partitions.month_of(start), partitions.month_of(now)})
+    point_rows, readings = [], []
+    for installation, points in made:
+        for tag, label, kind, unit, ll, low, high, hh, setpoint, noise in points:
+            point = MeasurementPoint(installation_id=installation.id, enterprise_id=installation.enterprise_id,
+                                     tag=tag, name=label, kind=kind, unit=unit, ll=ll, l=low, h=high, hh=hh,
+                                     silence_minutes=15, active=True, created_at=start - timedelta(days=30))
+            db.session.add(point)
+            point_rows.append((point, setpoint, noise))
+    db.session.flush()
+    silent = next(p for p, _sp, _n in point_rows if p.tag == "AI-201")  # the gas detector that went quiet
+    for point, setpoint, noise in point_rows:
+        value, when = setpoint, start
+        stop = now - timedelta(minutes=40 if point is silent else DEMO_STEP_MINUTES)
+        # a slow daily swing around the set point with noise; readings up to a few minutes ago
+        while when <= stop:
+            hour = (when - start).total_seconds() / 3600
+            swing = 0.04 * abs(setpoint or 1) * (1 if (hour // 6) % 2 else -1)
+            value += (setpoint + swing - value) * 0.2 + rng.gauss(0, noise)
+            readings.append({"point_id": point.id, "time": when, "value": round(value, 3)})
+            when += timedelta(minutes=DEMO_STEP_MINUTES)
+        point.last_time, point.last_value = readings[-1]["time"], readings[-1]["value"]
+    _insert(Reading.__table__, readings)
+    db.session.commit()
+    # Through the same ingest as the gateways: the first tank's level climbs past H just now.
+    level = next(p for p, _sp, _n in point_rows if p.tag == "LI-101")
+    rows = [{"point_id": level.id, "time": (now - timedelta(minutes=m)).isoformat() + "Z", "value": v}
+            for m, v in ((3, 74.0), (2, 79.2), (1, 81.6), (0, 82.4))]
+    result = ingest.ingest(level.enterprise_id, rows, now=now + timedelta(seconds=1))
+    loop.raise_data_loss(now + timedelta(seconds=1))
+    db.session.commit()
+    alarms = len(result.alarms_raised) + 1
+    return {"installations": len(made), "points": len(point_rows), "readings": len(readings) + len(rows),
+            "alarms": alarms}
+
+
+def _duty_people(rng):
+    """{enterprise number: (principal, technical lead, operations lead)} for enterprises 1 and 2: the demo
+    account enterprise<n> is the principal (and the safety manager), two more users have the other duties."""
+    people = {}
+    for number in (1, 2):
+        login = db.session.scalar(select(User).where(User.username == f"enterprise{number}"))
+        if login is None:
+            continue
+        login.phone = login.phone or f"1390220{number:04d}"
+        login.enterprise_role = "principal"
+        extra = []
+        for k, (suffix, role) in enumerate((("tech", "safety_manager"), ("ops", "staff")), start=1):
+            user = User(username=f"enterprise{number}{suffix}", role="enterprise", enterprise_id=login.enterprise_id,
+                        display_name=_person(rng), phone=f"1382220{number:02d}{k:02d}", enterprise_role=role,
+                        email=f"{suffix}{number}@example.com")
+            user.password_hash = login.password_hash  # the demo password, hashed once
+            db.session.add(user)
+            extra.append(user)
+        people[number] = (login, *extra)
+    db.session.flush()
+    return people

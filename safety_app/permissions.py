@@ -24,6 +24,7 @@ from .models import (
     Campaign,
     Document,
     Enterprise,
+    EnterpriseRole,
     Event,
     ExtensionRequest,
     GovernancePlan,
@@ -85,6 +86,14 @@ ROLE_ACTIONS = {
     "campaign.view": STAFF,
     "campaign.manage": ADMIN,
     "coverage.view": STAFF,
+    # measurement points (limits, deadband, data-loss time): staff, and of the enterprise's own users
+    # only those named in ENTERPRISE_ROLE_ACTIONS (the safety manager and the principal)
+    "point.edit": ALL,
+}
+
+# Actions an enterprise user may do only with one of these roles in the enterprise (users.enterprise_role).
+ENTERPRISE_ROLE_ACTIONS = {
+    "point.edit": frozenset({EnterpriseRole.SAFETY_MANAGER, EnterpriseRole.PRINCIPAL}),
 }
 
 # How each model reaches its enterprise: a column, or a join through the hazard.
@@ -147,6 +156,9 @@ def can(user, action, obj=None):
         return False
     if action in ROLE_ACTIONS:
         if user.role not in ROLE_ACTIONS[action]:
+            return False
+        if action in ENTERPRISE_ROLE_ACTIONS and user.role == Role.ENTERPRISE and \
+                user.enterprise_role not in ENTERPRISE_ROLE_ACTIONS[action]:
             return False
         return obj is None or _sees(user, obj)
     from . import lifecycle  # lifecycle imports this module
@@ -307,6 +319,10 @@ ROUTE_POLICIES = {
     "monitoring.close": SCOPED,
     "monitoring.to_hazard": _role("hazard.file", scoped=True),
     "monitoring.installation": SCOPED,
+    # measurement points: the view also asks can(user, "point.edit", installation) (403 for an
+    # enterprise user who is neither the safety manager nor the principal)
+    "monitoring.point_new": _role("point.edit", scoped=True),
+    "monitoring.point_edit": _role("point.edit", scoped=True),
     # JSON API (bearer token)
     "api.issue_token": PUBLIC,
     "api.openapi_json": PUBLIC,
@@ -335,6 +351,12 @@ ROUTE_POLICIES = {
     "api.read_notification": SCOPED,
     "api.read_all_notifications": ANYONE,
     "api.post_readings": _role("monitoring.ingest"),  # points looked up in the token's enterprise (per row)
+    "api.list_installations": _role("installation.view"),
+    "api.get_installation": _role("installation.view", scoped=True),
+    "api.installation_points": _role("monitoring.view", scoped=True),
+    "api.create_point": _role("point.edit", scoped=True),  # and can(…, "point.edit", installation): 403
+    "api.get_point": _role("monitoring.view", scoped=True),
+    "api.patch_point": _role("point.edit", scoped=True),
 }
 
 

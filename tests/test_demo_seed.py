@@ -40,3 +40,23 @@ def test_new_hazards_continue_after_the_demo_codes(runner, app):
         new = f"YH-{year}-{sequences.next_value(f'hazard:{year}'):06d}"
         assert new not in codes
     db.session.rollback()
+
+
+def test_demo_seed_shows_installations_duties_points_readings_and_open_alarms(runner):
+    from safety_app.models import Alarm, DutyTask, Installation, MeasurementPoint, Reading
+
+    result = runner.invoke(args=["demo", "seed", "--enterprises", "3", "--hazards", "40", "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    installations = db.session.scalars(select(Installation).order_by(Installation.id)).all()
+    assert len(installations) == 3 and all(i.level != "none" and i.substances for i in installations)
+    for i in installations:
+        persons = [i.principal, i.technical, i.operations]
+        assert all(p is not None and p.phone and p.enterprise_id == i.enterprise_id for p in persons)
+    assert db.session.scalar(select(func.count(DutyTask.id))) == 9
+    points = db.session.scalar(select(func.count(MeasurementPoint.id)))
+    assert points >= 8
+    assert db.session.scalar(select(func.count()).select_from(Reading)) > points * 200  # a day of readings
+    open_alarms = set(db.session.scalars(select(Alarm.kind).where(Alarm.closed_at.is_(None))))
+    assert open_alarms == {"H", "data_loss"}
+    assert db.session.scalar(select(func.count(Hazard.id)).where(Hazard.installation_id.is_not(None))) >= 1
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0

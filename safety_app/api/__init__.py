@@ -18,6 +18,7 @@ from . import (  # noqa: E402,F401  (the routes register themselves on bp)
     enterprises,
     hazards,
     inspections,
+    installations,
     measures,
     monitoring,
     notifications,

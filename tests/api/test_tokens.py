@@ -53,7 +53,8 @@ def test_every_operation_without_a_token_gets_401_json(app, client, park):
         if op["public"]:
             continue
         path = "/api/v1" + op["rule"].replace("<int:", "<").replace("<hazard_id>", "1")
-        for name in ("enterprise_id", "inspection_id", "measure_id", "attachment_id", "notification_id"):
+        for name in ("enterprise_id", "inspection_id", "measure_id", "attachment_id", "notification_id",
+                 "installation_id", "point_id"):
             path = path.replace(f"<{name}>", "1")
         response = client.open(path, method=op["method"].upper(), json={})
         assert_error(response, 401, "unauthorized")

@@ -158,6 +158,12 @@ ROUTES = {
     "monitoring.close": (FOREIGN, lambda f: {"alarm_id": f.alarm}, None),
     "monitoring.to_hazard": (ROLE, lambda f: {"alarm_id": f.alarm}, None),
     "monitoring.installation": (FOREIGN, lambda f: {"installation_id": f.installation}, None),
+    "monitoring.point_new": (FOREIGN, lambda f: {"installation_id": f.installation},
+                             lambda f: {"data": {"tag": "WALK-1", "name": "越权测点", "kind": "temperature",
+                                                 "unit": "°C", "h": "80", "silence_minutes": "10"}}),
+    "monitoring.point_edit": (FOREIGN, lambda f: {"point_id": f.point},
+                              lambda f: {"data": {"tag": "WALK-2", "name": "越权改名", "kind": "temperature",
+                                                  "unit": "°C", "silence_minutes": "10"}}),
     # JSON API (bearer token of B's user)
     "api.issue_token": (PUBLIC, None, None),
     "api.revoke_token": (PUBLIC, None, None),  # would end the walk's own token
@@ -189,6 +195,13 @@ ROUTES = {
     "api.list_notifications": (OWN, _no_values, None),
     "api.read_notification": (FOREIGN, lambda f: {"notification_id": f.notification}, None),
     "api.read_all_notifications": (OWN, _no_values, None),
+    "api.list_installations": (OWN, _no_values, None),
+    "api.get_installation": (FOREIGN, lambda f: {"installation_id": f.installation}, None),
+    "api.installation_points": (FOREIGN, lambda f: {"installation_id": f.installation}, None),
+    "api.create_point": (FOREIGN, lambda f: {"installation_id": f.installation}, _json(lambda f: {
+        "tag": "WALK-3", "name": "越权测点", "kind": "pressure", "unit": "MPa", "h": 1.6})),
+    "api.get_point": (FOREIGN, lambda f: {"point_id": f.point}, None),
+    "api.patch_point": (FOREIGN, lambda f: {"point_id": f.point}, _json(lambda f: {"name": "越权改名"})),
     # a reading for another enterprise's point is refused in its row (unknown point), like a missing id
     "api.post_readings": (OWN, _no_values, _json(lambda f: {"readings": [
         {"point_id": f.point, "time": clock.utcnow().isoformat() + "Z", "value": 1.0}]})),

@@ -48,6 +48,7 @@ def objects_of(park, enterprise, owner, tag):
     path = service.file_path(document)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(pdf_bytes())
+    owner.enterprise_role = "safety_manager"  # may edit the measurement points of its installations
     installation = make_installation(enterprise, owner, f"{tag}的液氨罐区")
     point, alarm = make_alarm(installation, name=f"{tag}的测点")
     plan, campaign = make_plan_and_campaign(park, enterprise, tag)

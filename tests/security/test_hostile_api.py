@@ -25,6 +25,8 @@ def _resolve(spec, schema):
 def _payloads(schema):
     """(label, value, must_refuse) for one property of a request schema."""
     kinds = schema.get("type")
+    if isinstance(kinds, list) and "null" in kinds:  # a nullable number (a limit): hostile as a number
+        kinds = next(k for k in kinds if k != "null")
     if "oneOf" in schema:  # a date or null
         return [("impossible date", "2026-02-30", True), ("wrong type", 12, True)]
     out = []
@@ -65,6 +67,9 @@ def _bases(estate, hazard):
         "create_measure": (f"/api/v1/hazards/{hazard.id}/measures", {"description": "更换"}),
         "patch_measure": (f"/api/v1/hazards/{hazard.id}/measures/{hazard.measures[0].id}", {"description": "更换"}),
         "issue_token": ("/api/v1/tokens", {"username": "admin", "password": "x" * 12}),
+        "create_point": (f"/api/v1/installations/{a.installation}/points",
+                         {"tag": "HOSTILE-1", "name": "测点", "kind": "level", "unit": "%"}),
+        "patch_point": (f"/api/v1/points/{a.point}", {"name": "测点"}),
         "post_readings": ("/api/v1/monitoring/readings",
                           {"readings": [{"point_id": 1, "time": "2026-12-01T08:00:00Z", "value": 1.5}]}),
     }

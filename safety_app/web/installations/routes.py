@@ -16,6 +16,7 @@ from ...exports import Column
 from ...extensions import db
 from ...lifecycle import NOT_FINAL
 from ...lifecycle_errors import LifecycleError
+from ...monitoring import points as monitoring_points
 from ...models import DutyCheck, DutyTask, Enterprise, Hazard, Installation, Role, User
 from ...permissions import can, get_visible, scope
 from ..paging import page_arg
@@ -66,6 +67,7 @@ def index():
         enterprise = None
     return render_template(
         "installations/index.html", page=page, missed=duties.missed_counts(ids), open_counts=_open_counts(ids),
+        open_alarms=monitoring_points.open_alarms_by_installation(ids),
         calcs={i.id: installations.calculate(i.substances, i.people_within_500m) for i in page.items},
         missed_only=missed_only, state=state, enterprise=enterprise, today=today(),
         missed_since=duties.missed_since())
@@ -158,7 +160,10 @@ def detail(installation_id):
         open_hazards=installations.open_hazards(installation), history=installations.hazard_history(installation),
         my_roles=duties.roles_of(installation, current_user), report_form=ReportForm(), write_off_form=WriteOffForm(),
         frequencies={role: duties.frequency(role) for role in installations.ROLES}, today=today(),
-        may_edit=can(current_user, "installation.edit", installation))
+        may_edit=can(current_user, "installation.edit", installation),
+        point_count=monitoring_points.counts_by_installation([installation.id]).get(installation.id, 0),
+        open_alarms=monitoring_points.open_alarms_by_installation([installation.id]).get(installation.id, 0),
+        may_edit_points=can(current_user, "point.edit", installation) and installation.in_service)
 
 
 @bp.route("/<int:installation_id>/report", methods=["POST"])

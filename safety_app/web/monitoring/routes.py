@@ -10,12 +10,12 @@ from ... import charts
 from ...clock import to_local, today, utcnow
 from ...extensions import db
 from ...lifecycle_errors import LifecycleError
-from ...models import Alarm, MeasurementPoint
-from ...monitoring import loop, readings
+from ...models import Alarm, Installation, MeasurementPoint
+from ...monitoring import loop, points as point_rules, readings
 from ...permissions import can, get_visible, scope
 from ..paging import page_arg
 from . import bp
-from .forms import EmptyForm, HazardForm, RecordForm
+from .forms import EmptyForm, HazardForm, PointForm, RecordForm
 
 PER_PAGE = 30
 FILTERS = ("open", "active", "unacknowledged", "all")
@@ -44,18 +44,42 @@ def alarms():
     which = request.args.get("show", "open")
     if which not in FILTERS:
         which = "open"
-    stmt = _filtered(scope(Alarm, current_user), which).order_by(Alarm.raised_at.desc(), Alarm.id.desc())
+    installation = _installation_filter()
+    stmt = _filtered(_alarm_scope(installation), which).order_by(Alarm.raised_at.desc(), Alarm.id.desc())
     page = db.paginate(stmt, page=page_arg(), per_page=PER_PAGE, error_out=False)
     points = readings.points_by_id({a.point_id for a in page.items})
     return render_template("monitoring/alarms.html", page=page, which=which, points=points,
-                           counts=loop.counts(scope(Alarm, current_user)), kind_labels=loop.KIND_LABELS)
+                           counts=loop.counts(_alarm_scope(installation)), kind_labels=loop.KIND_LABELS,
+                           installation=installation)
+
+
+def _installation_filter():
+    """``?installation=<id>``: the alarms of one installation the user may see (a foreign or
+    missing id: 404, like any other lookup)."""
+    raw = request.args.get("installation", "")
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 12:
+        abort(404)
+    installation = readings.visible_installation(int(raw), current_user)
+    if installation is None:
+        abort(404)
+    return installation
+
+
+def _alarm_scope(installation):
+    stmt = scope(Alarm, current_user)
+    if installation is not None:
+        stmt = stmt.where(Alarm.point_id.in_(select(MeasurementPoint.id).where(
+            MeasurementPoint.installation_id == installation.id)))
+    return stmt
 
 
 @bp.route("/alarms/counts")
 @login_required
 def alarm_counts():
     """The open counts the alarm list refreshes every 30 s (a small JSON, no page)."""
-    response = jsonify(loop.counts(scope(Alarm, current_user)))
+    response = jsonify(loop.counts(_alarm_scope(_installation_filter())))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -173,4 +197,57 @@ def installation(installation_id):
                                       end_label=f"{to_local(end):%H:%M}")
         svgs[point.id] = charts.to_svg(drawing, f"{point.tag} {point.name}")
     return render_template("monitoring/installation.html", installation=installation, points=points, svgs=svgs,
-                           alarms=by_point, kind_labels=loop.KIND_LABELS, point_kinds=loop.POINT_KIND_LABELS)
+                           alarms=by_point, kind_labels=loop.KIND_LABELS, point_kinds=loop.POINT_KIND_LABELS,
+                           may_edit=can(current_user, "point.edit", installation) and installation.in_service)
+
+
+# --- measurement points (the rules: monitoring.points, shared with the API) ----------------------
+
+def _point_page(form, installation, point, problems=(), status=200):
+    return render_template("monitoring/point_form.html", form=form, installation=installation, point=point,
+                           problems=problems, point_kinds=loop.POINT_KIND_LABELS), status
+
+
+@bp.route("/installations/<int:installation_id>/points/new", methods=["GET", "POST"])
+@login_required
+def point_new(installation_id):
+    installation = get_visible(Installation, installation_id, current_user)
+    if installation is None:
+        abort(404)
+    if not can(current_user, "point.edit", installation):
+        abort(403)
+    form = PointForm()
+    problems = []
+    if form.validate_on_submit():
+        try:
+            point = point_rules.create(installation, form.data_for_core(), current_user)
+        except point_rules.PointError as exc:
+            db.session.rollback()
+            problems = form.attach(exc.errors)
+        else:
+            flash(_("Measurement point %(tag)s added.", tag=point.tag), "success")
+            return redirect(url_for(".installation", installation_id=installation.id, _anchor=f"point-{point.id}"))
+    return _point_page(form, installation, None, problems, 422 if request.method == "POST" else 200)
+
+
+@bp.route("/points/<int:point_id>/edit", methods=["GET", "POST"])
+@login_required
+def point_edit(point_id):
+    point = get_visible(MeasurementPoint, point_id, current_user)
+    if point is None:
+        abort(404)
+    installation = point.installation
+    if not can(current_user, "point.edit", installation):
+        abort(403)
+    form = PointForm() if request.method == "POST" else PointForm(data=PointForm.initial(point))
+    problems = []
+    if form.validate_on_submit():
+        try:
+            point_rules.update(point, form.data_for_core(), current_user)
+        except point_rules.PointError as exc:
+            db.session.rollback()
+            problems = form.attach(exc.errors)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for(".installation", installation_id=installation.id, _anchor=f"point-{point.id}"))
+    return _point_page(form, installation, point, problems, 422 if request.method == "POST" else 200)
