@@ -5,6 +5,7 @@ The schema is made by the Alembic migrations once per database; between
 tests every table is emptied, so each test starts from a clean park.
 """
 import os
+from collections import defaultdict
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -146,29 +147,96 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 COMPILED_TEMPLATES = _CompiledTemplates()
 
 
-@pytest.fixture
-def app(database, tmp_path):
-    app = create_app(_base_config(database.url, tmp_path))
+def _forget_previous_request():
+    # The test holds one app context across requests, and ``g`` lives on it:
+    # drop what a previous request cached (Flask-Login's user, counts) so each
+    # request authenticates from its own cookie, as in production.
+    from flask import g
+
+    for name in ("_login_user", "unread_count"):
+        g.pop(name, None)
+
+
+def _make_app(database, tmp):
+    app = create_app(_base_config(database.url, tmp))
     app.config["DATABASE_KIND"] = database.kind
     app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+    app.before_request(_forget_previous_request)
+    return app
 
-    @app.before_request
-    def _forget_previous_request():
-        # The test holds one app context across requests, and ``g`` lives on it:
-        # drop what a previous request cached (Flask-Login's user, counts) so each
-        # request authenticates from its own cookie, as in production.
-        from flask import g
 
-        for name in ("_login_user", "unread_count"):
-            g.pop(name, None)
+def _leaves(value, path=()):
+    """(path, identity) of every object held in nested dicts/lists (empty ones hold nothing)."""
+    if type(value) in (dict, defaultdict):  # not the config, a dict the fixture sets per test
+        for key, item in value.items():
+            yield from _leaves(item, (*path, repr(key)))
+    elif type(value) in (list, tuple):
+        for index, item in enumerate(value):
+            yield from _leaves(item, (*path, index))
+    else:
+        yield path, id(value)
 
-    with app.app_context():
-        _empty_all_tables(database.kind)
-        dashboard.clear_cache()  # its keys (database, data version) repeat from one test to the next
-        seed_criteria()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+
+def _shape(app):
+    """What a test could add to an app besides its configuration: routes, hooks, handlers, globals."""
+    hooks = (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs,
+             app.teardown_appcontext_funcs, app.url_value_preprocessors, app.url_default_functions,
+             app.template_context_processors, app.error_handler_spec, app.blueprints, app.extensions,
+             app.view_functions, app.jinja_env.globals, app.jinja_env.filters, app.jinja_env.tests)
+    return (frozenset(_leaves(list(hooks))), tuple(sorted(repr(rule) for rule in app.url_map.iter_rules())),
+            id(app.jinja_env.bytecode_cache))
+
+
+_APPS = {}  # database URL -> (app, its shape): one app per database and worker
+
+
+@pytest.fixture
+def app(database, tmp_path):
+    """The app on the test's database, emptied, with the criteria catalogue.
+
+    Building an app costs more than most tests, so one is kept per database and worker; each
+    test gets it with its configuration as built (plus its own REPORTS_DIR/UPLOAD_DIR under
+    ``tmp_path``). A test may still change the configuration, or add a route or hook: its
+    configuration is put back afterwards, and an app whose routes or hooks changed is not
+    used again."""
+    cached = _APPS.get(database.url)
+    if cached is None:
+        made = _make_app(database, tmp_path)
+        cached = _APPS[database.url] = (made, dict(made.config), _shape(made))
+    app, config, shape = cached
+    app.config.clear()
+    app.config.update(config)
+    for key, folder in (("REPORTS_DIR", "reports"), ("UPLOAD_DIR", "uploads")):
+        app.config[key] = str(tmp_path / folder)
+        os.makedirs(app.config[key], exist_ok=True)
+    app._got_first_request = False  # setup methods (add_url_rule, before_request...) stay allowed
+    try:
+        with app.app_context():
+            _empty_all_tables(database.kind)
+            dashboard.clear_cache()  # its keys (database, data version) repeat from one test to the next
+            seed_criteria()
+            yield app
+            db.session.remove()
+    finally:
+        if _shape(app) != shape:
+            _APPS.pop(database.url, None)
+            with app.app_context():
+                db.engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _dispose_apps():
+    yield
+    for app, *_ in _APPS.values():
+        with app.app_context():
+            db.engine.dispose()
+    _APPS.clear()
+
+
+@pytest.fixture
+def db_kind(database):
+    """"sqlite" or "postgresql": the database this run of the test uses."""
+    return database.kind
 
 
 @pytest.fixture
