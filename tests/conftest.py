@@ -5,13 +5,16 @@ The schema is made by the Alembic migrations once per database; between
 tests every table is emptied, so each test starts from a clean park.
 """
 import os
+from collections import defaultdict
 from datetime import timedelta
 from types import SimpleNamespace
 
+import jinja2
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
-from safety_app import clock, create_app, credit_code
+from safety_app import clock, create_app, credit_code, dashboard
 from safety_app.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -90,13 +93,29 @@ def database(request, tmp_path_factory):
 
 
 def _empty_all_tables(kind):
+    """Empty every table the previous test wrote to, and restart the id counters.
+
+    Only the tables that hold rows are emptied, children first (``DELETE``: on a few small
+    tables far cheaper than ``TRUNCATE``, which rewrites every table's files on PostgreSQL).
+    """
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-    if kind == "postgresql":
-        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    else:
+    probe = " UNION ALL ".join(f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM {name})" for name in tables)
+    used = {name for (name,) in db.session.execute(text(probe))}
+    try:
         for name in tables:
-            db.session.execute(text(f"DELETE FROM {name}"))
-        db.session.execute(text("DELETE FROM sqlite_sequence")) if _has_sqlite_sequence() else None
+            if name in used:
+                db.session.execute(text(f"DELETE FROM {name}"))
+    except IntegrityError:  # a cycle of references the order above cannot break
+        db.session.rollback()
+        if kind != "postgresql":
+            raise
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
+    if kind == "postgresql":
+        db.session.execute(text(
+            "SELECT setval(format('%I.%I', schemaname, sequencename), 1, false) FROM pg_sequences"
+            " WHERE schemaname = current_schema() AND last_value IS NOT NULL"))
+    elif _has_sqlite_sequence():
+        db.session.execute(text("DELETE FROM sqlite_sequence"))
     db.session.commit()
 
 
@@ -106,27 +125,118 @@ def _has_sqlite_sequence():
     ).first() is not None
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the whole run, shared by the apps of all tests.
+
+    Each test builds its own app, and each app would parse and compile every template it
+    renders again (most of the time of a page test). A template whose source changed does
+    not match its checksum and is compiled afresh."""
+
+    def __init__(self):
+        self.store = {}
+
+    def load_bytecode(self, bucket):
+        code = self.store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket):
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = _CompiledTemplates()
+
+
+def _forget_previous_request():
+    # The test holds one app context across requests, and ``g`` lives on it:
+    # drop what a previous request cached (Flask-Login's user, counts) so each
+    # request authenticates from its own cookie, as in production.
+    from flask import g
+
+    for name in ("_login_user", "unread_count"):
+        g.pop(name, None)
+
+
+def _make_app(database, tmp):
+    app = create_app(_base_config(database.url, tmp))
+    app.config["DATABASE_KIND"] = database.kind
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+    app.before_request(_forget_previous_request)
+    return app
+
+
+def _leaves(value, path=()):
+    """(path, identity) of every object held in nested dicts/lists (empty ones hold nothing)."""
+    if type(value) in (dict, defaultdict):  # not the config, a dict the fixture sets per test
+        for key, item in value.items():
+            yield from _leaves(item, (*path, repr(key)))
+    elif type(value) in (list, tuple):
+        for index, item in enumerate(value):
+            yield from _leaves(item, (*path, index))
+    else:
+        yield path, id(value)
+
+
+def _shape(app):
+    """What a test could add to an app besides its configuration: routes, hooks, handlers, globals."""
+    hooks = (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs,
+             app.teardown_appcontext_funcs, app.url_value_preprocessors, app.url_default_functions,
+             app.template_context_processors, app.error_handler_spec, app.blueprints, app.extensions,
+             app.view_functions, app.jinja_env.globals, app.jinja_env.filters, app.jinja_env.tests)
+    return (frozenset(_leaves(list(hooks))), tuple(sorted(repr(rule) for rule in app.url_map.iter_rules())),
+            id(app.jinja_env.bytecode_cache))
+
+
+_APPS = {}  # database URL -> (app, its shape): one app per database and worker
+
+
 @pytest.fixture
 def app(database, tmp_path):
-    app = create_app(_base_config(database.url, tmp_path))
-    app.config["DATABASE_KIND"] = database.kind
+    """The app on the test's database, emptied, with the criteria catalogue.
 
-    @app.before_request
-    def _forget_previous_request():
-        # The test holds one app context across requests, and ``g`` lives on it:
-        # drop what a previous request cached (Flask-Login's user, counts) so each
-        # request authenticates from its own cookie, as in production.
-        from flask import g
+    Building an app costs more than most tests, so one is kept per database and worker; each
+    test gets it with its configuration as built (plus its own REPORTS_DIR/UPLOAD_DIR under
+    ``tmp_path``). A test may still change the configuration, or add a route or hook: its
+    configuration is put back afterwards, and an app whose routes or hooks changed is not
+    used again."""
+    cached = _APPS.get(database.url)
+    if cached is None:
+        made = _make_app(database, tmp_path)
+        cached = _APPS[database.url] = (made, dict(made.config), _shape(made))
+    app, config, shape = cached
+    app.config.clear()
+    app.config.update(config)
+    for key, folder in (("REPORTS_DIR", "reports"), ("UPLOAD_DIR", "uploads")):
+        app.config[key] = str(tmp_path / folder)
+        os.makedirs(app.config[key], exist_ok=True)
+    app._got_first_request = False  # setup methods (add_url_rule, before_request...) stay allowed
+    try:
+        with app.app_context():
+            _empty_all_tables(database.kind)
+            dashboard.clear_cache()  # its keys (database, data version) repeat from one test to the next
+            seed_criteria()
+            yield app
+            db.session.remove()
+    finally:
+        if _shape(app) != shape:
+            _APPS.pop(database.url, None)
+            with app.app_context():
+                db.engine.dispose()
 
-        for name in ("_login_user", "unread_count"):
-            g.pop(name, None)
 
-    with app.app_context():
-        _empty_all_tables(database.kind)
-        seed_criteria()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+@pytest.fixture(scope="session", autouse=True)
+def _dispose_apps():
+    yield
+    for app, *_ in _APPS.values():
+        with app.app_context():
+            db.engine.dispose()
+    _APPS.clear()
+
+
+@pytest.fixture
+def db_kind(database):
+    """"sqlite" or "postgresql": the database this run of the test uses."""
+    return database.kind
 
 
 @pytest.fixture
@@ -238,17 +348,30 @@ def pytest_sessionstart(session):
 
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing():
-    """scrypt is slow on purpose; tests hash the same few passwords many times."""
+    """scrypt is slow on purpose; tests hash and check the same few passwords many times.
+
+    Hashing is memoised per password, checking per (hash, password): the answers are the real
+    scrypt answers, each computed once per worker."""
+    from safety_app import accounts
     from safety_app.models import people
 
-    original = people.generate_password_hash
-    cache = {}
+    original_hash, original_check = people.generate_password_hash, people.check_password_hash
+    hashes, checks = {}, {}
 
-    def cached(password, method="scrypt", salt_length=16):
-        if password not in cache:
-            cache[password] = original(password, method=method, salt_length=salt_length)
-        return cache[password]
+    def cached_hash(password, method="scrypt", salt_length=16):
+        key = (password, method, salt_length)
+        if key not in hashes:
+            hashes[key] = original_hash(password, method=method, salt_length=salt_length)
+        return hashes[key]
 
-    people.generate_password_hash = cached
+    def cached_check(pwhash, password):
+        key = (pwhash, password)
+        if key not in checks:
+            checks[key] = original_check(pwhash, password)
+        return checks[key]
+
+    people.generate_password_hash = cached_hash
+    people.check_password_hash = accounts.check_password_hash = cached_check
     yield
-    people.generate_password_hash = original
+    people.generate_password_hash, people.check_password_hash = original_hash, original_check
+    accounts.check_password_hash = original_check

@@ -84,6 +84,7 @@ def drive_forms(client, login_as, user, page):
     problems, tried = [], 0
     for form in forms:
         form_before = fingerprint() if form.method == "get" else None
+        state = None  # the database as the last submission of this form left it (nothing else runs in between)
         for name, kind in form.fields.items():
             if kind == "file" or name == "csrf_token":
                 continue
@@ -95,10 +96,11 @@ def drive_forms(client, login_as, user, page):
                 tried += 1
                 where = f"{user.username} {form.method.upper()} {form.action or page} {name}={label}"
                 is_get = form.method == "get"  # a GET writes nothing: fingerprinted once per form below
-                before = None if is_get else fingerprint()
+                before = None if is_get else (state or fingerprint())
                 response = _submit(client, page, form, data_of(form, name, value))
                 status, body = response.status_code, response.get_data(as_text=True)
-                written = [] if is_get else changed_tables(before, fingerprint())
+                state = None if is_get else fingerprint()
+                written = [] if is_get else changed_tables(before, state)
                 if status >= 500:
                     problems.append(f"{where}: {status}")
                 elif must_refuse and not 400 <= status < 500:
