@@ -1,4 +1,4 @@
-"""The ledger's free-text search index on SQLite (FTS5 trigram, migration r18a).
+"""The ledger's free-text search index on SQLite (FTS5 trigram, migration 0019).
 
 ``hazard_search`` indexes each hazard's code, title and location, lowered by SQLite's
 ``lower()``, by trigrams (every run of three characters, any script); triggers keep it
@@ -42,7 +42,7 @@ def include_object(obj, name, type_, reflected, compare_to):
 
 
 def available():
-    """True when the current database has the index (SQLite at revision r18a or later)."""
+    """True when the current database has the index (SQLite at revision 0019 or later)."""
     engine = db.session.get_bind()
     if engine.dialect.name != "sqlite":
         return False

@@ -33,7 +33,8 @@ def _translated():
 
 
 def test_every_message_has_a_chinese_translation():
-    missing = {msgid: where for msgid, where in _extracted().items() if msgid not in _translated()}
+    translated = _translated()
+    missing = {msgid: where for msgid, where in _extracted().items() if msgid not in translated}
     assert not missing, "untranslated (zh_CN): " + "; ".join(f"{k!r} in {v}" for k, v in list(missing.items())[:30])
 
 

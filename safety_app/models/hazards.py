@@ -30,7 +30,7 @@ class Inspection(db.Model):
     status = db.Column(db.String(16), nullable=False, default=InspectionStatus.COMPLETED.value,
                        server_default=InspectionStatus.COMPLETED.value)
     completed_at = db.Column(db.DateTime)
-    # The campaign (专项整治行动) it was held under (migration r16e); its hazards inherit it.
+    # The campaign (专项整治行动) it was held under (migration 0017); its hazards inherit it.
     campaign_id = db.Column(db.Integer, db.ForeignKey("campaigns.id"), index=True)
     created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
     created_at = created_at_column()
@@ -87,7 +87,7 @@ class Hazard(db.Model):
     source = db.Column(db.String(24), nullable=False, default="government_inspection",
                        server_default="government_inspection")
     installation_id = db.Column(db.Integer, db.ForeignKey("installations.id"), index=True)
-    campaign_id = db.Column(db.Integer, db.ForeignKey("campaigns.id"), index=True)  # 专项整治行动 (r16e)
+    campaign_id = db.Column(db.Integer, db.ForeignKey("campaigns.id"), index=True)  # 专项整治行动 (0017)
     created_at = created_at_column()
     updated_at = updated_at_column()
     version = db.Column(db.Integer, nullable=False, default=1)

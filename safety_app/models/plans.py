@@ -1,4 +1,4 @@
-"""Inspection plans and their tasks (检查计划, 双随机 draws) and campaigns (专项整治行动; migration r16e).
+"""Inspection plans and their tasks (检查计划, 双随机 draws) and campaigns (专项整治行动; migration 0017).
 
 Written only by ``safety_app.plans`` and ``safety_app.campaigns``; a task's fulfilment (a
 completed inspection in its period) is derived in ``safety_app.figures.coverage``, never stored.

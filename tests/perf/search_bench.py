@@ -1,9 +1,9 @@
-"""The ledger search on SQLite at park scale: the trigram index (migration r18a) against the LIKE scan.
+"""The ledger search on SQLite at park scale: the trigram index (migration 0019) against the LIKE scan.
 
     .venv/bin/python -m tests.perf.search_bench [--sqlite-file /tmp/bench-500-200000.db] [--runs 20]
 
 Runs the searches of ``tests/perf/bench.py`` through the test client on the benchmark
-data (which must be at revision r18a or later: ``flask db upgrade`` it, or a copy of it),
+data (which must be at revision 0019 or later: ``flask db upgrade`` it, or a copy of it),
 once with the index and once with ``search.matches`` switched off, i.e. the LIKE scan the
 ledger used before, back to back in one process. It prints the median and p95 wall time
 and the median CPU time of the process per request: on a shared, busy machine the CPU
@@ -57,7 +57,7 @@ def main():
 
     with app.app_context():
         if not search.available():
-            raise SystemExit(f"{url} has no search index: upgrade it to revision r18a first")
+            raise SystemExit(f"{url} has no search index: upgrade it to revision 0019 first")
         code = db.session.scalar(select(Hazard.code).order_by(Hazard.id).offset(100000).limit(1))[:-2]
         db.session.remove()
     clients = {name: bench.login(app, name) for name in ("admin", "enterprise1")}

@@ -1,4 +1,4 @@
-"""The ledger search on SQLite uses the trigram index (migration r18a) and finds exactly what the
+"""The ledger search on SQLite uses the trigram index (migration 0019) and finds exactly what the
 LIKE scan finds: Chinese text, codes, mixed case, LIKE's special characters, texts shorter than a
 trigram, and hazards changed or deleted after they were indexed."""
 from datetime import timedelta

@@ -1,7 +1,7 @@
 """hazard search on SQLite: an FTS5 trigram index over code, title and location
 
-Revision ID: r18a
-Revises: 0015
+Revision ID: 0019
+Revises: 0017
 Create Date: 2026-12-02 15:00:00
 
 The ledger's free-text search (code, title or location contains the text) was a
@@ -30,8 +30,8 @@ ix_hazards_search (pg_trgm, revision 0002).
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = 'r18a'
-down_revision = '0015'
+revision = '0019'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """inspection plans and tasks (双随机 draws), campaigns (专项整治行动)
 
-Revision ID: r16e
+Revision ID: 0017
 Revises: 0015
 Create Date: 2026-12-02 14:39:16
 
@@ -16,7 +16,7 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = 'r16e'
+revision = '0017'
 down_revision = '0015'
 branch_labels = None
 depends_on = None
