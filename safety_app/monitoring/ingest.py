@@ -109,10 +109,16 @@ _PG_NEWEST = text(
     "AS u(id, t, v) WHERE m.id = u.id")
 
 
+def _array(values):
+    """A PostgreSQL array literal of ints, floats (finite) or naive datetimes, passed as one text
+    parameter: far cheaper for the driver than adapting a list of 500 items one by one."""
+    return "{" + ",".join(v.isoformat() if isinstance(v, datetime) else repr(v) for v in values) + "}"
+
+
 def _load_points(ids, enterprise_id):
     """{id: row(id, ll, l, h, hh, deadband, last_time)} of the enterprise's active points among ``ids``."""
     if _is_postgresql():
-        rows = db.session.execute(_PG_POINTS, {"ids": sorted(ids), "enterprise": enterprise_id})
+        rows = db.session.execute(_PG_POINTS, {"ids": _array(sorted(ids)), "enterprise": enterprise_id})
     else:
         rows = db.session.execute(
             select(MeasurementPoint.id, MeasurementPoint.ll, MeasurementPoint.l, MeasurementPoint.h,
@@ -125,7 +131,7 @@ def _load_points(ids, enterprise_id):
 def _active_alarms(ids):
     """{point_id: {kind: alarm id}} of the active alarms of ``ids``."""
     if _is_postgresql():
-        rows = db.session.execute(_PG_ACTIVE, {"ids": list(ids)})
+        rows = db.session.execute(_PG_ACTIVE, {"ids": _array(ids)})
     else:
         rows = db.session.execute(select(Alarm.id, Alarm.point_id, Alarm.kind)
                                   .where(Alarm.point_id.in_(ids), Alarm.state == AlarmState.ACTIVE.value))
@@ -140,9 +146,9 @@ def _insert_ignore(to_store):
     the set of (point_id, time) really inserted."""
     connection = db.session.connection()
     if _is_postgresql():
-        returned = connection.execute(_PG_INSERT, {"points": [r[1] for r in to_store],
-                                                   "times": [r[2] for r in to_store],
-                                                   "values": [r[3] for r in to_store]})
+        returned = connection.execute(_PG_INSERT, {"points": _array(r[1] for r in to_store),
+                                                   "times": _array(r[2] for r in to_store),
+                                                   "values": _array(r[3] for r in to_store)})
     else:
         stmt = sqlite.insert(Reading).on_conflict_do_nothing(index_elements=["point_id", "time"]) \
             .returning(Reading.point_id, Reading.time)
@@ -154,8 +160,8 @@ def _set_newest(updates):
     """Set each point's newest reading: ``updates`` are (point_id, time, value)."""
     connection = db.session.connection()
     if _is_postgresql():
-        connection.execute(_PG_NEWEST, {"ids": [u[0] for u in updates], "times": [u[1] for u in updates],
-                                        "values": [u[2] for u in updates]})
+        connection.execute(_PG_NEWEST, {"ids": _array(u[0] for u in updates), "times": _array(u[1] for u in updates),
+                                        "values": _array(u[2] for u in updates)})
     else:  # Core executemany: no ORM bookkeeping for the batch's points
         table = MeasurementPoint.__table__
         connection.execute(table.update().where(table.c.id == bindparam("pid"))
