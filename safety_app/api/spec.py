@@ -18,7 +18,8 @@ ERROR_STATUSES = (400, 401, 403, 404, 409, 422)
 
 
 def operation(rule, method, *, summary, tag, ok=200, response=None, body=None, query=(), public=False,
-              multipart=None, binary=False, description=None, errors=(), rules=None, precheck=None):
+              multipart=None, binary=False, description=None, errors=(), rules=None, precheck=None,
+              body_parser=None):
     """Register ``rule``/``method`` on the API blueprint and describe it.
 
     ``response``: component schema name of the success body (None: no body);
@@ -26,7 +27,9 @@ def operation(rule, method, *, summary, tag, ok=200, response=None, body=None, q
     ``query``: OpenAPI parameter objects (validated before the view); ``multipart``: schema of a form
     upload; ``rules``: field → the rules on it that depend on stored data or today's date (they cannot
     be said in JSON Schema; refused with 422 naming the field), stated as ``x-data-rules``;
-    ``precheck``: called before the body is validated (e.g. a batch over its limit: 413).
+    ``precheck``: called before the body is validated (e.g. a batch over its limit: 413);
+    ``body_parser``: called with ``body`` instead of ``common.json_body`` (same answers, a faster
+    path for a large body of a known shape).
     Every text field of ``body``/``query`` gets the pattern the server enforces (no control characters).
     """
     body = with_text_rules(body)
@@ -42,7 +45,7 @@ def operation(rule, method, *, summary, tag, ok=200, response=None, body=None, q
             if precheck is not None:
                 precheck()
             if body is not None:
-                kwargs["data"] = json_body(body)
+                kwargs["data"] = (body_parser or json_body)(body)
             return fn(**kwargs)
 
         bp.add_url_rule(rule, endpoint, view, methods=[method])

@@ -17,8 +17,8 @@ from functools import lru_cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, select, text
+from sqlalchemy.dialects import sqlite
 
 from ..clock import utcnow
 from ..extensions import db
@@ -87,30 +87,94 @@ def _row_problem(time, value, now, oldest):
     return None
 
 
-def _insert_ignore_readings():
-    module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = module.insert(Reading).on_conflict_do_nothing(index_elements=["point_id", "time"])
-    return stmt.returning(Reading.point_id, Reading.time)
+def _is_postgresql():
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+# PostgreSQL: each statement takes the batch as arrays, so a batch is one statement with three
+# parameters whatever its size (no per-row round trip, no 1,500-parameter statement to parse).
+_PG_POINTS = text(
+    "SELECT id, ll, l, h, hh, deadband, last_time FROM measurement_points "
+    "WHERE id = ANY(CAST(:ids AS integer[])) AND enterprise_id = :enterprise AND active "
+    "ORDER BY id FOR UPDATE")  # concurrent batches of one point evaluate one after the other
+_PG_ACTIVE = text(
+    "SELECT id, point_id, kind FROM alarms WHERE point_id = ANY(CAST(:ids AS integer[])) AND state = 'active'")
+_PG_INSERT = text(
+    "INSERT INTO readings (point_id, time, value) "
+    "SELECT * FROM unnest(CAST(:points AS integer[]), CAST(:times AS timestamp[]), CAST(:values AS double precision[])) "
+    "ON CONFLICT (point_id, time) DO NOTHING RETURNING point_id, time")
+_PG_NEWEST = text(
+    "UPDATE measurement_points AS m SET last_time = u.t, last_value = u.v "
+    "FROM unnest(CAST(:ids AS integer[]), CAST(:times AS timestamp[]), CAST(:values AS double precision[])) "
+    "AS u(id, t, v) WHERE m.id = u.id")
+
+
+def _array(values):
+    """A PostgreSQL array literal of ints, floats (finite) or naive datetimes, passed as one text
+    parameter: far cheaper for the driver than adapting a list of 500 items one by one."""
+    return "{" + ",".join(v.isoformat() if isinstance(v, datetime) else repr(v) for v in values) + "}"
 
 
 def _load_points(ids, enterprise_id):
-    stmt = (select(MeasurementPoint.id, MeasurementPoint.ll, MeasurementPoint.l, MeasurementPoint.h,
+    """{id: row(id, ll, l, h, hh, deadband, last_time)} of the enterprise's active points among ``ids``."""
+    if _is_postgresql():
+        rows = db.session.execute(_PG_POINTS, {"ids": _array(sorted(ids)), "enterprise": enterprise_id})
+    else:
+        rows = db.session.execute(
+            select(MeasurementPoint.id, MeasurementPoint.ll, MeasurementPoint.l, MeasurementPoint.h,
                    MeasurementPoint.hh, MeasurementPoint.deadband, MeasurementPoint.last_time)
             .where(MeasurementPoint.id.in_(ids), MeasurementPoint.enterprise_id == enterprise_id,
-                   MeasurementPoint.active.is_(True))
-            .order_by(MeasurementPoint.id))
-    if db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()  # concurrent batches of one point evaluate one after the other
-    return {row.id: row for row in db.session.execute(stmt)}
+                   MeasurementPoint.active.is_(True)))
+    return {row.id: row for row in rows}
 
 
 def _active_alarms(ids):
-    rows = db.session.execute(select(Alarm.id, Alarm.point_id, Alarm.kind)
-                              .where(Alarm.point_id.in_(ids), Alarm.state == AlarmState.ACTIVE.value))
+    """{point_id: {kind: alarm id}} of the active alarms of ``ids``."""
+    if _is_postgresql():
+        rows = db.session.execute(_PG_ACTIVE, {"ids": _array(ids)})
+    else:
+        rows = db.session.execute(select(Alarm.id, Alarm.point_id, Alarm.kind)
+                                  .where(Alarm.point_id.in_(ids), Alarm.state == AlarmState.ACTIVE.value))
     active = defaultdict(dict)
     for row in rows:
         active[row.point_id][row.kind] = row.id
     return active
+
+
+def _insert_ignore(to_store):
+    """Insert ``(index, point_id, time, value)`` rows, skipping stored (point, time) pairs; returns
+    the set of (point_id, time) really inserted."""
+    connection = db.session.connection()
+    if _is_postgresql():
+        returned = connection.execute(_PG_INSERT, {"points": _array(r[1] for r in to_store),
+                                                   "times": _array(r[2] for r in to_store),
+                                                   "values": _array(r[3] for r in to_store)})
+    else:
+        stmt = sqlite.insert(Reading).on_conflict_do_nothing(index_elements=["point_id", "time"]) \
+            .returning(Reading.point_id, Reading.time)
+        returned = connection.execute(stmt, [{"point_id": p, "time": t, "value": v} for _i, p, t, v in to_store])
+    return set(returned.tuples())
+
+
+def _set_newest(updates):
+    """Set each point's newest reading: ``updates`` are (point_id, time, value)."""
+    connection = db.session.connection()
+    if _is_postgresql():
+        connection.execute(_PG_NEWEST, {"ids": _array(u[0] for u in updates), "times": _array(u[1] for u in updates),
+                                        "values": _array(u[2] for u in updates)})
+    else:  # Core executemany: no ORM bookkeeping for the batch's points
+        table = MeasurementPoint.__table__
+        connection.execute(table.update().where(table.c.id == bindparam("pid"))
+                           .values(last_time=bindparam("lt"), last_value=bindparam("lv")),
+                           [{"pid": p, "lt": t, "lv": v} for p, t, v in updates])
+
+
+def _quiet(point, values):
+    """True when none of ``values`` reaches a limit of ``point`` (which has no active alarm): then
+    the evaluation would find no change, and is skipped."""
+    low = max((v for v in (point.ll, point.l) if v is not None), default=None)
+    high = min((v for v in (point.h, point.hh) if v is not None), default=None)
+    return all((low is None or value > low) and (high is None or value < high) for value in values)
 
 
 def ingest(enterprise_id, rows, *, now=None, commit=True):
@@ -143,9 +207,7 @@ def ingest(enterprise_id, rows, *, now=None, commit=True):
     stored = set()
     if to_store:
         partitions.ensure({partitions.month_of(t) for _i, _p, t, _v in to_store})
-        returned = db.session.connection().execute(
-            _insert_ignore_readings(), [{"point_id": p, "time": t, "value": v} for _i, p, t, v in to_store])
-        stored = {(r.point_id, r.time) for r in returned}
+        stored = _insert_ignore(to_store)
 
     by_point = defaultdict(list)
     for index, point_id, time, value in to_store:
@@ -159,34 +221,40 @@ def ingest(enterprise_id, rows, *, now=None, commit=True):
     point_updates = []
     for point_id, items in by_point.items():
         point = points[point_id]
-        state = evaluation.PointState({"LL": point.ll, "L": point.l, "H": point.h, "HH": point.hh},
-                                      point.deadband, set(active.get(point_id, {})), point.last_time)
-        changes, late = evaluation.evaluate_series(state, [(t, v) for t, v, _i in items])
-        late_times = {t for t, _v in late}
-        newest = None
+        last_time = point.last_time
+        # A reading not newer than the point's newest is late: stored, not evaluated.
+        newest, fresh = None, []
         for time, value, index in items:
-            status = "late" if time in late_times else "stored"
-            results[index] = {"index": index, "status": status}
-            if status == "stored" and (newest is None or time > newest[0]):
+            if last_time is not None and time <= last_time:
+                results[index] = {"index": index, "status": "late"}
+                continue
+            results[index] = {"index": index, "status": "stored"}
+            fresh.append((time, value))
+            if newest is None or time > newest[0]:
                 newest = (time, value)
-        if newest is not None:
-            point_updates.append({"id": point_id, "last_time": newest[0], "last_value": newest[1]})
-        raised, cleared = loop.apply_changes(point_id, enterprise_id, changes, active.get(point_id, {}))
+        if newest is None:
+            continue
+        point_updates.append((point_id, newest[0], newest[1]))
+        point_active = active.get(point_id)
+        if not point_active and _quiet(point, [v for _t, v in fresh]):
+            continue  # no limit reached and nothing active: no alarm change
+        state = evaluation.PointState({"LL": point.ll, "L": point.l, "H": point.h, "HH": point.hh},
+                                      point.deadband, set(point_active or {}), last_time)
+        changes, _late = evaluation.evaluate_series(state, fresh)
+        raised, cleared = loop.apply_changes(point_id, enterprise_id, changes, active.setdefault(point_id, {}))
         outcome.alarms_raised += raised
         outcome.alarms_cleared += cleared
-    if point_updates:  # Core executemany: no ORM bookkeeping for the batch's points
-        table = MeasurementPoint.__table__
-        db.session.connection().execute(
-            table.update().where(table.c.id == bindparam("pid"))
-            .values(last_time=bindparam("lt"), last_value=bindparam("lv")),
-            [{"pid": u["id"], "lt": u["last_time"], "lv": u["last_value"]} for u in point_updates])
+    if point_updates:
+        _set_newest(point_updates)
     if outcome.alarms_raised:
         loop.notify_raised(outcome.alarms_raised)
     for result in results:
         if result.get("reason"):
             result["message"] = str(REASONS[result["reason"]])
-    outcome.counts = {status: sum(1 for r in results if r["status"] == status)
-                      for status in ("stored", "late", "duplicate", "rejected")}
+    counts = dict.fromkeys(("stored", "late", "duplicate", "rejected"), 0)
+    for result in results:
+        counts[result["status"]] += 1
+    outcome.counts = counts
     if commit:
         db.session.commit()
     return outcome
