@@ -16,7 +16,7 @@ from reportlab.graphics import renderSVG
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.lineplots import LinePlot
-from reportlab.graphics.shapes import Drawing, Line, String
+from reportlab.graphics.shapes import Drawing, Line, PolyLine, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -175,13 +175,10 @@ def series_chart(
     plot = LinePlot()
     plot.x, plot.y = 42, 22
     plot.width, plot.height = width - plot.x - 28, height - plot.y - 12
-    data = [list(zip(hours, high_band, strict=True)), list(zip(hours, low_band, strict=True)),
-            list(zip(hours, values, strict=True))]
-    plot.data = data
-    plot.lines[0].strokeColor = RANGE_COLOR
-    plot.lines[1].strokeColor = RANGE_COLOR
-    plot.lines[2].strokeColor = SERIES_COLOR
-    plot.lines[2].strokeWidth = 1.4
+    # The plot draws only the axes and grid (one invisible line); the series are drawn as three
+    # polylines in the plot's coordinates: LinePlot's per-point styling costs ~25 ms for 3 × 288 points.
+    plot.data = [[(0, y_min), (span_hours, y_max)]]
+    plot.lines[0].strokeColor = None
     plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = 0, span_hours
     plot.xValueAxis.valueSteps = [0, span_hours / 4, span_hours / 2, span_hours * 3 / 4, span_hours]
     plot.xValueAxis.labelTextFormat = lambda x: end_label if x >= span_hours else f"-{span_hours - x:g}h"
@@ -193,6 +190,16 @@ def series_chart(
     _style_labels(plot.yValueAxis.labels, font, 7)
     drawing.add(plot)
     y_scale = plot.height / ((y_max + pad) - (y_min - pad))
+    x_scale = plot.width / span_hours
+
+    def points(ys):
+        out = []
+        for h, v in zip(hours, ys, strict=True):
+            out += (plot.x + h * x_scale, plot.y + (v - (y_min - pad)) * y_scale)
+        return out
+
+    for series, color, stroke in ((high_band, RANGE_COLOR, 1), (low_band, RANGE_COLOR, 1), (values, SERIES_COLOR, 1.4)):
+        drawing.add(PolyLine(points(series), strokeColor=color, strokeWidth=stroke))
     for name, limit in limits.items():
         y = plot.y + (limit - (y_min - pad)) * y_scale
         drawing.add(Line(plot.x, y, plot.x + plot.width, y, strokeColor=LIMIT_COLORS.get(name, WARN_COLOR),
