@@ -42,6 +42,7 @@ from .major import MajorHazardReport, ReportSource, Supervision, SupervisionLeve
 from .monitoring import Alarm, AlarmKind, AlarmState, MeasurementPoint, PointKind, Reading, ReadingHour
 from .notifications import Notification, OutboxMessage
 from .people import Enterprise, User
+from .selfinspection import SelfAcceptance
 from .system import ApiToken, JobRun, LoginAttempt, SchedulerLease, Setting, UserSession
 
 __all__ = [
@@ -56,5 +57,5 @@ __all__ = [
     "MajorHazardReport", "ReportSource",
     "DutyCheck", "DutyRole", "DutyTask", "DutyTaskStatus", "EnterpriseRole", "HazardSource", "Installation",
     "InstallationKind", "InstallationStatus", "InstallationSubstance",
-    "Supervision", "SupervisionLevel", "Suspension", "SuspensionKind",
+    "Supervision", "SupervisionLevel", "Suspension", "SuspensionKind", "SelfAcceptance",
 ]
