@@ -8,9 +8,11 @@ from ..models import (
     Enterprise,
     ExtensionRequest,
     Hazard,
+    HazardSource,
     Inspection,
     Installation,
     ReinspectionFinding,
+    Role,
     SupervisionLevel,
     SuspensionKind,
 )
@@ -51,6 +53,8 @@ HAZARD_REQUEST = {
         "major_reason": {"type": "string", "maxLength": TEXT, "description": "Why the hazard is major."},
         "legal_basis": {"type": "string", "maxLength": TEXT},
         "responsible_person": {"type": "string", "maxLength": 100},
+        "responsible_user_id": {**ID, "description": "The enterprise user responsible (an active user of the "
+                                "enterprise; notified). responsible_person defaults to their name."},
     },
 }
 PATCH_REQUEST = {
@@ -141,6 +145,7 @@ CREATE_RULES = {
     "criterion": "a clause of the criteria set in force on found_on (GET /criteria?on=DATE)",
     "major_ground": "major_reason not blank with a ground; a hazard has a criterion or a ground, not both",
     "major_reason": "not blank with major_ground",
+    "responsible_user_id": "an active user of the hazard's enterprise",
 }
 TRANSITION_RULES = {
     **_required_texts(),
@@ -155,8 +160,10 @@ TRANSITION_RULES = {
 }
 
 
-@operation("/hazards", "POST", summary="File a hazard (staff)", tag="hazards", ok=201, response="HazardDetail",
-           body=HAZARD_REQUEST, rules=CREATE_RULES)
+@operation("/hazards", "POST", summary="File a hazard (staff; an enterprise for itself: self-inspection)",
+           tag="hazards", ok=201, response="HazardDetail", body=HAZARD_REQUEST, rules=CREATE_RULES,
+           description="An enterprise token files only at its own enterprise; the source is then always "
+                       "self_inspection (企业自查). Staff-filed hazards are government_inspection.")
 def create_hazard(data):
     enterprise = get_visible(Enterprise, data["enterprise_id"], user())
     if enterprise is None:
@@ -168,6 +175,10 @@ def create_hazard(data):
             raise invalid(_("Choose an inspection from the list."), "inspection_id")
     fields = {k: data[k] for k in ("description", "location", "criterion", "legal_basis", "found_on",
                                    "responsible_person", "major_ground", "major_reason") if k in data}
+    if data.get("responsible_user_id") is not None:
+        fields["responsible_user"] = data["responsible_user_id"]
+    if user().role == Role.ENTERPRISE:
+        fields["source"] = HazardSource.SELF_INSPECTION.value
     if data.get("installation_id") is not None:
         fields["installation"] = get_visible(Installation, data["installation_id"], user())
         if fields["installation"] is None or fields["installation"].enterprise_id != enterprise.id:

@@ -158,6 +158,9 @@ def ledger_params(measures=False):
         q("supervised", FLAG, "Only hazards under listed supervision (挂牌督办) now (true), or only the others "
           "(false)."),
         q("inspector", ID, "Id of the user who found the hazard."),
+        q("source", {"type": "string", "enum": [s.value for s in HazardSource]},
+          "How the hazard was found: government inspection, the enterprise's self-inspection, a 包保 duty "
+          "check, a monitoring alarm."),
     ]
     for name in ("found_from", "found_to", "deadline_from", "deadline_to", "closed_from", "closed_to"):
         params.append(q(name, DATE, "Inclusive bound (park date)."))
@@ -211,6 +214,8 @@ HAZARD_PROPS = {
     "original_deadline": DATE, "deadline": DATE,
     "status": {"type": "string", "enum": [s.value for s in HazardStatus]},
     "overdue": {"type": "boolean"}, "overdue_days": INT, "responsible_person": STR,
+    "responsible_user": {"oneOf": [ref("Ref"), {"type": "null"}],
+                         "description": "The enterprise user responsible for the rectification."},
     "closed_on": _nullable(DATE), "created_at": DATETIME, "updated_at": DATETIME, "version": INT,
     "source": {"type": "string", "enum": [s.value for s in HazardSource],
                "description": "How it was found: government inspection, the enterprise's own inspection, "
@@ -218,7 +223,8 @@ HAZARD_PROPS = {
     "installation_id": {**_nullable(INT), "description": "The major hazard installation concerned."},
 }
 MEASURE_PROPS = {
-    "id": INT, "hazard_id": INT, "description": STR, "responsible_person": STR, "funds": {"type": "number"},
+    "id": INT, "hazard_id": INT, "description": STR, "responsible_person": STR,
+    "responsible_user": {"oneOf": [ref("Ref"), {"type": "null"}]}, "funds": {"type": "number"},
     "deadline": _nullable(DATE), "interim_precautions": STR, "done_on": _nullable(DATE),
     "done": {"type": "boolean"}, "evidence_note": STR, "created_at": DATETIME, "updated_at": DATETIME,
 }
