@@ -25,6 +25,7 @@ class SelfAcceptance(db.Model):
         "self_acceptances", order_by="SelfAcceptance.id.desc()"))
     accepted_by = db.relationship("User", foreign_keys=[accepted_by_id])
     rectified_by = db.relationship("User", foreign_keys=[rectified_by_id])
+    event = db.relationship("Event")
 
     __table_args__ = (
         db.CheckConstraint("rectified_by_id IS NULL OR rectified_by_id <> accepted_by_id",
