@@ -28,6 +28,7 @@ DETAIL_OPTIONS = (
     joinedload(Hazard.inspection), joinedload(Hazard.supervision), selectinload(Hazard.suspensions),
     selectinload(Hazard.findings).selectinload(ReinspectionFinding.inspectors),
     selectinload(Hazard.findings).joinedload(ReinspectionFinding.recorded_by),
+    joinedload(Hazard.responsible_user),
 )
 TEXT = lifecycle.MAX_TEXT
 HAZARD_REQUEST = {
@@ -206,7 +207,9 @@ def patch_hazard(hazard_id, data):
 
 @operation("/hazards/<int:hazard_id>/transitions", "POST", summary="Apply a lifecycle action",
            tag="hazards", response="HazardDetail", body=TRANSITION_REQUEST,
-           description="acknowledge, submit, reject, verify, close, withdraw, request_extension, "
+           description="acknowledge, submit, reject, verify, close, accept (企业验收: an enterprise user other "
+                       "than the rectifier, on a general hazard the enterprise found itself; opinion, accepted_on), "
+                       "withdraw, request_extension, "
                        "approve_extension, refuse_extension, reclassify, list_supervision, lift_supervision, "
                        "record_suspension, end_suspension; checked by role, enterprise, state and version.",
            rules=TRANSITION_RULES)

@@ -85,6 +85,9 @@ def hazard_detail(h, actor):
         "supervision": supervision(h.supervision),
         "suspensions": [suspension(s) for s in h.suspensions],
         "findings": [finding(f) for f in h.findings],
+        "self_acceptances": [{"id": a.id, "accepted_on": d(a.accepted_on), "opinion": a.opinion,
+                              "accepted_by": ref(a.accepted_by), "rectified_by": ref(a.rectified_by),
+                              "created_at": dt(a.created_at)} for a in h.self_acceptances],
     })
     return data
 

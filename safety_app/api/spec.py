@@ -286,6 +286,11 @@ SCHEMAS = {
             "id": INT, "requested_deadline": DATE, "current_deadline": DATE, "reason": STR,
             "created_at": DATETIME}}, {"type": "null"}]},
         "allowed_actions": {"type": "array", "items": {"type": "string", "enum": sorted(lifecycle.TRANSITIONS)}},
+        "self_acceptances": {"type": "array", "description": "The enterprise's own acceptance (企业验收) of a "
+                             "general hazard it found itself (整改人 ≠ 验收人), newest first.",
+                             "items": {"type": "object", "properties": {
+                                 "id": INT, "accepted_on": DATE, "opinion": STR, "accepted_by": REF,
+                                 "rectified_by": {"oneOf": [REF, {"type": "null"}]}, "created_at": DATETIME}}},
         "supervision": {"oneOf": [SUPERVISION, {"type": "null"}]},
         "suspensions": {"type": "array", "items": SUSPENSION},
         "findings": {"type": "array", "items": FINDING, "description": "Re-inspection findings, newest first."},

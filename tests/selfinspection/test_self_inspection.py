@@ -156,3 +156,23 @@ def test_reclassified_major_loses_the_enterprise_acceptance_and_back_to_general_
     drive.apply(hazard, "reclassify", park.inspector, level="general", reason="复核为一般")
     rectify_and_submit(hazard, park.user_a)
     assert lifecycle.is_allowed(hazard, "accept", acceptor)
+
+
+def test_the_api_accepts_inside_the_enterprise_and_refuses_the_rectifier(client, park, acceptor):
+    from ..conftest import PASSWORD
+
+    hazard = rectify_and_submit(self_filed(park), park.user_a)
+
+    def call(username, opinion):
+        token = client.post("/api/v1/tokens", json={"username": username, "password": PASSWORD}).get_json()["token"]
+        return client.post(f"/api/v1/hazards/{hazard.id}/transitions", headers={"Authorization": f"Bearer {token}"},
+                           json={"action": "accept", "version": hazard.version, "opinion": opinion,
+                                 "accepted_on": clock.today().isoformat()})
+
+    assert call("user_a", "自己验收").status_code == 403
+    response = call("manager_a", "验收合格")
+    assert response.status_code == 200, response.get_json()
+    data = response.get_json()
+    assert data["status"] == "closed"
+    assert data["self_acceptances"][0]["accepted_by"]["id"] == acceptor.id
+    assert data["self_acceptances"][0]["rectified_by"]["id"] == park.user_a.id
