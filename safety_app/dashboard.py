@@ -27,7 +27,7 @@ from sqlalchemy import case, func, select
 from . import sequences
 from .clock import today as park_today
 from .extensions import db
-from .figures import aggregates, definitions
+from .figures import aggregates, definitions, sources
 from .models import FINAL_STATUSES, Enterprise, Hazard, HazardLevel, HazardStatus
 from .permissions import scope
 from .queries import ACTIVE, Filters, conditions
@@ -106,6 +106,7 @@ class Figures:
     enterprises: list = field(default_factory=list)
     categories: list = field(default_factory=list)
     trend: list = field(default_factory=list)  # [{'month': 'YYYY-MM', 'found': n, 'closed': n}]
+    sources: list = field(default_factory=list)  # figures.sources.SourceRow per hazard source
 
     def links(self):
         """Ledger filters listing exactly the hazards behind each figure."""
@@ -150,6 +151,17 @@ def enterprise_links(row):
     }
 
 
+def source_links(row):
+    """Ledger filters behind a by-source row (figures.sources: found = live, ever; open, overdue now)."""
+    return {
+        "found": Filters(source=row.source, status=NOT_WITHDRAWN_STATUSES),
+        "open": Filters(source=row.source, status=(ACTIVE,)),
+        "overdue": Filters(source=row.source, overdue=True, sort="deadline"),
+        "major_open": Filters(source=row.source, status=(ACTIVE,), level=HazardLevel.MAJOR.value),
+        "closed": Filters(source=row.source, status=(HazardStatus.CLOSED.value,)),
+    }
+
+
 def category_links(row):
     return {
         "open": Filters(category=row.code, status=(ACTIVE,)),
@@ -188,7 +200,8 @@ def figures(user, on=None, enterprise_sort="-overdue"):
                 while len(_CACHE) > CACHE_SIZE:
                     _CACHE.popitem(last=False)
     return replace(found, enterprises=sort_enterprises(list(found.enterprises), enterprise_sort),
-                   categories=list(found.categories), trend=[dict(t) for t in found.trend])
+                   categories=list(found.categories), trend=[dict(t) for t in found.trend],
+                   sources=[replace(s) for s in found.sources])
 
 
 def clear_cache():
@@ -248,6 +261,7 @@ def _figures(user, on):
     result.enterprises = by_enterprise(user, on, sort=None)
     result.categories = categories
     result.trend = trend(user, on)
+    result.sources = sources.by_source(on, *(() if user.is_staff else (Hazard.enterprise_id == user.enterprise_id,)))
     zero = aggregates.clearing(on, user.enterprise_id if not user.is_staff else None)
     result.cleared, result.with_hazards, result.not_inspected = (
         len(zero.cleared), zero.with_hazards, len(zero.not_inspected))

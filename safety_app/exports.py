@@ -58,7 +58,7 @@ HAZARD_COLUMNS = (
     Column("重大隐患判定标准", 40), Column("依据", 30), Column("发现日期", 12, "date"),
     Column("发现人", 12), Column("原定整改期限", 13, "date"), Column("整改期限", 12, "date"),
     Column("状态", 14), Column("逾期天数", 10, "int"), Column("企业责任人", 12),
-    Column("销号日期", 12, "date"),
+    Column("销号日期", 12, "date"), Column("隐患来源", 12),
 )
 MEASURE_COLUMNS = (
     Column("隐患编号", 16), Column("企业名称", 30), Column("隐患名称", 36), Column("隐患状态", 14),
@@ -92,7 +92,7 @@ def hazard_rows(user, filters):
         Hazard.location, Hazard.category, Hazard.level, Hazard.criteria_set, Hazard.legal_basis, Hazard.found_on,
         Finder.display_name, Finder.username, Hazard.original_deadline, Hazard.deadline, Hazard.status,
         Hazard.responsible_person, Hazard.closed_on, Hazard.criterion_clause, Criterion.text,
-        CriteriaSet.document_number, Hazard.major_ground, Hazard.major_reason, Hazard.submitted_at,
+        CriteriaSet.document_number, Hazard.major_ground, Hazard.major_reason, Hazard.submitted_at, Hazard.source,
     ).outerjoin(Finder, Finder.id == Hazard.found_by_id).outerjoin(
         Criterion, and_(Criterion.set_code == Hazard.criteria_set, Criterion.clause == Hazard.criterion_clause)
     ).outerjoin(CriteriaSet, CriteriaSet.code == Hazard.criteria_set)
@@ -101,7 +101,7 @@ def hazard_rows(user, filters):
         yield (r[0], r[1], r[2], r[3], r[4], r[5], _category(r[6]), labels.LEVEL_ZH.get(r[7], r[7]),
                criteria.describe_row(r[8], r[18], r[19], r[20], wordings) or basis.describe_ground(r[21], r[22]),
                r[9], r[10], r[11] or r[12], r[13], r[14], labels.STATUS_ZH.get(r[15], r[15]),
-               _overdue_days(r[15], r[14], r[23], on), r[16], r[17])
+               _overdue_days(r[15], r[14], r[23], on), r[16], r[17], labels.SOURCE_ZH.get(r[24], r[24]))
 
 
 def measure_rows(user, filters):

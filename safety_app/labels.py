@@ -40,3 +40,13 @@ def level(value):
 SUPERVISION_LEVEL = {"city": _l("City level"), "district": _l("District level"), "street": _l("Street level")}
 SUSPENSION_KIND = {"partial": _l("Partial suspension of production"), "full": _l("Full suspension of production"),
                    "equipment": _l("Equipment out of use")}
+
+# Where a hazard was found (HazardSource; issue 16: every hazard carries its source).
+SOURCE = {"government_inspection": _l("Government inspection"), "self_inspection": _l("Enterprise self-inspection"),
+          "duty_check": _l("Duty check (包保)"), "monitoring_alarm": _l("Monitoring alarm")}
+SOURCE_ZH = {"government_inspection": "政府检查", "self_inspection": "企业自查", "duty_check": "包保检查",
+             "monitoring_alarm": "监测报警"}
+
+
+def source(value):
+    return SOURCE.get(value, value)

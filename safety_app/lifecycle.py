@@ -11,7 +11,18 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import audit, criteria, findings, major, major_regime, notifications, reference, sequences, validation
+from . import (
+    audit,
+    criteria,
+    findings,
+    major,
+    major_regime,
+    notifications,
+    reference,
+    selfinspection,
+    sequences,
+    validation,
+)
 from .clock import today, utcnow
 from .extensions import db
 from .lifecycle_errors import Invalid, LifecycleError, NotAllowed, StaleVersion, WrongState
@@ -43,6 +54,9 @@ class Transition:
     from_states: frozenset
     to_state: object = None  # None: status unchanged (extension requests)
     requires: tuple = field(default_factory=tuple)  # names of data items the actor must give
+    levels: frozenset | None = None  # only hazards of these levels (None: any)
+    sources: frozenset | None = None  # only hazards from these sources (None: any)
+    not_by_rectifier: bool = False  # refused to who rectified the hazard (整改人 ≠ 验收人)
 
 
 ENTERPRISE = frozenset({Role.ENTERPRISE})
@@ -61,6 +75,12 @@ TRANSITIONS = {
     # 验收销号: the admin's acceptance of a verified major hazard.
     "close": Transition(ADMIN, frozenset({S.VERIFIED}), S.CLOSED,
                         ("acceptance_opinion", "accepted_on", "accepted_by")),
+    # 企业验收: a GENERAL hazard the enterprise found itself is accepted inside the enterprise, by
+    # another user than the one who rectified it (selfinspection.rectifiers), with an opinion and
+    # a date (a SelfAcceptance). A major one closes only through the office (verify, close).
+    "accept": Transition(ENTERPRISE, frozenset({S.SUBMITTED}), S.CLOSED, ("opinion", "accepted_on"),
+                         levels=frozenset({HazardLevel.GENERAL}),
+                         sources=frozenset({HazardSource.SELF_INSPECTION}), not_by_rectifier=True),
     "withdraw": Transition(ADMIN, NOT_FINAL, S.WITHDRAWN, ("reason",)),
     "request_extension": Transition(
         ENTERPRISE, frozenset({S.OPEN, S.RECTIFYING}), None, ("new_deadline", "reason")
@@ -84,6 +104,7 @@ ACTION_LABELS = {
     "reject": _l("Reject"),
     "verify": _l("Verify"),
     "close": _l("Close out"),
+    "accept": _l("Accept inside the enterprise"),
     "withdraw": _l("Withdraw"),
     "request_extension": _l("Request extension"),
     "approve_extension": _l("Approve extension"),
@@ -121,10 +142,19 @@ def _check_actor(hazard, action, actor):
         raise NotAllowed(_l("You may not change this hazard."))
     if actor.role not in transition.roles:
         raise NotAllowed(_l("Your role may not do this."))
+    if transition.not_by_rectifier and actor.id in selfinspection.rectifiers(hazard):
+        raise NotAllowed(_l("The acceptance must be made by another user of the enterprise than the one "
+                            "who rectified the hazard (整改人 ≠ 验收人)."))
     return transition
 
 
 def _check_state(hazard, action, transition):
+    if transition.sources is not None and hazard.source not in transition.sources:
+        raise WrongState(_l("Only a hazard the enterprise found itself is accepted inside the enterprise; "
+                            "this one is re-inspected by the office."))
+    if transition.levels is not None and hazard.level not in transition.levels:
+        raise WrongState(_l("A major hazard is closed only through the office (re-inspection and "
+                            "acceptance by the office)."))
     if hazard.status not in transition.from_states:
         raise WrongState(_l("Not possible while the hazard is in this state."))
     has_pending = pending_extension(hazard) is not None
@@ -256,11 +286,14 @@ def apply(hazard, action, actor, *, version, **data):
         _check_data(hazard, action, data)
         regime_values = _check_regime_data(hazard, action, data)
         finding = findings.check(hazard, action, actor, data) if action in findings.ACTIONS else None
+        acceptance = selfinspection.check(hazard, actor, data) if action == "accept" else None
         from_status = hazard.status
         event_data = {}
         comment = _text(data, "reason") or _text(data, "comment")
         if finding is not None:
             comment, event_data = finding.opinion, {"finding": finding.event_data()}
+        if acceptance is not None:
+            comment, event_data = acceptance.opinion, {"acceptance": acceptance.event_data()}
         if action in MAJOR_REGIME_ACTIONS:
             comment, event_data = major_regime.apply(hazard, action, actor, regime_values)
         elif action == "submit":
@@ -305,6 +338,8 @@ def apply(hazard, action, actor, *, version, **data):
         )
         if finding is not None:
             findings.record(hazard, actor, finding, event)
+        if acceptance is not None:
+            selfinspection.record(hazard, actor, acceptance, event)
         if action == "reclassify" and hazard.level == HazardLevel.MAJOR:
             _became_major(hazard, actor)
         else:
@@ -329,7 +364,7 @@ def _limit(value, name, size):
 def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None, description="",
                 location="", criterion=None, legal_basis="", found_on=None, responsible_person="",
                 major_ground=None, major_reason="", source="government_inspection", installation=None,
-                commit=True):
+                responsible_user=None, commit=True):
     """Create a hazard (status open) with its code and 'file' event.
 
     Ticking a major-hazard criterion, ``criterion`` = (set code, clause) or
@@ -341,6 +376,8 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
     ``source`` says how it was found (``HazardSource``); an enterprise user files only what the
     enterprise found itself (own inspection, 包保 duty check) for their own enterprise.
     ``installation``: the major hazard installation concerned, one of the hazard's enterprise.
+    ``responsible_user``: the enterprise user responsible (a User or an id; an active user of the
+    enterprise); ``responsible_person`` defaults to their name. They are notified.
     """
     if source not in {s.value for s in HazardSource}:
         raise Invalid(_l("Unknown source of the hazard."), field="source")
@@ -355,6 +392,9 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
         raise Invalid(_l("A title is required."), field="title")
     location = _limit(location, "location", 200)
     responsible_person = _limit(responsible_person, "responsible_person", 100)
+    responsible_user = selfinspection.responsible_user(enterprise.id, responsible_user)
+    if responsible_user is not None and not responsible_person:
+        responsible_person = responsible_user.name[:100]
     description = _limit(description, "description", MAX_TEXT)
     legal_basis = _limit(legal_basis, "legal_basis", MAX_TEXT)
     if reference.category(category) is None:
@@ -385,6 +425,7 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
             major_reason=major_reason if major_ground else "", legal_basis=legal_basis, found_on=found_on,
             found_by_id=actor.id, original_deadline=deadline, deadline=deadline, status=S.OPEN,
             responsible_person=responsible_person, source=source,
+            responsible_user_id=responsible_user.id if responsible_user is not None else None,
             installation_id=installation.id if installation is not None else None,
             campaign_id=inspection.campaign_id if inspection is not None else None,  # inherits the campaign tag
         )
@@ -399,6 +440,8 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
                                  **({"source": source} if source != HazardSource.GOVERNMENT_INSPECTION else {}),
                                  **({"installation_id": installation.id} if installation is not None else {})})
         notifications.on_filed(hazard, actor)
+        if responsible_user is not None:
+            notifications.on_assigned(hazard, responsible_user, actor)
         if commit:
             db.session.commit()
         return hazard
@@ -523,8 +566,14 @@ def may_edit(hazard, actor, what):
     return True
 
 
+SELF_FOUND = frozenset({HazardSource.SELF_INSPECTION, HazardSource.DUTY_CHECK})
+
+
 def _check_photo(hazard, actor, version=None):
-    if actor is None or actor.role not in STAFF or not owns(actor, hazard.enterprise_id):
+    """Photos ("before"): staff; an enterprise user on a hazard the enterprise found itself."""
+    may = actor is not None and (actor.role in STAFF or (actor.role == Role.ENTERPRISE
+                                                         and hazard.source in SELF_FOUND))
+    if not may or not owns(actor, hazard.enterprise_id):
         raise NotAllowed(_l("You may not change this hazard."))
     if version is not None:
         check_version(hazard, version)
@@ -573,8 +622,8 @@ def save_plan(hazard, actor, *, version=None, **elements):
     return plan
 
 
-MEASURE_FIELDS = ("description", "responsible_person", "funds", "deadline", "interim_precautions",
-                  "done_on", "evidence_note")
+MEASURE_FIELDS = ("description", "responsible_person", "responsible_user_id", "funds", "deadline",
+                  "interim_precautions", "done_on", "evidence_note")
 MAX_FUNDS = Decimal("999999999999.99")  # Numeric(14, 2)
 
 
@@ -593,6 +642,12 @@ def save_measure(hazard, actor, measure=None, *, version=None, **fields):
                        ("interim_precautions", MAX_TEXT), ("evidence_note", MAX_TEXT)):
         if name in fields:  # None (an empty form field, JSON null) means empty text
             fields[name] = _limit(fields[name] or "", name, size)
+    assignee = None
+    if "responsible_user_id" in fields:  # an active user of the hazard's enterprise, or None
+        assignee = selfinspection.responsible_user(hazard.enterprise_id, fields["responsible_user_id"])
+        fields["responsible_user_id"] = assignee.id if assignee is not None else None
+        if assignee is not None and not fields.get("responsible_person"):
+            fields["responsible_person"] = assignee.name[:100]
     funds = fields.get("funds")
     if funds is not None and funds < 0:
         raise Invalid(_l("Funds cannot be negative."), field="funds")
@@ -609,6 +664,7 @@ def save_measure(hazard, actor, measure=None, *, version=None, **fields):
     if problem is not None:
         raise Invalid(problem.message, field=problem.field)
     is_new = measure is None
+    newly_assigned = assignee is not None and (is_new or measure.responsible_user_id != assignee.id)
     measure = measure or Measure(hazard=hazard, created_by_id=actor.id)
     for name in MEASURE_FIELDS:
         if name in fields:
@@ -619,8 +675,11 @@ def save_measure(hazard, actor, measure=None, *, version=None, **fields):
     except Exception:
         db.session.rollback()
         raise
+    if newly_assigned:
+        notifications.on_assigned(hazard, assignee, actor, measure=measure)
     _commit_with_event(hazard, actor, "measure_add" if is_new else "measure_edit", measure_id=measure.id,
-                       data={"done": measure.done_on is not None})
+                       data={"done": measure.done_on is not None,
+                             **({"responsible_user": assignee.id} if newly_assigned else {})})
     return measure
 
 

@@ -140,6 +140,22 @@ def on_filed(hazard, actor):
     notify(users_of_enterprise(hazard.enterprise_id), kind="filed",
            title=f"新隐患待整改：{hazard.code} {hazard.title}", body=_describe(hazard),
            hazard_id=hazard.id, link=hazard_link(hazard.id))
+    if hazard.level == "major" and actor is not None and actor.role == Role.ENTERPRISE:
+        # A major hazard the enterprise found itself is reported to the office at once.
+        staff = users_with_role(Role.ADMIN) + users_with_role(Role.INSPECTOR)
+        notify([u for u in staff if u.id != actor.id], kind="self_reported_major",
+               title=f"企业自查上报重大事故隐患：{hazard.enterprise.name} {hazard.code} {hazard.title}",
+               body=_describe(hazard) + f"\n上报人：{actor.name}\n重大事故隐患只能经监管部门复查、验收销号。",
+               hazard_id=hazard.id, link=hazard_link(hazard.id), key=f"self-major:{hazard.id}")
+
+
+def on_assigned(hazard, user, actor, measure=None):
+    """``user`` has been made responsible for ``hazard`` (or one of its ``measure``s)."""
+    if user is None or (actor is not None and user.id == actor.id):
+        return
+    what = f"整改措施：{measure.description[:100]}\n" if measure is not None else ""
+    notify([user], kind="assigned", title=f"您被指定为隐患整改责任人：{hazard.code} {hazard.title}",
+           body=what + _describe(hazard), hazard_id=hazard.id, link=hazard_link(hazard.id))
 
 
 _TITLES = {
@@ -148,6 +164,7 @@ _TITLES = {
     "reject": "复查未通过，请继续整改",
     "verify": "复查通过",
     "close": "隐患已销号",
+    "accept": "企业自查隐患已验收销号",
     "withdraw": "隐患已撤销",
     "request_extension": "企业申请延期",
     "approve_extension": "延期申请已批准",
@@ -173,6 +190,7 @@ def on_transition(hazard, action, actor, comment=""):
         "reject": enterprise_users,
         "verify": enterprise_users + (admins if hazard.status == "verified" else []),
         "close": enterprise_users + inspectors,
+        "accept": enterprise_users,
         "withdraw": enterprise_users + inspectors,
         "request_extension": admins,
         "approve_extension": enterprise_users + inspectors,

@@ -50,6 +50,7 @@ ROLE_ACTIONS = {
     "dashboard.view": ALL,
     "hazard.view": ALL,
     "hazard.file": STAFF,
+    "hazard.self_file": frozenset({Role.ENTERPRISE}),  # 企业自查: at the user's own enterprise (lifecycle checks)
     "hazard.edit": STAFF,
     "ledger.view": ALL,
     "ledger.export": ALL,
@@ -245,6 +246,7 @@ ROUTE_POLICIES = {
     "inspections.checklist": _role("inspection.create", scoped=True),
     "inspections.file_hazard": _role("hazard.file", scoped=True),
     "portal.tasks": _role("tasks.view"),
+    "portal.file_hazard": _role("hazard.self_file"),  # always the user's own enterprise
     # enterprise registry
     "enterprises.index": _role("enterprise.view"),  # an enterprise user is sent to their own page
     "enterprises.new": _role("enterprise.manage"),
@@ -333,7 +335,8 @@ ROUTE_POLICIES = {
     "api.list_enterprises": _role("enterprise.view"),
     "api.get_enterprise": SCOPED,
     "api.list_hazards": _role("ledger.view"),
-    "api.create_hazard": _role("hazard.file", scoped=True),
+    # staff file for any enterprise; an enterprise token only for its own (source self_inspection)
+    "api.create_hazard": Policy(roles=ROLE_ACTIONS["hazard.file"] | ROLE_ACTIONS["hazard.self_file"], scoped=True),
     "api.get_hazard": SCOPED,
     "api.patch_hazard": _role("hazard.edit", scoped=True),
     "api.transition": SCOPED,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from . import major_regime, reference, search
 from .extensions import db
 from .figures import definitions
-from .models import FINAL_STATUSES, Enterprise, Hazard, HazardLevel, HazardStatus, Measure
+from .models import FINAL_STATUSES, Enterprise, Hazard, HazardLevel, HazardSource, HazardStatus, Measure
 from .permissions import scope
 
 PER_PAGE = 50
@@ -60,6 +60,7 @@ class Filters:
     supervised: bool | None = None  # under listed supervision (挂牌督办) now
     backlog: bool | None = None  # the office's backlog (待复查超期) now: figures.definitions.office_backlog
     inspector: int | None = None
+    source: str | None = None  # HazardSource: how it was found (government inspection, self-inspection, …)
     found_from: date | None = None
     found_to: date | None = None
     deadline_from: date | None = None
@@ -104,7 +105,7 @@ class Filters:
 
 
 FILTER_NAMES = ("enterprise", "status", "level", "category", "overdue", "supervised", "backlog", "inspector",
-                "found_from",
+                "source", "found_from",
                 "found_to", "deadline_from", "deadline_to", "closed_from", "closed_to", "q", "done")
 DATE_NAMES = ("found_from", "found_to", "deadline_from", "deadline_to", "closed_from", "closed_to")
 
@@ -168,6 +169,11 @@ def parse_filters(args, *, measures=False):
         f.inspector = _int(one("inspector"), 1, MAX_ID)
         if f.inspector is None:
             errors["inspector"] = _l("Choose an inspector from the list.")
+    if one("source"):
+        if one("source") in {s.value for s in HazardSource}:
+            f.source = one("source")
+        else:
+            errors["source"] = _l("Choose a source from the list.")
     for name in DATE_NAMES:
         if one(name):
             try:
@@ -246,6 +252,8 @@ def conditions(f, *, measures=False):
         conds.append(listed if f.supervised else ~listed)
     if f.inspector is not None:
         conds.append(Hazard.found_by_id == f.inspector)
+    if f.source is not None:
+        conds.append(Hazard.source == f.source)
     for name, column, op in (("found_from", Hazard.found_on, "ge"), ("found_to", Hazard.found_on, "le"),
                              ("deadline_from", Hazard.deadline, "ge"), ("deadline_to", Hazard.deadline, "le"),
                              ("closed_from", Hazard.closed_on, "ge"), ("closed_to", Hazard.closed_on, "le")):
@@ -289,7 +297,8 @@ def hazards(user, f, *columns):
     stmt = select(*columns) if columns else select(Hazard)
     stmt = stmt.select_from(Hazard).join(Enterprise, Enterprise.id == Hazard.enterprise_id)
     if not columns:
-        stmt = stmt.options(contains_eager(Hazard.enterprise), joinedload(Hazard.found_by))
+        stmt = stmt.options(contains_eager(Hazard.enterprise), joinedload(Hazard.found_by),
+                            joinedload(Hazard.responsible_user))
     return scope(Hazard, user, stmt).where(*conditions(f)).order_by(*_order(f, HAZARD_SORTS, Hazard.id))
 
 
@@ -312,7 +321,8 @@ def measures(user, f, *columns):
     stmt = (stmt.select_from(Measure).join(Hazard, Hazard.id == Measure.hazard_id)
             .join(Enterprise, Enterprise.id == Hazard.enterprise_id))
     if not columns:
-        stmt = stmt.options(contains_eager(Measure.hazard).contains_eager(Hazard.enterprise))
+        stmt = stmt.options(contains_eager(Measure.hazard).contains_eager(Hazard.enterprise),
+                            joinedload(Measure.responsible_user))
     return scope(Hazard, user, stmt).where(*conditions(f, measures=True)).order_by(
         *_order(f, MEASURE_SORTS, Measure.id))
 

@@ -1,7 +1,7 @@
 """inspection plans and tasks (双随机 draws), campaigns (专项整治行动)
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-02 14:39:16
 
 - inspection_plans (+ plan_inspectors, plan_enterprises): the office's plans: scope, inspection
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0017'
-down_revision = '0015'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

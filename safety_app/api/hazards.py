@@ -8,9 +8,11 @@ from ..models import (
     Enterprise,
     ExtensionRequest,
     Hazard,
+    HazardSource,
     Inspection,
     Installation,
     ReinspectionFinding,
+    Role,
     SupervisionLevel,
     SuspensionKind,
 )
@@ -26,6 +28,7 @@ DETAIL_OPTIONS = (
     joinedload(Hazard.inspection), joinedload(Hazard.supervision), selectinload(Hazard.suspensions),
     selectinload(Hazard.findings).selectinload(ReinspectionFinding.inspectors),
     selectinload(Hazard.findings).joinedload(ReinspectionFinding.recorded_by),
+    joinedload(Hazard.responsible_user),
 )
 TEXT = lifecycle.MAX_TEXT
 HAZARD_REQUEST = {
@@ -51,6 +54,8 @@ HAZARD_REQUEST = {
         "major_reason": {"type": "string", "maxLength": TEXT, "description": "Why the hazard is major."},
         "legal_basis": {"type": "string", "maxLength": TEXT},
         "responsible_person": {"type": "string", "maxLength": 100},
+        "responsible_user_id": {**ID, "description": "The enterprise user responsible (an active user of the "
+                                "enterprise; notified). responsible_person defaults to their name."},
     },
 }
 PATCH_REQUEST = {
@@ -141,6 +146,7 @@ CREATE_RULES = {
     "criterion": "a clause of the criteria set in force on found_on (GET /criteria?on=DATE)",
     "major_ground": "major_reason not blank with a ground; a hazard has a criterion or a ground, not both",
     "major_reason": "not blank with major_ground",
+    "responsible_user_id": "an active user of the hazard's enterprise",
 }
 TRANSITION_RULES = {
     **_required_texts(),
@@ -155,8 +161,10 @@ TRANSITION_RULES = {
 }
 
 
-@operation("/hazards", "POST", summary="File a hazard (staff)", tag="hazards", ok=201, response="HazardDetail",
-           body=HAZARD_REQUEST, rules=CREATE_RULES)
+@operation("/hazards", "POST", summary="File a hazard (staff; an enterprise for itself: self-inspection)",
+           tag="hazards", ok=201, response="HazardDetail", body=HAZARD_REQUEST, rules=CREATE_RULES,
+           description="An enterprise token files only at its own enterprise; the source is then always "
+                       "self_inspection (企业自查). Staff-filed hazards are government_inspection.")
 def create_hazard(data):
     enterprise = get_visible(Enterprise, data["enterprise_id"], user())
     if enterprise is None:
@@ -168,6 +176,10 @@ def create_hazard(data):
             raise invalid(_("Choose an inspection from the list."), "inspection_id")
     fields = {k: data[k] for k in ("description", "location", "criterion", "legal_basis", "found_on",
                                    "responsible_person", "major_ground", "major_reason") if k in data}
+    if data.get("responsible_user_id") is not None:
+        fields["responsible_user"] = data["responsible_user_id"]
+    if user().role == Role.ENTERPRISE:
+        fields["source"] = HazardSource.SELF_INSPECTION.value
     if data.get("installation_id") is not None:
         fields["installation"] = get_visible(Installation, data["installation_id"], user())
         if fields["installation"] is None or fields["installation"].enterprise_id != enterprise.id:
@@ -195,7 +207,9 @@ def patch_hazard(hazard_id, data):
 
 @operation("/hazards/<int:hazard_id>/transitions", "POST", summary="Apply a lifecycle action",
            tag="hazards", response="HazardDetail", body=TRANSITION_REQUEST,
-           description="acknowledge, submit, reject, verify, close, withdraw, request_extension, "
+           description="acknowledge, submit, reject, verify, close, accept (企业验收: an enterprise user other "
+                       "than the rectifier, on a general hazard the enterprise found itself; opinion, accepted_on), "
+                       "withdraw, request_extension, "
                        "approve_extension, refuse_extension, reclassify, list_supervision, lift_supervision, "
                        "record_suspension, end_suspension; checked by role, enterprise, state and version.",
            rules=TRANSITION_RULES)

@@ -15,6 +15,8 @@ TEXT = lifecycle.MAX_TEXT
 FIELDS = {
     "description": {"type": "string", "minLength": 1, "maxLength": TEXT},
     "responsible_person": {"type": "string", "maxLength": 100},
+    "responsible_user_id": {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, {"type": "null"}],
+                            "description": "An active user of the hazard's enterprise (notified when assigned)."},
     "funds": {"type": "number", "minimum": 0, "maximum": 999999999999.99, "description": "Yuan."},
     "deadline": {"oneOf": [DATE, {"type": "null"}]},
     "interim_precautions": {"type": "string", "maxLength": TEXT},
@@ -23,7 +25,8 @@ FIELDS = {
     "evidence_note": {"type": "string", "maxLength": TEXT},
     "version": {"type": "integer", "description": "The hazard version the client saw; checked when given."},
 }
-RULES = {"done_on": "not in the future (park time)"}
+RULES = {"done_on": "not in the future (park time)",
+         "responsible_user_id": "an active user of the hazard's enterprise"}
 CREATE_REQUEST = {"type": "object", "additionalProperties": False, "required": ["description"],
                   "properties": FIELDS}
 PATCH_REQUEST = {"type": "object", "additionalProperties": False, "properties": FIELDS}

@@ -58,6 +58,7 @@ def hazard(h):
         "major_reason": h.major_reason, "legal_basis": h.legal_basis, "found_on": d(h.found_on),
         "found_by": ref(h.found_by), "original_deadline": d(h.original_deadline), "deadline": d(h.deadline),
         "status": h.status, "overdue": days > 0, "overdue_days": days, "responsible_person": h.responsible_person,
+        "responsible_user": ref(h.responsible_user),
         "closed_on": d(h.closed_on), "created_at": dt(h.created_at), "updated_at": dt(h.updated_at),
         "version": h.version, "source": h.source, "installation_id": h.installation_id,
     }
@@ -84,6 +85,9 @@ def hazard_detail(h, actor):
         "supervision": supervision(h.supervision),
         "suspensions": [suspension(s) for s in h.suspensions],
         "findings": [finding(f) for f in h.findings],
+        "self_acceptances": [{"id": a.id, "accepted_on": d(a.accepted_on), "opinion": a.opinion,
+                              "accepted_by": ref(a.accepted_by), "rectified_by": ref(a.rectified_by),
+                              "created_at": dt(a.created_at)} for a in h.self_acceptances],
     })
     return data
 
@@ -110,7 +114,8 @@ def suspension(s):
 def measure(m):
     return {
         "id": m.id, "hazard_id": m.hazard_id, "description": m.description,
-        "responsible_person": m.responsible_person, "funds": float(m.funds or 0), "deadline": d(m.deadline),
+        "responsible_person": m.responsible_person, "responsible_user": ref(m.responsible_user),
+        "funds": float(m.funds or 0), "deadline": d(m.deadline),
         "interim_precautions": m.interim_precautions, "done_on": d(m.done_on), "done": m.done_on is not None,
         "evidence_note": m.evidence_note, "created_at": dt(m.created_at), "updated_at": dt(m.updated_at),
     }

@@ -161,6 +161,9 @@ def ledger_params(measures=False):
         q("supervised", FLAG, "Only hazards under listed supervision (挂牌督办) now (true), or only the others "
           "(false)."),
         q("inspector", ID, "Id of the user who found the hazard."),
+        q("source", {"type": "string", "enum": [s.value for s in HazardSource]},
+          "How the hazard was found: government inspection, the enterprise's self-inspection, a 包保 duty "
+          "check, a monitoring alarm."),
     ]
     for name in ("found_from", "found_to", "deadline_from", "deadline_to", "closed_from", "closed_to"):
         params.append(q(name, DATE, "Inclusive bound (park date)."))
@@ -214,6 +217,8 @@ HAZARD_PROPS = {
     "original_deadline": DATE, "deadline": DATE,
     "status": {"type": "string", "enum": [s.value for s in HazardStatus]},
     "overdue": {"type": "boolean"}, "overdue_days": INT, "responsible_person": STR,
+    "responsible_user": {"oneOf": [ref("Ref"), {"type": "null"}],
+                         "description": "The enterprise user responsible for the rectification."},
     "closed_on": _nullable(DATE), "created_at": DATETIME, "updated_at": DATETIME, "version": INT,
     "source": {"type": "string", "enum": [s.value for s in HazardSource],
                "description": "How it was found: government inspection, the enterprise's own inspection, "
@@ -221,7 +226,8 @@ HAZARD_PROPS = {
     "installation_id": {**_nullable(INT), "description": "The major hazard installation concerned."},
 }
 MEASURE_PROPS = {
-    "id": INT, "hazard_id": INT, "description": STR, "responsible_person": STR, "funds": {"type": "number"},
+    "id": INT, "hazard_id": INT, "description": STR, "responsible_person": STR,
+    "responsible_user": {"oneOf": [ref("Ref"), {"type": "null"}]}, "funds": {"type": "number"},
     "deadline": _nullable(DATE), "interim_precautions": STR, "done_on": _nullable(DATE),
     "done": {"type": "boolean"}, "evidence_note": STR, "created_at": DATETIME, "updated_at": DATETIME,
 }
@@ -283,6 +289,11 @@ SCHEMAS = {
             "id": INT, "requested_deadline": DATE, "current_deadline": DATE, "reason": STR,
             "created_at": DATETIME}}, {"type": "null"}]},
         "allowed_actions": {"type": "array", "items": {"type": "string", "enum": sorted(lifecycle.TRANSITIONS)}},
+        "self_acceptances": {"type": "array", "description": "The enterprise's own acceptance (企业验收) of a "
+                             "general hazard it found itself (整改人 ≠ 验收人), newest first.",
+                             "items": {"type": "object", "properties": {
+                                 "id": INT, "accepted_on": DATE, "opinion": STR, "accepted_by": REF,
+                                 "rectified_by": {"oneOf": [REF, {"type": "null"}]}, "created_at": DATETIME}}},
         "supervision": {"oneOf": [SUPERVISION, {"type": "null"}]},
         "suspensions": {"type": "array", "items": SUSPENSION},
         "findings": {"type": "array", "items": FINDING, "description": "Re-inspection findings, newest first."},

@@ -107,6 +107,8 @@ class MonthlyReportData:
     backlog_total: int = 0  # 待复查超期: waiting on the office more than backlog_days
     backlog_days: int = 5
     rectification: object = None  # figures.definitions.Rate: numerator, denominator, definition
+    # By source (figures.sources): (Chinese label, found in the month, closed in the month, open at the as-of day)
+    by_source: list = field(default_factory=list)
 
     def __post_init__(self) -> None:
         parse_month(self.period)
@@ -202,6 +204,9 @@ def _figures_table(data: MonthlyReportData, st: Styles) -> Table:
         ("其中逾期", f"{data.overdue_total} 项"),
         (f"待复查超期（超过{data.backlog_days}天）", f"{data.backlog_total} 项"),
     ]
+    if data.by_source:
+        pairs.append(("按隐患来源（本月发现/本月销号/未销号）",
+                      "；".join(f"{label} {found}/{closed}/{open_} 项" for label, found, closed, open_ in data.by_source)))
     rows = [[para(label, st.cell), para(value, st.cell)] for label, value in pairs]
     table = splittable_table(rows, long=False, colWidths=[45 * mm, frame_width() - 45 * mm])
     table.setStyle(TableStyle(grid_style(st.font, header_rows=0, stripes=False)

@@ -41,7 +41,7 @@ from .. import findings, labels, reference, sequences, settings, validation
 from ..basis import describe_basis
 from ..clock import today
 from ..extensions import db
-from ..figures import aggregates, definitions, history
+from ..figures import aggregates, definitions, history, sources
 from ..models import (
     FINAL_STATUSES,
     Document,
@@ -762,6 +762,8 @@ def monthly_data(period: str, enterprise: Enterprise | None = None) -> MonthlyRe
         suspensions_in_month=suspensions_in_month, suspensions_started=suspensions_started,
         trend=_trend(start, as_of, enterprise), remarks=remarks,
         as_of=as_of, closed=as_of == end and end < today(), backlog_total=backlog_total,
+        by_source=[(labels.SOURCE_ZH.get(r.source, r.source), r.found, r.closed, r.open)
+                   for r in sources.by_source(as_of, *own, start=start)],
         backlog_days=backlog_days,
         rectification=definitions.rate(closed_of_found, found_total, definitions.RATE_OF_MONTH),
     )

@@ -186,6 +186,8 @@ def _notes(data: StatisticsTable, st: Styles) -> list:
         "5. 治理资金为统计期内投入隐患治理的资金，单位万元。已撤销的隐患不计入本表。",
         f"6. 本表应于 {cn_date(due_on(data.kind, data.period))} 前报送。",
     ]
+    if data.by_source:
+        lines.append("7. 本期排查发现隐患按来源：" + "，".join(f"{label} {n} 项" for label, n in data.by_source) + "。")
     return [para(line, st.small) for line in lines]
 
 

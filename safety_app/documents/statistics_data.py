@@ -71,3 +71,6 @@ class StatisticsTable:
     rows: list[Row] = field(default_factory=list)
     totals: Row | None = None
     signed_by: str = ""  # the enterprise version: its principal (主要负责人)
+    # Hazards found in the period by source (figures.sources): [(Chinese label, found)]; printed as a note,
+    # the form itself has no column for it.
+    by_source: list = field(default_factory=list)

@@ -40,10 +40,12 @@ from ..documents.errors import DocumentError
 from ..documents.statistics_data import Counts, Row, StatisticsTable
 from ..documents.text import parse_quarter
 from ..extensions import db
+from ..labels import SOURCE_ZH
 from ..models import Enterprise, Event, GovernancePlan, Hazard, HazardLevel, Inspection, Measure, Supervision
 from . import definitions as d
 from .aggregates import count_if
 from .history import columns_of, end_of_day_utc, enterprise_registered_by, hazards_as_of
+from .sources import by_source
 
 KINDS = ("quarterly", "annual")
 GENERAL, MAJOR = HazardLevel.GENERAL.value, HazardLevel.MAJOR.value
@@ -104,6 +106,8 @@ def statistics_table(kind: str, period: str, enterprise: Enterprise | None = Non
         enterprises_inspected_ytd=sum(1 for ident, *_ in db.session.execute(names) if ident in ytd_inspected),
         rows=rows, totals=totals,
         signed_by=(enterprise.legal_representative or "") if enterprise is not None else "",
+        by_source=[(SOURCE_ZH.get(r.source, r.source), r.found)
+                   for r in by_source(as_of, *(() if own is None else (Hazard.enterprise_id == own,)), start=start)],
     )
 
 

@@ -53,6 +53,7 @@ from .plans import (
     plan_enterprises,
     plan_inspectors,
 )
+from .selfinspection import SelfAcceptance
 from .system import ApiToken, JobRun, LoginAttempt, SchedulerLease, Setting, UserSession
 
 __all__ = [
@@ -70,4 +71,5 @@ __all__ = [
     "Supervision", "SupervisionLevel", "Suspension", "SuspensionKind",
     "Campaign", "InspectionPlan", "PlanDraw", "PlanFrequency", "PlanTask", "ScopeKind", "campaign_enterprises",
     "plan_enterprises", "plan_inspectors",
+    "Supervision", "SupervisionLevel", "Suspension", "SuspensionKind", "SelfAcceptance",
 ]

@@ -73,6 +73,9 @@ class Hazard(db.Model):
     deadline = db.Column(db.Date, nullable=False)
     status = db.Column(db.String(20), nullable=False, default=HazardStatus.OPEN.value)
     responsible_person = db.Column(db.String(100), nullable=False, default="")
+    # The enterprise user responsible for the rectification (migration 0016); the name above is
+    # kept for history and filled from this user's name.
+    responsible_user_id = db.Column(db.Integer, db.ForeignKey("users.id"), index=True)
     rectification_note = db.Column(db.Text, nullable=False, default="")
     submitted_at = db.Column(db.DateTime)
     verified_at = db.Column(db.DateTime)
@@ -95,6 +98,7 @@ class Hazard(db.Model):
     enterprise = db.relationship("Enterprise")
     inspection = db.relationship("Inspection", back_populates="hazards")
     found_by = db.relationship("User", foreign_keys=[found_by_id])
+    responsible_user = db.relationship("User", foreign_keys=[responsible_user_id])
     installation = db.relationship("Installation")
     criterion = db.relationship("Criterion", viewonly=True)
     measures = db.relationship(
@@ -180,6 +184,7 @@ class Measure(db.Model):
     hazard_id = db.Column(db.Integer, db.ForeignKey("hazards.id"), nullable=False, index=True)
     description = db.Column(db.Text, nullable=False)
     responsible_person = db.Column(db.String(100), nullable=False, default="")
+    responsible_user_id = db.Column(db.Integer, db.ForeignKey("users.id"), index=True)  # migration 0016
     funds = db.Column(db.Numeric(14, 2), nullable=False, default=0)
     deadline = db.Column(db.Date)
     interim_precautions = db.Column(db.Text, nullable=False, default="")
@@ -190,6 +195,7 @@ class Measure(db.Model):
     updated_at = updated_at_column()
 
     hazard = db.relationship("Hazard", back_populates="measures")
+    responsible_user = db.relationship("User", foreign_keys=[responsible_user_id])
 
     __table_args__ = (db.CheckConstraint("funds >= 0", name="funds_non_negative"),)
 

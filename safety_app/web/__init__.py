@@ -124,6 +124,8 @@ def register_web(app):
     app.jinja_env.filters["local_dt"] = lambda v: clock.to_local(v).strftime("%Y-%m-%d %H:%M") if v else ""
     app.jinja_env.filters["status_label"] = labels.status
     app.jinja_env.filters["level_label"] = labels.level
+    app.jinja_env.filters["source_label"] = labels.source
+    app.jinja_env.globals["source_labels"] = labels.SOURCE
 
 
 def check_route_policies(app):

@@ -44,8 +44,12 @@ def test_filing_with_invalid_data_gets_422_and_writes_nothing(api, park):
     assert Hazard.query.count() == 0
 
 
-def test_enterprise_user_cannot_file_a_hazard(api, park):
-    assert_error(api(park.user_a).post("/hazards", json=new_hazard(park)), 403, "forbidden")
+def test_enterprise_user_files_only_its_own_self_inspection_hazards(api, park):
+    # 企业自查 (issue 16): an enterprise token files at its own enterprise, source self_inspection.
+    body = new_hazard(park)
+    response = api(park.user_a).post("/hazards", json=body)
+    assert response.status_code == 201 and response.get_json()["source"] == "self_inspection"
+    assert api(park.user_a).post("/hazards", json={**body, "enterprise_id": park.b.id}).status_code == 422
 
 
 def test_enterprise_user_gets_404_for_another_enterprises_hazard(api, park):

@@ -75,6 +75,9 @@ ROUTES = {
     "inspections.checklist": (ROLE, lambda f: {"inspection_id": f.inspection}, None),
     "inspections.file_hazard": (ROLE, lambda f: {"inspection_id": f.inspection}, None),
     "portal.tasks": (OWN, _no_values, None),
+    # 企业自查: always at the user's own enterprise (the body names nothing of another enterprise)
+    "portal.file_hazard": (OWN, _no_values, lambda f: {"data": {
+        "title": "自查发现的隐患", "category": "equipment", "deadline_preset": "7"}}),
     # dashboard, ledgers
     "dashboard.index": (OWN, _no_values, None),
     "ledgers.hazards": (OWN, _no_values, None),

@@ -65,4 +65,5 @@ def index():
         "dashboard/index.html", f=figures, links=figures.links(), rates=figures.rates(), sort=sort, trend_svg=trend_svg,
         category_svg=category_svg, category_label=_category_label, ledger=_ledger_href(),
         enterprise_links=dashboard.enterprise_links, category_links=dashboard.category_links,
+        source_links=dashboard.source_links,
     )

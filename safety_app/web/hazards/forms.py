@@ -147,6 +147,15 @@ class AcceptanceForm(VersionedForm):
                                              "separate the names with commas."))
 
 
+class SelfAcceptForm(VersionedForm):
+    """企业验收 of a general hazard the enterprise found itself (by another user than the rectifier)."""
+
+    summary = _l("Accept inside the enterprise (整改人 ≠ 验收人)")
+    opinion = TextAreaField(_l("Acceptance opinion"), validators=[DataRequired(), Length(max=MAX_TEXT)],
+                            description=_l("What you checked on site; you must not be the one who rectified it."))
+    accepted_on = DateField(_l("Acceptance date"), validators=[InputRequired(), DateInWindow()])
+
+
 SUPERVISION_LEVELS = list(labels.SUPERVISION_LEVEL.items())
 SUSPENSION_KINDS = list(labels.SUSPENSION_KIND.items())
 
@@ -194,7 +203,7 @@ def prepare_form(form, hazard, fresh):
     if isinstance(form, FindingForm):
         form.inspectors.load_choices(fresh)
     if fresh:
-        for name in ("reinspected_on", "listed_on", "lifted_on", "starts_on", "ends_on"):
+        for name in ("reinspected_on", "accepted_on", "listed_on", "lifted_on", "starts_on", "ends_on"):
             if name in form._fields and not (isinstance(form, SuspensionForm) and name == "ends_on"):
                 form[name].data = today()
 
@@ -205,6 +214,7 @@ ACTION_FORMS = {
     "reject": RejectForm,
     "verify": VerifyForm,
     "close": AcceptanceForm,
+    "accept": SelfAcceptForm,
     "reclassify": ReclassifyMajorForm,
     "withdraw": ReasonForm,
     "request_extension": ExtensionForm,
@@ -231,7 +241,10 @@ def action_data(form):
 
 class MeasureForm(VersionedForm):
     description = TextAreaField(_l("What will be done"), validators=[DataRequired(), Length(max=MAX_TEXT)])
-    responsible_person = StringField(_l("Responsible person"), validators=[Optional(), Length(max=100)])
+    responsible_user_id = SelectField(_l("Responsible person (a user of the enterprise)"), validators=[Optional()],
+                                      validate_choice=False)  # the core checks the enterprise
+    responsible_person = StringField(_l("Responsible person (name, if not a user)"),
+                                     validators=[Optional(), Length(max=100)])
     funds = DecimalField(_l("Funds (yuan)"), places=2, validators=[Optional(), NumberRange(min=0)])
     deadline = DateField(_l("Deadline"), validators=[Optional(), DateInWindow()])
     interim_precautions = TextAreaField(_l("Interim safety precautions"),
@@ -239,11 +252,16 @@ class MeasureForm(VersionedForm):
     done_on = DateField(_l("Done on (leave empty while not done)"), validators=[Optional(), DateInWindow()])
     evidence_note = TextAreaField(_l("Evidence / remarks"), validators=[Optional(), Length(max=MAX_TEXT)])
 
-    FIELDS = ("description", "responsible_person", "funds", "deadline", "interim_precautions", "done_on",
+    FIELDS = ("description", "responsible_person", "responsible_user_id", "funds", "deadline", "interim_precautions", "done_on",
               "evidence_note")
 
     def values(self):
-        return {name: getattr(self, name).data for name in self.FIELDS}
+        values = {name: getattr(self, name).data for name in self.FIELDS}
+        values["responsible_user_id"] = values["responsible_user_id"] or None
+        return values
+
+    def fill_people(self, users):
+        self.responsible_user_id.choices = [("", _l("— choose —"))] + [(str(u.id), u.name) for u in users]
 
 
 def _plan_field(label, hint):

@@ -189,7 +189,12 @@ def _measure_form(hazard, measure):
     if request.method == "GET" and not lifecycle.may_edit(hazard, current_user, "measure"):
         abort(403)
     form = MeasureForm(obj=measure if request.method == "GET" else None)
+    from ..portal.routes import enterprise_users
+
+    form.fill_people(enterprise_users(hazard.enterprise_id))
     if request.method == "GET":
+        form.responsible_user_id.data = str(measure.responsible_user_id) if measure and measure.responsible_user_id \
+            else ""
         form.version.data = hazard.version
         if measure is None:
             form.deadline.data = hazard.deadline

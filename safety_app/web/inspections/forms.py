@@ -77,6 +77,12 @@ class HazardForm(FlaskForm):
     legal_basis = TextAreaField(_l("Legal basis"), validators=[Optional(), Length(max=MAX_TEXT)])
     responsible_person = StringField(_l("Responsible person at the enterprise"),
                                      validators=[Optional(), Length(max=100)])
+    # An active user of the enterprise (checked by lifecycle.file_hazard); the name above is filled from it.
+    responsible_user_id = SelectField(_l("Responsible person (a user of the enterprise)"), validators=[Optional()],
+                                      validate_choice=False)
+
+    def fill_people(self, users):
+        self.responsible_user_id.choices = [("", _l("— choose —"))] + [(str(u.id), u.name) for u in users]
     installation = SelectField(_l("Major hazard installation concerned"), validators=[Optional()],
                                validate_choice=False)  # the core checks it belongs to the enterprise
 

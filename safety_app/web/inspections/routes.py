@@ -13,6 +13,7 @@ from ...models import AttachmentKind, Enterprise, Hazard, Inspection, Role, User
 from ...permissions import scope
 from ..hazards.routes import load_or_404, require
 from ..paging import page_arg
+from ..portal.routes import enterprise_users
 from . import bp
 from .forms import ChecklistForm, HazardForm, InspectionForm
 from .picker import criteria_picker
@@ -153,6 +154,7 @@ def file_hazard(inspection_id):
     form = HazardForm()
     form.fill_choices()
     form.fill_installations(installations.of_enterprise(inspection.enterprise_id))
+    form.fill_people(enterprise_users(inspection.enterprise_id))
     found_on = today()  # a hazard filed here is found today: the picker offers the set in force today
 
     def page(status=200):
@@ -180,6 +182,7 @@ def file_hazard(inspection_id):
             deadline=form.deadline_date(today()), description=form.description.data,
             location=form.location.data, legal_basis=form.legal_basis.data,
             responsible_person=form.responsible_person.data, installation=installation, commit=not photos,
+            responsible_user=form.responsible_user_id.data or None,
         )
         if photos:
             uploads.save_to_hazard(hazard, current_user, photos, AttachmentKind.PHOTO)

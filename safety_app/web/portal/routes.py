@@ -1,28 +1,50 @@
-"""The enterprise's own rectification tasks."""
-from flask import render_template, request
+"""The enterprise portal: my rectification tasks, what is assigned to me, and filing what the
+enterprise finds itself (企业自查)."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import case
+from sqlalchemy import case, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ... import criteria, installations, labels, lifecycle, reference, uploads
 from ...clock import today
 from ...extensions import db
 from ...figures import definitions
-from ...models import FINAL_STATUSES, Hazard
+from ...models import FINAL_STATUSES, AttachmentKind, Hazard, HazardLevel, HazardSource, Measure, Role, User
 from ...permissions import scope
 from ..hazards.routes import require
+from ..inspections.picker import criteria_picker
 from . import bp
+from .forms import SelfHazardForm
+
+
+def assigned_clause(user):
+    """SQL: hazards ``user`` is responsible for, or responsible for one of their measures."""
+    return or_(Hazard.responsible_user_id == user.id,
+               Hazard.id.in_(select(Measure.hazard_id).where(Measure.responsible_user_id == user.id)))
+
+
+def enterprise_users(enterprise_id):
+    """The active users of the enterprise (the choices of a responsible person)."""
+    return db.session.scalars(select(User).where(
+        User.enterprise_id == enterprise_id, User.role == Role.ENTERPRISE.value, User.active.is_(True))
+        .order_by(User.display_name, User.username)).all()
 
 
 @bp.route("/")
 @login_required
 def tasks():
-    """My rectification tasks: overdue first, then by deadline (nearest first)."""
+    """My rectification tasks: overdue first, then by deadline (nearest first); ``mine=1``: only
+    those assigned to me (the "assigned to me" section is always on top)."""
     require("tasks.view")
     show_all = request.args.get("show") == "all"
+    mine_only = request.args.get("mine") == "1"
     stmt = scope(Hazard, current_user)
     if not show_all:
         stmt = stmt.where(Hazard.status.not_in([s.value for s in FINAL_STATUSES]))
+    if mine_only:
+        stmt = stmt.where(assigned_clause(current_user))
     overdue_first = case((definitions.overdue_clause(), 0), else_=1)
     rows = db.session.execute(
         stmt.options(selectinload(Hazard.measures), joinedload(Hazard.plan),
@@ -32,8 +54,13 @@ def tasks():
     ).scalars().all()
     on = today()
     tasks = [(h, definitions.overdue_days(h, on), next_step(h)) for h in rows]
-    return render_template("portal/tasks.html", tasks=tasks, show_all=show_all,
+    mine = [t for t in tasks if is_assigned(t[0], current_user)]
+    return render_template("portal/tasks.html", tasks=tasks, mine=mine, mine_only=mine_only, show_all=show_all,
                            overdue_count=sum(1 for _h, d, _s in tasks if d))
+
+
+def is_assigned(hazard, user):
+    return hazard.responsible_user_id == user.id or any(m.responsible_user_id == user.id for m in hazard.measures)
 
 
 def next_step(hazard):
@@ -50,7 +77,65 @@ def next_step(hazard):
             return _l("Finish the measures")
         return _l("Upload evidence and submit for re-inspection")
     if status == "submitted":
+        if hazard.source == HazardSource.SELF_INSPECTION and hazard.level == HazardLevel.GENERAL:
+            return _l("Acceptance by another user of the enterprise (整改人 ≠ 验收人)")
         return _l("Waiting for re-inspection")
     if status == "verified":
         return _l("Waiting for close-out by the office")
     return None
+
+
+@bp.route("/hazards/new", methods=["GET", "POST"])
+@login_required
+def file_hazard():
+    """企业自查: an enterprise user files a hazard found at their own enterprise."""
+    require("hazard.self_file")
+    enterprise = current_user.enterprise
+    form = SelfHazardForm()
+    form.fill_choices()
+    form.fill_people(enterprise_users(enterprise.id))
+    form.fill_installations(installations.of_enterprise(enterprise.id))
+    found_on = today()
+
+    def page(status=200):
+        return render_template("portal/file_hazard.html", enterprise=enterprise, form=form, today=found_on,
+                               picker=criteria_picker(found_on, form.criterion.data)), status
+
+    if request.method == "GET":
+        category = request.args.get("category")
+        if reference.category(category):
+            form.category.data = category
+        form.responsible_user_id.data = str(current_user.id)
+        return page()
+    if not form.validate():
+        return page(422)
+    try:
+        installation = installations.chosen(form.installation.data, current_user)
+        photos = uploads.check_all(request.files.getlist(form.photos.name))
+        hazard = lifecycle.file_hazard(
+            current_user, enterprise=enterprise, source=HazardSource.SELF_INSPECTION.value, title=form.title.data,
+            category=form.category.data, criterion=criteria.parse_form_value(form.criterion.data),
+            found_on=found_on, major_ground=form.major_ground.data or None,
+            major_reason=form.major_reason.data or "", deadline=form.deadline_date(found_on),
+            description=form.description.data, location=form.location.data, legal_basis=form.legal_basis.data,
+            responsible_user=form.responsible_user_id.data or None, installation=installation,
+            commit=not photos,
+        )
+        if photos:
+            uploads.save_to_hazard(hazard, current_user, photos, AttachmentKind.PHOTO)
+    except lifecycle.LifecycleError as error:
+        db.session.rollback()
+        if isinstance(error, uploads.UploadError):
+            form.photos.errors = [str(error.message)]
+        elif error.field in form._fields:
+            form[error.field].errors = list(form[error.field].errors) + [str(error.message)]
+        else:
+            flash(str(error.message), "error")
+        return page(error.status)
+    if hazard.level == HazardLevel.MAJOR:
+        flash(_("Major hazard %(code)s filed and reported to the office; it is closed only through the office.",
+                code=hazard.code), "warning")
+    else:
+        flash(_("Hazard %(code)s filed (%(level)s).", code=hazard.code, level=str(labels.level(hazard.level))),
+              "success")
+    return redirect(url_for("hazards.detail", hazard_id=hazard.id))

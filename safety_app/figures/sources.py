@@ -1,0 +1,56 @@
+"""Hazards by source (政府检查 / 企业自查 / 包保检查 / 监测报警), as of any park day.
+
+``by_source(day, *where, start=None)`` gives one ``SourceRow`` per source (every source, zeros
+included, in ``SOURCES`` order), with the definitions of ``figures.definitions`` (withdrawn
+hazards never count):
+
+- found: live hazards found in [start, day] (``start`` None: ever, up to the day);
+- closed: live hazards closed out in [start, day];
+- open / overdue / major_open: at the end of ``day`` (status, deadline and level as they were).
+
+The source of a hazard never changes after filing, so it is read from the hazards table beside
+the as-of reconstruction of ``history.hazards_as_of``. ``where``: conditions on ``Hazard`` (one
+enterprise). Used by the dashboard (clickable to the ledger filtered by source), the monthly report
+and the API's dashboard.
+"""
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, select
+
+from ..extensions import db
+from ..models import Hazard, HazardLevel, HazardSource
+from . import definitions as d
+from .aggregates import count_if
+from .history import columns_of, hazards_as_of
+
+SOURCES = tuple(s.value for s in HazardSource)
+
+
+@dataclass
+class SourceRow:
+    source: str
+    found: int = 0
+    closed: int = 0
+    open: int = 0
+    overdue: int = 0
+    major_open: int = 0
+
+
+def by_source(day: date, *where, start: date | None = None) -> list[SourceRow]:
+    """The figures of each source as of the end of park ``day`` (see the module's definitions)."""
+    sub = hazards_as_of(day, *where, name="hazards_by_source")
+    c = columns_of(sub)
+    live = d.live(c)
+    found = and_(live, c.found_on >= start) if start is not None else live
+    closed = and_(live, c.closed_on.is_not(None), *(() if start is None else (c.closed_on >= start,)))
+    stmt = (select(Hazard.source, count_if(found), count_if(closed), count_if(d.is_open(c)),
+                   count_if(and_(d.is_open(c), d.overdue(c, day))),
+                   count_if(and_(d.is_open(c), c.level == HazardLevel.MAJOR.value)))
+            .select_from(sub.join(Hazard, Hazard.id == sub.c.id)).group_by(Hazard.source))
+    rows = {s: SourceRow(s) for s in SOURCES}
+    for source, *n in db.session.execute(stmt):
+        rows.setdefault(source, SourceRow(source))
+        row = rows[source]
+        row.found, row.closed, row.open, row.overdue, row.major_open = (int(x) for x in n)
+    return list(rows.values())
