@@ -11,7 +11,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import audit, criteria, findings, major, major_regime, notifications, reference, sequences, validation
+from . import audit, criteria, findings, inspections, major, major_regime, notifications, reference, sequences, validation
 from .clock import today, utcnow
 from .extensions import db
 from .lifecycle_errors import Invalid, LifecycleError, NotAllowed, StaleVersion, WrongState
@@ -30,6 +30,7 @@ from .models import (
     ReportSource,
     Role,
 )
+from .models.enums import InspectionStatus
 from .permissions import owns
 
 S = HazardStatus
@@ -369,6 +370,7 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
         raise Invalid(_l("The deadline cannot be before the day the hazard was found."), field="deadline")
     if inspection is not None and inspection.enterprise_id != enterprise.id:
         raise Invalid(_l("The inspection belongs to another enterprise."), field="inspection")
+    inspections.check_accepts_hazards(inspection)  # only an inspection in progress takes new hazards
     major_ground = (major_ground or "").strip() or None
     major_reason = (major_reason or "").strip()
     problem = major.basis_problem(major_ground, major_reason, has_criterion=criterion is not None)
@@ -391,6 +393,8 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
         db.session.flush()
         if hazard.level == HazardLevel.MAJOR:
             _became_major(hazard, actor)
+        if inspection is not None:
+            inspections.mark_failed_for_hazard(inspection, hazard, actor)  # its checklist item: 不合格
         audit.append_event(action="file", actor=actor, hazard_id=hazard.id, to_status=S.OPEN,
                            comment=hazard.major_reason,
                            data={"level": hazard.level, "deadline": deadline.isoformat(),
@@ -459,7 +463,7 @@ def start_inspection(actor, *, enterprise, inspection_type, inspected_on=None, i
     inspection = Inspection(
         enterprise=enterprise, inspection_type=inspection_type, inspected_on=inspected_on,
         checklist=_checklist(checklist), summary=_limit(summary, "summary", MAX_TEXT), created_by_id=actor.id,
-        inspectors=people,
+        inspectors=people, status=InspectionStatus.IN_PROGRESS.value,
     )
     try:
         db.session.add(inspection)
@@ -471,9 +475,11 @@ def start_inspection(actor, *, enterprise, inspection_type, inspected_on=None, i
 
 
 def update_inspection(inspection, actor, *, checklist=None, summary=None):
-    """Record the checklist items looked at and the summary while walking the plant."""
+    """Record the checklist items looked at and the summary while walking the plant (in progress only)."""
     if actor is None or actor.role not in STAFF:
         raise NotAllowed(_l("Only inspectors and administrators run inspections."))
+    if inspection.status != InspectionStatus.IN_PROGRESS.value:
+        raise WrongState(_l("This inspection is completed; its results can no longer be changed."))
     if checklist is not None:
         inspection.checklist = _checklist(checklist)
     if summary is not None:

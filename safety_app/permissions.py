@@ -50,6 +50,7 @@ ROLE_ACTIONS = {
     "ledger.export": ALL,
     "inspection.view": ALL,
     "inspection.create": STAFF,
+    "inspection.record": STAFF,                  # checklist results and completion: its inspectors, or an admin
     "reinspection.queue": STAFF,
     "enterprise.view": ALL,
     "enterprise.manage": ADMIN,
@@ -133,7 +134,11 @@ def can(user, action, obj=None):
     if action in ROLE_ACTIONS:
         if user.role not in ROLE_ACTIONS[action]:
             return False
-        return obj is None or _sees(user, obj)
+        if obj is None:
+            return True
+        if action == "inspection.record" and isinstance(obj, Inspection):
+            return user.role == Role.ADMIN or any(u.id == user.id for u in obj.inspectors)
+        return _sees(user, obj)
     from . import lifecycle  # lifecycle imports this module
 
     if action in lifecycle.TRANSITIONS and isinstance(obj, Hazard):
@@ -217,6 +222,8 @@ ROUTE_POLICIES = {
     "inspections.detail": SCOPED,
     "inspections.checklist": _role("inspection.create", scoped=True),
     "inspections.file_hazard": _role("hazard.file", scoped=True),
+    "inspections.result": _role("inspection.record", scoped=True),
+    "inspections.complete": _role("inspection.record", scoped=True),
     "portal.tasks": _role("tasks.view"),
     # enterprise registry
     "enterprises.index": _role("enterprise.view"),  # an enterprise user is sent to their own page

@@ -27,6 +27,7 @@ from .hazards import (
     Measure,
     inspection_inspectors,
 )
+from .inspection_results import ChecklistResult, InspectionResult
 from .installations import (
     DutyCheck,
     DutyRole,
@@ -57,4 +58,5 @@ __all__ = [
     "DutyCheck", "DutyRole", "DutyTask", "DutyTaskStatus", "EnterpriseRole", "HazardSource", "Installation",
     "InstallationKind", "InstallationStatus", "InstallationSubstance",
     "Supervision", "SupervisionLevel", "Suspension", "SuspensionKind",
+    "ChecklistResult", "InspectionResult",
 ]

@@ -30,6 +30,9 @@ class Inspection(db.Model):
     status = db.Column(db.String(16), nullable=False, default=InspectionStatus.COMPLETED.value,
                        server_default=InspectionStatus.COMPLETED.value)
     completed_at = db.Column(db.DateTime)
+    # The sign-off (migration r16f): the signatures drawn on site, stored like photos (uploads).
+    representative_signature = db.Column(db.String(100))
+    inspector_signature = db.Column(db.String(100))
     created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
     created_at = created_at_column()
 
