@@ -74,6 +74,8 @@ ROUTES = {
     "inspections.detail": (FOREIGN, lambda f: {"inspection_id": f.inspection}, None),
     "inspections.checklist": (ROLE, lambda f: {"inspection_id": f.inspection}, None),
     "inspections.file_hazard": (ROLE, lambda f: {"inspection_id": f.inspection}, None),
+    "inspections.result": (ROLE, lambda f: {"inspection_id": f.inspection}, None),
+    "inspections.complete": (ROLE, lambda f: {"inspection_id": f.inspection}, None),
     "portal.tasks": (OWN, _no_values, None),
     # dashboard, ledgers
     "dashboard.index": (OWN, _no_values, None),
