@@ -142,7 +142,7 @@ def _signature_line(label: str, signature, blank: str, st: Styles, after: str = 
         width, height = image.size
     scale = min(SIGNATURE_BOX[0] / width, SIGNATURE_BOX[1] / height)
     picture = Image(str(signature), width=width * scale, height=height * scale)
-    label_width = 60 * mm
+    label_width = 72 * mm
     rest = frame_width() - label_width - SIGNATURE_BOX[0]
     table = Table([[para(label, st.body), picture, para(after.strip(), st.body)]],
                   colWidths=[label_width, SIGNATURE_BOX[0], rest])
