@@ -156,8 +156,7 @@ def record_result(inspection, actor, item, result, note=None):
 def check_accepts_hazards(inspection):
     """Refuse filing a hazard into an inspection that is not in progress (lifecycle.file_hazard)."""
     if inspection is not None and not in_progress(inspection):
-        raise WrongState(_l("This inspection is completed; file the hazard in a new inspection."),
-                         field="inspection")
+        raise Invalid(_l("This inspection is completed; file the hazard in a new inspection."), field="inspection")
 
 
 def items_of_hazard(hazard):

@@ -136,7 +136,7 @@ def test_a_completed_inspection_is_read_only(app, client, park, inspection, as_i
     assert response.status_code == 409 and "已完成" in response.get_json()["error"]["message"]
     assert db.session.scalar(select(InspectionResult.result).where(InspectionResult.item == "fire")) == "passed"
     assert client.post(f"/inspections/{inspection.id}/checklist", data={"summary": "改"}).status_code == 409
-    with pytest.raises(lifecycle.WrongState):
+    with pytest.raises(lifecycle.Invalid):
         park.hazard(inspection=inspection)
     response = client.get(f"/inspections/{inspection.id}/hazards/new")
     assert response.status_code == 302
