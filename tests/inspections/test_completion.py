@@ -171,3 +171,19 @@ def test_an_enterprise_user_cannot_complete(app, client, park, inspection, login
     login_as(park.user_a)
     assert _complete(client, inspection, park).status_code == 403
     _nothing_written(app, inspection)
+
+
+def test_the_api_refuses_a_hazard_for_a_completed_inspection_naming_the_field(app, client, park, inspection,
+                                                                              as_inspector):
+    from datetime import timedelta
+
+    from tests.api.conftest import ApiClient, issue_token
+
+    assert _complete(client, inspection, park).status_code == 302
+    api = ApiClient(client, issue_token(client, park.inspector))
+    response = api.post("/hazards", json={
+        "enterprise_id": park.a.id, "inspection_id": inspection.id, "title": "压力表超期未检定",
+        "category": "equipment", "deadline": (inspection.inspected_on + timedelta(days=7)).isoformat()})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["field"] == "inspection_id"
+    assert not inspection.hazards
