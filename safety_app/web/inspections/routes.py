@@ -243,7 +243,7 @@ def result(inspection_id):
         if as_json:
             return jsonify(error={"code": "invalid", "message": message}), 422
         flash(message, "error")
-        return redirect(url_for("inspections.detail", inspection_id=inspection.id) + "#checklist")
+        return _render_detail(inspection, status=422)
     try:
         row = inspections.record_result(inspection, current_user, form.item.data, form.result.data,
                                         note=form.note.data if "note" in request.form else None)
@@ -251,7 +251,7 @@ def result(inspection_id):
         if as_json:
             return jsonify(error={"code": error.code, "message": str(error.message)}), error.status
         flash(str(error.message), "error")
-        return redirect(url_for("inspections.detail", inspection_id=inspection.id) + "#checklist")
+        return _render_detail(inspection, status=error.status)
     tally = inspections.counts(inspections.results_of(inspection))
     if as_json:
         return jsonify(item=row.item, result=row.result, note=row.note, counts=tally.as_dict(),
