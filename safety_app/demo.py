@@ -402,7 +402,7 @@ def seed_installations(rng, today, admin):
     open alarms (a high level reached just now, a gas detector gone silent). Returns counts."""
     from . import duties, installations
     from .clock import utcnow
-    from .models import Installation, MeasurementPoint, Reading
+    from .models import MeasurementPoint, Reading
     from .monitoring import ingest, loop, partitions
 
     people = _duty_people(rng)

@@ -15,6 +15,7 @@ from . import (
     audit,
     criteria,
     findings,
+    inspections,
     major,
     major_regime,
     notifications,
@@ -41,6 +42,7 @@ from .models import (
     ReportSource,
     Role,
 )
+from .models.enums import InspectionStatus
 from .permissions import owns
 
 S = HazardStatus
@@ -409,6 +411,7 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
         raise Invalid(_l("The deadline cannot be before the day the hazard was found."), field="deadline")
     if inspection is not None and inspection.enterprise_id != enterprise.id:
         raise Invalid(_l("The inspection belongs to another enterprise."), field="inspection")
+    inspections.check_accepts_hazards(inspection)  # only an inspection in progress takes new hazards
     major_ground = (major_ground or "").strip() or None
     major_reason = (major_reason or "").strip()
     problem = major.basis_problem(major_ground, major_reason, has_criterion=criterion is not None)
@@ -433,6 +436,8 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
         db.session.flush()
         if hazard.level == HazardLevel.MAJOR:
             _became_major(hazard, actor)
+        if inspection is not None:
+            inspections.mark_failed_for_hazard(inspection, hazard, actor)  # its checklist item: 不合格
         audit.append_event(action="file", actor=actor, hazard_id=hazard.id, to_status=S.OPEN,
                            comment=hazard.major_reason,
                            data={"level": hazard.level, "deadline": deadline.isoformat(),
@@ -503,7 +508,7 @@ def start_inspection(actor, *, enterprise, inspection_type, inspected_on=None, i
     inspection = Inspection(
         enterprise=enterprise, inspection_type=inspection_type, inspected_on=inspected_on,
         checklist=_checklist(checklist), summary=_limit(summary, "summary", MAX_TEXT), created_by_id=actor.id,
-        inspectors=people,
+        inspectors=people, status=InspectionStatus.IN_PROGRESS.value,
     )
     if campaign is not None:  # 专项整治行动: only within the campaign's period
         from .campaigns import check_for_inspection
@@ -519,9 +524,11 @@ def start_inspection(actor, *, enterprise, inspection_type, inspected_on=None, i
 
 
 def update_inspection(inspection, actor, *, checklist=None, summary=None):
-    """Record the checklist items looked at and the summary while walking the plant."""
+    """Record the checklist items looked at and the summary while walking the plant (in progress only)."""
     if actor is None or actor.role not in STAFF:
         raise NotAllowed(_l("Only inspectors and administrators run inspections."))
+    if inspection.status != InspectionStatus.IN_PROGRESS.value:
+        raise WrongState(_l("This inspection is completed; its results can no longer be changed."))
     if checklist is not None:
         inspection.checklist = _checklist(checklist)
     if summary is not None:

@@ -56,6 +56,7 @@ ROLE_ACTIONS = {
     "ledger.export": ALL,
     "inspection.view": ALL,
     "inspection.create": STAFF,
+    "inspection.record": STAFF,                  # checklist results and completion: its inspectors, or an admin
     "reinspection.queue": STAFF,
     "enterprise.view": ALL,
     "enterprise.manage": ADMIN,
@@ -161,7 +162,11 @@ def can(user, action, obj=None):
         if action in ENTERPRISE_ROLE_ACTIONS and user.role == Role.ENTERPRISE and \
                 user.enterprise_role not in ENTERPRISE_ROLE_ACTIONS[action]:
             return False
-        return obj is None or _sees(user, obj)
+        if obj is None:
+            return True
+        if action == "inspection.record" and isinstance(obj, Inspection):
+            return user.role == Role.ADMIN or any(u.id == user.id for u in obj.inspectors)
+        return _sees(user, obj)
     from . import lifecycle  # lifecycle imports this module
 
     if action in lifecycle.TRANSITIONS and isinstance(obj, Hazard):
@@ -245,6 +250,8 @@ ROUTE_POLICIES = {
     "inspections.detail": SCOPED,
     "inspections.checklist": _role("inspection.create", scoped=True),
     "inspections.file_hazard": _role("hazard.file", scoped=True),
+    "inspections.result": _role("inspection.record", scoped=True),
+    "inspections.complete": _role("inspection.record", scoped=True),
     "portal.tasks": _role("tasks.view"),
     "portal.file_hazard": _role("hazard.self_file"),  # always the user's own enterprise
     # enterprise registry

@@ -248,6 +248,12 @@ def _write(relative, data):
     os.replace(tmp, path)
 
 
+def write_file(relative, data):
+    """Write checked bytes (e.g. a re-encoded signature) to ``relative`` under UPLOAD_DIR, atomically."""
+    path_of(relative)  # never outside UPLOAD_DIR
+    _write(relative, data)
+
+
 def store(checked, kind):
     """Write a checked upload under a random name; return an unsaved Attachment of ``kind``."""
     token = secrets.token_hex(16)

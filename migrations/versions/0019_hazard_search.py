@@ -1,7 +1,7 @@
 """hazard search on SQLite: an FTS5 trigram index over code, title and location
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-02 15:00:00
 
 The ledger's free-text search (code, title or location contains the text) was a
@@ -31,7 +31,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0019'
-down_revision = '0017'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 

@@ -140,7 +140,7 @@ def _required_texts():
 
 CREATE_RULES = {
     "enterprise_id": "an enterprise the caller can see",
-    "inspection_id": "an inspection the caller can see, of the same enterprise",
+    "inspection_id": "an inspection the caller can see, of the same enterprise, in progress",
     "installation_id": "a major hazard installation of the same enterprise",
     "deadline": "not before found_on (default: today)",
     "criterion": "a clause of the criteria set in force on found_on (GET /criteria?on=DATE)",

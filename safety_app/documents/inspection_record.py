@@ -13,8 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
+from PIL import Image as PILImage
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer, TableStyle
+from reportlab.platypus import Image, Spacer, Table, TableStyle
 
 from .atomic import WrittenFile
 from .common import Inspector, as_inspectors, heading_block, replaces_block
@@ -73,6 +74,9 @@ class InspectionRecordData:
     summary: str
     issued_on: date
     replaces: str | None = None
+    # PNG files of the signatures drawn at the completion on site (printed on the signature lines).
+    representative_signature: str | Path | None = None
+    inspector_signature: str | Path | None = None
 
     def __post_init__(self) -> None:
         self.officers = as_inspectors(self.officers)
@@ -116,13 +120,34 @@ def record_story(data: InspectionRecordData, st: Styles) -> list:
     story += [para("三、检查情况", st.heading), para(data.summary.strip() or "无。", st.body_indent)]
     story += closing([
         Spacer(1, 6 * mm),
-        para("检查人员（签名）：________________　　________________", st.body),
-        para(f"被检查单位现场负责人（签名）：________________　　日期：{cn_date(data.inspected_on)}", st.body),
+        _signature_line("检查人员（签名）：", data.inspector_signature, "________________　　________________", st),
+        _signature_line("被检查单位现场负责人（签名）：", data.representative_signature,
+                        f"________________　　日期：{cn_date(data.inspected_on)}", st,
+                        after=f"　　{data.enterprise_representative}　　日期：{cn_date(data.inspected_on)}"),
         Spacer(1, 4 * mm),
         para(data.office_name, st.right),
         para(cn_date(data.issued_on), st.right),
     ])
     return story
+
+
+SIGNATURE_BOX = (50 * mm, 18 * mm)
+
+
+def _signature_line(label: str, signature, blank: str, st: Styles, after: str = ""):
+    """``label`` followed by the drawn signature (scaled into a small box), or by the blank line to sign on."""
+    if not signature:
+        return para(label + blank, st.body)
+    with PILImage.open(signature) as image:
+        width, height = image.size
+    scale = min(SIGNATURE_BOX[0] / width, SIGNATURE_BOX[1] / height)
+    picture = Image(str(signature), width=width * scale, height=height * scale)
+    label_width = 72 * mm
+    rest = frame_width() - label_width - SIGNATURE_BOX[0]
+    table = Table([[para(label, st.body), picture, para(after.strip(), st.body)]],
+                  colWidths=[label_width, SIGNATURE_BOX[0], rest])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    return table
 
 
 def _facts(data: InspectionRecordData, st: Styles):

@@ -91,8 +91,14 @@ def _save(render, rel_path: str, hazards: Sequence[Hazard], officers: Sequence[U
 # --------------------------------------------------------------------------- 现场检查记录
 
 
+RESULT_ZH = {"passed": "合格", "failed": "不合格", "not_applicable": "不适用"}
+
+
 def checklist_results(inspection: Inspection) -> list[RecordItem]:
-    """Each checklist item looked at, with the hazards filed under it (or 未发现问题)."""
+    """Each checklist item looked at with its result: the one recorded on site (合格 / 不合格 with the
+    hazards filed under it / 不适用, and the note), or, for an item without one, 发现问题 / 未发现问题."""
+    from ..inspections import results_of
+
     filed: dict[str, list[str]] = {}
     for hazard in inspection.hazards:
         if hazard.status == FINAL_WITHDRAWN:
@@ -101,11 +107,21 @@ def checklist_results(inspection: Inspection) -> list[RecordItem]:
         if hazard.criteria_set:
             filed.setdefault(criteria.checklist_code(hazard.criteria_set, hazard.criterion_clause), []).append(
                 hazard.code)
+    recorded = results_of(inspection)
     wordings = criteria.chinese_wordings()
     items = []
-    for code in inspection.checklist or []:
+    position = {code: i for i, code in enumerate(reference.category_codes())}
+    looked_at = list(inspection.checklist or [])
+    ordered = sorted(looked_at, key=lambda c: (c not in position, position.get(c, 0), looked_at.index(c)))
+    for code in ordered:
         codes = filed.get(code, [])
-        result = f"发现问题（{'、'.join(codes)}）" if codes else "未发现问题"
+        row = recorded.get(code)
+        if row is not None:
+            result = RESULT_ZH[row.result] + (f"（{'、'.join(codes)}）" if codes else "")
+            if row.note:
+                result += f"：{row.note}"
+        else:
+            result = f"发现问题（{'、'.join(codes)}）" if codes else "未发现问题"
         items.append(RecordItem(_checklist_label(code, wordings), result))
     return items
 
@@ -120,6 +136,16 @@ def _checklist_label(code: str, wordings) -> str:
         return criteria.describe(set_code, clause, "", wordings)
     category = reference.category(code)
     return category.zh if category else code
+
+
+def _signature_path(stored_name):
+    """The file of a signature drawn at the completion (uploads), or None."""
+    if not stored_name:
+        return None
+    from ..uploads import path_of
+
+    path = path_of(stored_name)
+    return path if path.is_file() else None
 
 
 def current_record(inspection: Inspection) -> Document | None:
@@ -168,6 +194,8 @@ def issue_inspection_record(inspection: Inspection, actor: User, officer_ids: Se
             enterprise_representative=representative, items=checklist_results(inspection), findings=findings,
             summary=inspection.summary or "", issued_on=today(),
             replaces=previous.number if previous is not None else None,
+            representative_signature=_signature_path(inspection.representative_signature),
+            inspector_signature=_signature_path(inspection.inspector_signature),
         )
     except Exception:
         db.session.rollback()

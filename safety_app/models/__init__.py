@@ -27,6 +27,7 @@ from .hazards import (
     Measure,
     inspection_inspectors,
 )
+from .inspection_results import ChecklistResult, InspectionResult
 from .installations import (
     DutyCheck,
     DutyRole,
@@ -72,4 +73,5 @@ __all__ = [
     "Campaign", "InspectionPlan", "PlanDraw", "PlanFrequency", "PlanTask", "ScopeKind", "campaign_enterprises",
     "plan_enterprises", "plan_inspectors",
     "Supervision", "SupervisionLevel", "Suspension", "SuspensionKind", "SelfAcceptance",
+    "ChecklistResult", "InspectionResult",
 ]

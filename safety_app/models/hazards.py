@@ -32,6 +32,9 @@ class Inspection(db.Model):
     completed_at = db.Column(db.DateTime)
     # The campaign (专项整治行动) it was held under (migration 0017); its hazards inherit it.
     campaign_id = db.Column(db.Integer, db.ForeignKey("campaigns.id"), index=True)
+    # The sign-off (migration 0018): the signatures drawn on site, stored like photos (uploads).
+    representative_signature = db.Column(db.String(100))
+    inspector_signature = db.Column(db.String(100))
     created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
     created_at = created_at_column()
 

@@ -18,7 +18,7 @@ import hashlib
 import mimetypes
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import brotli
@@ -60,7 +60,7 @@ def _load(folder, path):
     if mimetype in COMPRESSED_TYPES and len(data) >= MIN_SIZE:
         bodies["br"] = brotli.compress(data, quality=11)
         bodies["gzip"] = gzip.compress(data, compresslevel=9, mtime=0)
-    modified = datetime.fromtimestamp(int(path.stat().st_mtime), timezone.utc)
+    modified = datetime.fromtimestamp(int(path.stat().st_mtime), UTC)
     return Asset(name, _hashed_name(name, digest), digest, mimetype, modified, bodies)
 
 

@@ -14,7 +14,7 @@ from safety_app.figures import coverage as cov
 from safety_app.lifecycle_errors import Invalid
 from safety_app.models import Document, Inspection
 
-from ..plans.conftest import at, drive, inspect, login_as  # noqa: F401  (fixtures)
+from ..plans.conftest import inspect
 
 
 def make_campaign(park, **overrides):

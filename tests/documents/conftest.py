@@ -269,7 +269,8 @@ def make_inspection(park):
 
         inspectors = inspectors if inspectors is not None else [park.inspector, park.inspector2]
         inspection = Inspection(enterprise=enterprise or park.a, inspection_type="routine",
-                                inspected_on=on or today(), created_by=park.inspector, inspectors=inspectors)
+                                inspected_on=on or today(), created_by=park.inspector, inspectors=inspectors,
+                                status="in_progress")
         db.session.add(inspection)
         db.session.commit()
         return inspection

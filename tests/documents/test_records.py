@@ -51,9 +51,10 @@ def test_inspection_record_prints_every_element(park, officers, inspection, pdf_
     for hazard in inspection.hazards:
         assert hazard.code in text and hazard.title in text and cn_date(hazard.deadline) in text
     assert "重大事故隐患" in text and "一般事故隐患" in text
-    # the checklist with results: the section with a hazard names it, the others found nothing
+    # the checklist with results: filing a hazard made its section 不合格 (naming it), a section
+    # ticked without a result found nothing
     equipment = next(h for h in inspection.hazards if h.category == "equipment" and not h.is_major)
-    assert f"发现问题（{equipment.code}" in text and "未发现问题" in text
+    assert f"不合格（{equipment.code}" in text and "未发现问题" in text
 
 
 def test_inspection_record_needs_two_certified_officers_and_the_representative(park, officers, inspection):

@@ -107,14 +107,15 @@ def test_inspector_files_a_major_and_a_general_hazard_and_downloads_the_notice(s
     assert park.enterprise_name in page.locator("main h1").inner_text()
     assert_no_horizontal_scroll(s)
 
-    # Tick major-hazard criterion 5.1.2 (AQ 3067-2026, in force today) on the checklist, save, and file from its "+".
+    # Record major-hazard criterion 5.1.2 (AQ 3067-2026, in force today) on the checklist (saved at once),
+    # and file from its "+".
     page.locator("#checklist details > summary").click()
-    page.check(f"input[name=checklist][value='{CRITERION_CODE}']")
-    submit(s, "#checklist form")
-    expect_success(s)
-    assert page.is_checked(f"input[name=checklist][value='{CRITERION_CODE}']")
+    row = page.locator(f"#checklist li[data-item='{CRITERION_CODE}']")
+    row.get_by_role("button", name="合格", exact=True).click()
+    row.locator("[data-saved]").filter(has_text="已保存").wait_for()
+    assert row.locator("button[aria-pressed=true]").inner_text() == "合格"
     s.shot("checklist-criterion-ticked")
-    assert_touch_targets(s, "#checklist .btn.add, #checklist input[type=checkbox]")
+    assert_touch_targets(s, "#checklist .btn.add, #checklist button[name=result]")
     with page.expect_navigation():
         page.click(f"#checklist a[href$='/inspections/{inspection_id}/hazards/new?criterion=AQ3067-2026:5.1.2']")
     assert page.is_checked("input[name=criterion][value='AQ3067-2026:5.1.2']")

@@ -30,7 +30,7 @@ def sql(query, **params):
 
 
 @pytest.fixture
-def estate(park, at):
+def estate(park, at):  # noqa: F811  (the jobs' clock fixture, imported above)
     """Six enterprises (one inactive); inspections before, inside and after the fourth quarter,
     completed or still in progress, on different days."""
     at("2026-09-15 10:00")

@@ -19,7 +19,7 @@ def _buttons(page):
 
 def _inspection(park):
     inspection = Inspection(enterprise=park.a, inspection_type="routine", inspected_on=clock.today(),
-                            created_by=park.inspector, inspectors=[park.inspector])
+                            created_by=park.inspector, inspectors=[park.inspector], status="in_progress")
     db.session.add(inspection)
     db.session.commit()
     return inspection

@@ -74,6 +74,8 @@ ROUTES = {
     "inspections.detail": (FOREIGN, lambda f: {"inspection_id": f.inspection}, None),
     "inspections.checklist": (ROLE, lambda f: {"inspection_id": f.inspection}, None),
     "inspections.file_hazard": (ROLE, lambda f: {"inspection_id": f.inspection}, None),
+    "inspections.result": (ROLE, lambda f: {"inspection_id": f.inspection}, None),
+    "inspections.complete": (ROLE, lambda f: {"inspection_id": f.inspection}, None),
     "portal.tasks": (OWN, _no_values, None),
     # 企业自查: always at the user's own enterprise (the body names nothing of another enterprise)
     "portal.file_hazard": (OWN, _no_values, lambda f: {"data": {

@@ -38,7 +38,7 @@ def test_bad_input_gets_a_clear_chinese_message_and_writes_nothing(client, park,
              ({"silence_minutes": "0"}, "silence_minutes", "1 到 1440"),
              ({"tag": "TI-101"}, "tag", "已有相同位号"),
              ({"kind": "humidity"}, "kind", "温度、压力、液位、流量或气体浓度")]
-    for change, field, words in cases:
+    for change, _field, words in cases:
         response = client.post(f"/monitoring/installations/{plant.a1}/points/new", data={**FORM, **change})
         page = response.get_data(as_text=True)
         assert response.status_code == 422, change

@@ -5,11 +5,11 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text
+from werkzeug.datastructures import MultiDict
 
 from safety_app import clock, lifecycle, queries, search
 from safety_app.extensions import db
 from safety_app.models import Hazard
-from werkzeug.datastructures import MultiDict
 
 TITLES = [
     ("安全阀超期未校验", "罐区"), ("储罐区安全阀铅封缺失", "储罐区 T-101"), ("可燃气体报警器失效", "装置区"),

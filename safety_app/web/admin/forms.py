@@ -221,8 +221,9 @@ class SettingsForm(FlaskForm):
             out["outbox_max_attempts"] = self.outbox_max_attempts.data
         if self.statistics_reminder_days.data is not None:  # left empty: keep the current value
             out["statistics_reminder_days"] = self.statistics_reminder_days.data
+        # left empty: unchanged
         for key in ("token_idle_days", "token_max_days", "review_backlog_days", "duty_reminder_days",
-                    "assessment_reminder_days_first", "assessment_reminder_days_second", "plan_reminder_days"):  # left empty: unchanged
+                    "assessment_reminder_days_first", "assessment_reminder_days_second", "plan_reminder_days"):
             if out[key] is None:
                 del out[key]
         return out

@@ -1,8 +1,11 @@
 """Forms for inspections and for filing a hazard on site."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     DateField,
+    HiddenField,
     MultipleFileField,
     RadioField,
     SelectField,
@@ -16,6 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ... import criteria, reference
 from ...lifecycle import MAX_TEXT
 from ...validation import DateInWindow
+from ..officers_field import OfficersField
 
 
 class CheckboxesField(SelectMultipleField):
@@ -52,6 +56,29 @@ class ChecklistForm(FlaskForm):
             (criteria.checklist_code(c.set_code, c.clause), c.clause)
             for c in (criteria.clauses(criteria_set_code) if criteria_set_code else ())
         ]
+
+
+class ResultForm(FlaskForm):
+    """One tap on the checklist: the item and its result (checked by the inspections core)."""
+
+    item = StringField(validators=[DataRequired(), Length(max=80)])
+    result = StringField(validators=[DataRequired(), Length(max=20)])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+
+
+class CompleteForm(FlaskForm):
+    """The completion on site: summary, the enterprise's representative and their signature, the officers."""
+
+    summary = TextAreaField(_l("Summary of the inspection"), validators=[Optional(), Length(max=MAX_TEXT)])
+    representative = StringField(_l("Enterprise representative present"),
+                                 validators=[DataRequired(), Length(max=100)])
+    # The signature drawn in the box (static/js/signature.js) as a PNG data URL; without JavaScript,
+    # a PNG file (a photo of a signature on paper, or a drawing) can be chosen instead.
+    signature = HiddenField(validators=[Optional(), Length(max=420_000)])
+    signature_file = FileField(_l("Or choose the signature as a PNG file"))
+    inspector_signature = HiddenField(validators=[Optional(), Length(max=420_000)])
+    officers = OfficersField()
+    confirm_unanswered = BooleanField(_l("Complete although some items have no result"))
 
 
 DEADLINE_PRESETS = (("0", _l("Immediately")), ("7", _l("7 days")), ("15", _l("15 days")),

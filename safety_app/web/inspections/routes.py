@@ -1,24 +1,28 @@
 """Inspections: list, start one, walk the checklist, file hazards with photos."""
-from flask import flash, redirect, render_template, request, url_for
+import re
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ... import campaigns, criteria, installations, lifecycle, reference, uploads
+from ... import campaigns, criteria, inspections, installations, lifecycle, reference, uploads
 from ...clock import today
 from ...extensions import db
 from ...figures import definitions
 from ...models import AttachmentKind, Enterprise, Hazard, Inspection, Role, User
-from ...permissions import scope
+from ...models.enums import InspectionStatus
+from ...permissions import can, scope
 from ..hazards.routes import load_or_404, require
 from ..paging import page_arg
 from ..portal.routes import enterprise_users
 from . import bp
-from .forms import ChecklistForm, HazardForm, InspectionForm
+from .forms import ChecklistForm, CompleteForm, HazardForm, InspectionForm, ResultForm
 from .picker import criteria_picker
 
 PAGE_SIZE = 30
+STATUS_FILTERS = ("", InspectionStatus.IN_PROGRESS.value, InspectionStatus.COMPLETED.value)
 
 
 @bp.route("/")
@@ -26,9 +30,14 @@ PAGE_SIZE = 30
 def index():
     require("inspection.view")
     page = page_arg()
+    status = request.args.get("status", "")
+    if status not in STATUS_FILTERS:
+        abort(400)
     stmt = scope(Inspection, current_user).options(joinedload(Inspection.enterprise)).order_by(
         Inspection.inspected_on.desc(), Inspection.id.desc()
     )
+    if status:
+        stmt = stmt.where(Inspection.status == status)
     rows = db.session.execute(stmt.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).scalars().all()
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
@@ -37,7 +46,7 @@ def index():
         .where(Hazard.inspection_id.in_([i.id for i in rows])).group_by(Hazard.inspection_id)
     ).all()) if rows else {}
     return render_template("inspections/index.html", inspections=rows, counts=counts, page=page,
-                           has_next=has_next)
+                           has_next=has_next, status=status)
 
 
 def _staff():
@@ -100,8 +109,15 @@ def _inspection(inspection_id):
     ))
 
 
+def item_anchor(code):
+    """The page anchor of a checklist item (codes hold ':' and '.')."""
+    return "item-" + re.sub(r"[^A-Za-z0-9_-]", "-", code)
+
+
 def _render_detail(inspection, form=None, status=200):
     criteria_set = criteria.set_in_force(inspection.inspected_on)
+    results = inspections.results_of(inspection)  # read on every visit: nothing tapped is ever lost
+    editable = inspections.in_progress(inspection) and inspections.may_record(current_user, inspection)
     if form is None and current_user.role != Role.ENTERPRISE:
         form = ChecklistForm(formdata=None, data={"checklist": inspection.checklist or [],
                                                   "summary": inspection.summary})
@@ -113,9 +129,13 @@ def _render_detail(inspection, form=None, status=200):
             found.setdefault(criteria.checklist_code(h.criteria_set, h.criterion_clause), []).append(h)
     prefix = criteria.CHECKLIST_PREFIX
     return render_template("inspections/detail.html", inspection=inspection, form=form, found=found,
+                           results=results, tally=inspections.counts(results), editable=editable,
+                           result_form=ResultForm(formdata=None), item_anchor=item_anchor,
+                           in_progress=inspections.in_progress(inspection),
                            looked_at=set(inspection.checklist or []), criteria_set=criteria_set,
                            criteria_list=criteria.clauses(criteria_set.code) if criteria_set else [],
                            criteria_open=any(k.startswith(prefix) for k in found)
+                           or any(k.startswith(prefix) for k in results)
                            or any(str(k).startswith(prefix) for k in inspection.checklist or []),
                            overdue={h.id: definitions.overdue_days(h) for h in inspection.hazards}), status
 
@@ -137,7 +157,9 @@ def checklist(inspection_id):
     if not form.validate():
         return _render_detail(inspection, form, 422)
     try:
-        lifecycle.update_inspection(inspection, current_user, checklist=form.checklist.data or [],
+        sent_list = "checklist" in request.form
+        lifecycle.update_inspection(inspection, current_user,
+                                    checklist=(form.checklist.data or []) if sent_list else None,
                                     summary=form.summary.data)
     except lifecycle.LifecycleError as error:
         _error_beside(form, error)
@@ -151,6 +173,9 @@ def checklist(inspection_id):
 def file_hazard(inspection_id):
     inspection = _inspection(inspection_id)
     require("hazard.file")
+    if not inspections.in_progress(inspection):
+        flash(_("This inspection is completed; file the hazard in a new inspection."), "error")
+        return redirect(url_for("inspections.detail", inspection_id=inspection.id))
     form = HazardForm()
     form.fill_choices()
     form.fill_installations(installations.of_enterprise(inspection.enterprise_id))
@@ -204,3 +229,87 @@ def _level(level):
 
     return str(labels.level(level))
 
+
+
+# --------------------------------------------------------------------------- checklist results
+
+
+def _wants_json():
+    return request.accept_mimetypes.best == "application/json" or request.headers.get("X-Requested-With") == "fetch"
+
+
+@bp.route("/<int:inspection_id>/results", methods=["POST"])
+@login_required
+def result(inspection_id):
+    """One tap on the checklist: saved at once. JSON for the page's script; otherwise back to the item."""
+    inspection = _inspection(inspection_id)
+    if not can(current_user, "inspection.record", inspection):
+        abort(403)
+    form = ResultForm()
+    as_json = _wants_json()
+    if not form.validate():
+        message = _("Choose 合格, 不合格 or 不适用.")
+        if as_json:
+            return jsonify(error={"code": "invalid", "message": message}), 422
+        flash(message, "error")
+        return _render_detail(inspection, status=422)
+    try:
+        row = inspections.record_result(inspection, current_user, form.item.data, form.result.data,
+                                        note=form.note.data if "note" in request.form else None)
+    except lifecycle.LifecycleError as error:
+        if as_json:
+            return jsonify(error={"code": error.code, "message": str(error.message)}), error.status
+        flash(str(error.message), "error")
+        return _render_detail(inspection, status=error.status)
+    tally = inspections.counts(inspections.results_of(inspection))
+    if as_json:
+        return jsonify(item=row.item, result=row.result, note=row.note, counts=tally.as_dict(),
+                       message=_("Saved"))
+    return redirect(url_for("inspections.detail", inspection_id=inspection.id) + "#" + item_anchor(row.item))
+
+
+# --------------------------------------------------------------------------- completion
+
+
+@bp.route("/<int:inspection_id>/complete", methods=["GET", "POST"])
+@login_required
+def complete(inspection_id):
+    """The sign-off on site: summary, the enterprise's representative and signature, the officers."""
+    inspection = _inspection(inspection_id)
+    if not can(current_user, "inspection.record", inspection):
+        abort(403)
+    if not inspections.in_progress(inspection):
+        flash(_("This inspection is already completed."), "error")
+        return redirect(url_for("inspections.detail", inspection_id=inspection.id))
+    form = CompleteForm()
+    form.officers.load_choices(preselect=[u.id for u in inspection.inspectors])
+    tally = inspections.counts(inspections.results_of(inspection))
+
+    def page(status=200):
+        return render_template("inspections/complete.html", inspection=inspection, form=form, tally=tally), status
+
+    if request.method == "GET":
+        form.summary.data = inspection.summary
+        form.representative.data = inspection.enterprise_representative
+        return page()
+    if not form.validate():
+        return page(422)
+    signature = form.signature.data or ""
+    chosen_file = uploads.present([form.signature_file.data])
+    if not signature and chosen_file:
+        signature = chosen_file[0].stream.read(inspections.SIGNATURE_MAX_BYTES + 1)
+    try:
+        document = inspections.complete(
+            inspection, current_user, summary=form.summary.data, representative=form.representative.data,
+            signature=signature, officers=form.officers.data or [],
+            confirm_unanswered=form.confirm_unanswered.data, inspector_signature=form.inspector_signature.data)
+    except lifecycle.LifecycleError as error:
+        target = form[error.field] if error.field in form._fields else None
+        if target is None:
+            flash(str(error.message), "error")
+        else:
+            target.errors = list(target.errors) + [str(error.message)]
+        return page(error.status)
+    flash(_("Inspection completed. On-site inspection record %(number)s issued.", number=document.number),
+          "success")
+    return redirect(url_for("inspections.detail", inspection_id=inspection.id) + "#documents")

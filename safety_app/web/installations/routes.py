@@ -16,8 +16,8 @@ from ...exports import Column
 from ...extensions import db
 from ...lifecycle import NOT_FINAL
 from ...lifecycle_errors import LifecycleError
-from ...monitoring import points as monitoring_points
 from ...models import DutyCheck, DutyTask, Enterprise, Hazard, Installation, Role, User
+from ...monitoring import points as monitoring_points
 from ...permissions import can, get_visible, scope
 from ..paging import page_arg
 from . import bp

@@ -11,7 +11,8 @@ from ...clock import to_local, today, utcnow
 from ...extensions import db
 from ...lifecycle_errors import LifecycleError
 from ...models import Alarm, Installation, MeasurementPoint
-from ...monitoring import loop, points as point_rules, readings
+from ...monitoring import loop, readings
+from ...monitoring import points as point_rules
 from ...permissions import can, get_visible, scope
 from ..paging import page_arg
 from . import bp
