@@ -14,7 +14,7 @@ from safety_app.figures import coverage as cov
 from safety_app.lifecycle_errors import Invalid
 from safety_app.models import Document, Inspection
 
-from ..plans.conftest import inspect
+from ..plans.conftest import complete, inspect, registered_early
 
 
 def make_campaign(park, **overrides):
@@ -30,11 +30,13 @@ def running(park, drive, at):
     """A campaign over A and B: A inspected under it with three hazards (one closed out, one open past its
     deadline, one open in time); B not inspected; a hazard of A outside the campaign."""
     at("2026-11-10 10:00")
+    registered_early(park.a, park.b)
     campaign = make_campaign(park)
-    inspection = inspect(park, park.a, date(2026, 11, 10), campaign=campaign)
+    inspection = inspect(park, park.a, date(2026, 11, 10), campaign=campaign, completed=False)
     closed = park.hazard(title="储罐区安全阀失效", inspection=inspection)
     late = park.hazard(title="防雷接地检测过期", inspection=inspection, deadline=date(2026, 11, 20))
     in_time = park.hazard(title="应急器材不足", inspection=inspection, deadline=date(2026, 12, 20))
+    complete(inspection)  # hazards are filed while the inspection is in progress
     outside = park.hazard(title="与专项无关的隐患")
     drive.apply(closed, "acknowledge", park.user_a)
     drive.ready_to_submit(closed)

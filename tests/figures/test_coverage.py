@@ -10,7 +10,7 @@ from safety_app.extensions import db
 from safety_app.figures import coverage as cov
 
 from ..jobs.conftest import at  # noqa: F401  (fixture)
-from ..plans.conftest import add_enterprises, inspect
+from ..plans.conftest import add_enterprises, inspect, registered_early
 
 INSPECTED_SQL = """
 SELECT COUNT(DISTINCT e.id) FROM enterprises e JOIN inspections i ON i.enterprise_id = e.id
@@ -34,6 +34,7 @@ def estate(park, at):  # noqa: F811  (the jobs' clock fixture, imported above)
     """Six enterprises (one inactive); inspections before, inside and after the fourth quarter,
     completed or still in progress, on different days."""
     at("2026-09-15 10:00")
+    registered_early(park.a, park.b)
     c, d, e, f, g, inactive = add_enterprises(6)
     inspect(park, park.a, date(2026, 9, 15))             # before the quarter only
     at("2026-10-10 10:00")
@@ -58,7 +59,7 @@ def test_coverage_equals_sql_for_the_quarter_as_of_any_day(estate, as_of):
     figures = cov.coverage(start, end, as_of=as_of)
     cut = end_of_day_utc(as_of)
     inspected = sql(INSPECTED_SQL, start=start, last=min(end, as_of), cut=cut)
-    in_scope = sql(IN_SCOPE_SQL, cut=cut)  # registered by the as-of day (the park's A and B: today)
+    in_scope = sql(IN_SCOPE_SQL, cut=cut)  # registered by the as-of day (the park's A and B: 1 January)
     assert inspected > 0 and in_scope > inspected
     assert len(figures.inspected) == inspected
     assert len(figures.in_scope) == in_scope

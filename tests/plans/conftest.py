@@ -1,6 +1,6 @@
 """Fixtures of the plan, campaign and coverage tests: a frozen park clock, the loop's helpers, and
 ``inspect``: an inspection completed on site (the shared contract: only 'completed' counts)."""
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -17,10 +17,25 @@ def inspect(park, enterprise, on, *, inspection_type="routine", campaign=None, c
     """An inspection of ``enterprise`` held ``on``, completed now unless ``completed`` is False."""
     inspection = lifecycle.start_inspection(inspector or park.inspector, enterprise=enterprise,
                                             inspection_type=inspection_type, inspected_on=on, campaign=campaign)
-    inspection.status = "completed" if completed else "in_progress"
-    inspection.completed_at = clock.utcnow() if completed else None
+    inspection.status = "in_progress"
+    db.session.commit()
+    return complete(inspection) if completed else inspection
+
+
+def complete(inspection):
+    """Mark ``inspection`` completed now (the sign-off itself is tested in tests/inspections)."""
+    inspection.status = "completed"
+    inspection.completed_at = clock.utcnow()
     db.session.commit()
     return inspection
+
+
+def registered_early(*enterprises, on=datetime(2026, 1, 1)):
+    """The park's enterprises are made at the real time the test runs; coverage counts an enterprise from
+    its registration, so tests about earlier periods register them at the start of the year."""
+    for enterprise in enterprises:
+        enterprise.created_at = on
+    db.session.commit()
 
 
 def add_enterprises(n, start=10, **fields):
