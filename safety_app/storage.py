@@ -164,9 +164,13 @@ class S3Store:
             body = bytes(data)
             self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=body)
             return len(body)
-        start = data.tell() if data.seekable() else 0
-        self.client.upload_fileobj(data, self.bucket, self._key(key))
-        return data.tell() - start if data.seekable() else self.size(key)
+        if not (hasattr(data, "seekable") and data.seekable()):
+            return self.put(key, data.read())
+        start = data.tell()
+        size = data.seek(0, os.SEEK_END) - start
+        data.seek(start)
+        self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data, ContentLength=size)
+        return size
 
     @contextlib.contextmanager
     def writable(self, key: str) -> Iterator[Path]:
