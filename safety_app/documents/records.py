@@ -42,7 +42,16 @@ from .inspection_record import TITLE as RECORD_TITLE
 from .inspection_record import InspectionRecordData, RecordFinding, RecordItem, build_inspection_record
 from .rectification_notice import TITLE as RECTIFICATION_TITLE
 from .rectification_notice import RectificationData, RectificationItem, build_rectification_notice
-from .service import _existing, _font_path, _relative_path, _remove, current_version, format_number, write_document
+from .service import (  # noqa: F401 - reports_dir: the folder of the local backend, for callers and tests
+    _existing,
+    _font_path,
+    _relative_path,
+    _remove,
+    current_version,
+    format_number,
+    reports_dir,
+    write_document,
+)
 from .text import EMPTY_MARK
 
 RECORD_WORD = "检记"
