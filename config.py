@@ -37,6 +37,15 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.REPORTS_DIR = os.environ.get("REPORTS_DIR", str(BASE_DIR / "reports"))
         self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+        # Uploads and documents: "local" (the two folders above) or "s3" (an S3-compatible bucket
+        # shared by several web nodes; safety_app/storage.py).
+        self.STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
+        self.S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None
+        self.S3_BUCKET = os.environ.get("S3_BUCKET") or None
+        self.S3_PREFIX = os.environ.get("S3_PREFIX", "")
+        self.S3_REGION = os.environ.get("S3_REGION", "us-east-1")
+        self.S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID") or None
+        self.S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY") or None
         self.TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
         self.MAX_UPLOAD_BYTES = _int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
         # Several photos per request, each up to MAX_UPLOAD_BYTES.

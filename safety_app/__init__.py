@@ -38,8 +38,13 @@ def create_app(config=None):
     apply_https_settings(app.config)
     _trust_proxies(app)
     _sqlite_options(app)
-    for key in ("REPORTS_DIR", "UPLOAD_DIR"):
-        os.makedirs(app.config[key], exist_ok=True)
+    from .storage import backend as storage_backend
+    from .storage import check_config as check_storage_config
+
+    check_storage_config(app.config)
+    if storage_backend(app.config) == "local":
+        for key in ("REPORTS_DIR", "UPLOAD_DIR"):
+            os.makedirs(app.config[key], exist_ok=True)
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)

@@ -3,7 +3,9 @@ the database, the uploaded photos and evidence, and the issued PDFs.
 
 A backup is one ``.tar.gz`` holding ``manifest.json``, the database
 (SQLite online-backup copy, or ``pg_dump --format=custom`` for PostgreSQL),
-``uploads/`` and ``reports/``. It is written to a temporary file and renamed,
+``uploads/`` and ``reports/`` — the files of the storage backend
+(``storage``: the local folders, or every object of the S3 bucket's two areas), restored
+into whichever backend the app is configured with. It is written to a temporary file and renamed,
 so a failed backup never leaves a half-written archive under the final name.
 """
 import json
@@ -19,6 +21,7 @@ from flask import current_app
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import make_url
 
+from . import storage
 from .clock import utcnow
 from .extensions import db
 from .models import Attachment, Document, Event, Hazard, User
@@ -71,19 +74,43 @@ def create_backup(path):
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         kind, db_file = _dump_database(tmp)
-        manifest = {"format": FORMAT, "database": kind, "database_file": db_file,
+        manifest = {"format": FORMAT, "database": kind, "database_file": db_file, "storage": storage.backend(),
                     "created_at": utcnow().isoformat(), "counts": _counts()}
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         partial = path.with_name(path.name + ".partial")
         with tarfile.open(partial, "w:gz") as tar:
             tar.add(tmp / "manifest.json", "manifest.json")
             tar.add(tmp / db_file, db_file)
-            for folder in ("UPLOAD_DIR", "REPORTS_DIR"):
-                source = Path(current_app.config[folder])
-                if source.exists():
-                    tar.add(source, "uploads" if folder == "UPLOAD_DIR" else "reports")
+            for area, store in storage.areas():
+                _add_store(tar, area, store)
         os.replace(partial, path)
     return manifest
+
+
+def _add_store(tar, area, store):
+    """Every object of a store (local folder or bucket) under ``<area>/<key>``, streamed."""
+    for key in store.keys():
+        try:
+            size = store.size(key)
+            source = store.open(key)
+        except FileNotFoundError:  # removed meanwhile (a refused upload)
+            continue
+        try:
+            info = tarfile.TarInfo(f"{area}/{key}")
+            info.size = size
+            info.mtime = int(utcnow().timestamp())
+            info.mode = 0o644
+            tar.addfile(info, source)
+        finally:
+            source.close()
+
+
+def _restore_store(folder, store):
+    """Put every file of an extracted area back into its store (atomically, one by one)."""
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            with open(path, "rb") as f:
+                store.put(path.relative_to(folder).as_posix(), f)
 
 
 def _safe_members(tar):
@@ -133,7 +160,7 @@ def restore_backup(path, force=False):
                 raise BackupError("pg_restore is not installed; install postgresql-client")
             subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
                             "--dbname", _libpq_url(url), str(source)], check=True, capture_output=True)
-        for name, folder in (("uploads", "UPLOAD_DIR"), ("reports", "REPORTS_DIR")):
-            if (tmp / name).exists():
-                shutil.copytree(tmp / name, current_app.config[folder], dirs_exist_ok=True)
+        for area, store in storage.areas():
+            if (tmp / area).exists():
+                _restore_store(tmp / area, store)
     return manifest

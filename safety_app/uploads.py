@@ -18,16 +18,15 @@ Nothing about an upload is trusted, and the work an upload may cause is bounded:
   made for each;
 - the original file name is only kept as a label; names with a path
   (``../../etc/passwd.jpg``) or control characters are refused;
-- files are stored under random names in ``UPLOAD_DIR`` (written to a
-  temporary file, then renamed), and served only through a permission-checked
-  route.
+- files are stored under random names in the uploads store (``storage``:
+  ``UPLOAD_DIR``, written to a temporary file then renamed, or an S3 bucket),
+  and served only through a permission-checked route.
 
 ``check`` writes nothing; ``store`` writes the files and returns an unsaved
 ``Attachment``; ``discard`` removes them again when the database refuses.
 """
 import hashlib
 import io
-import os
 import secrets
 import threading
 import unicodedata
@@ -40,7 +39,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 
-from . import images, pdf_check
+from . import images, pdf_check, storage
 from .lifecycle import LifecycleError
 from .models import Attachment
 
@@ -238,19 +237,11 @@ def check_all(storages, *, allow_pdf=False, required=False):
 
 
 def _write(relative, data):
-    path = upload_dir() / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    with open(tmp, "xb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    storage.uploads().put(relative, data)
 
 
 def write_file(relative, data):
-    """Write checked bytes (e.g. a re-encoded signature) to ``relative`` under UPLOAD_DIR, atomically."""
-    path_of(relative)  # never outside UPLOAD_DIR
+    """Write checked bytes (e.g. a re-encoded signature) at ``relative`` in the uploads store, atomically."""
     _write(relative, data)
 
 
@@ -282,21 +273,24 @@ def discard(attachments):
 
 
 def discard_names(names):
+    store = storage.uploads()
     for name in names:
         if name:
             try:
-                (upload_dir() / name).unlink()
+                store.delete(name)
             except FileNotFoundError:
                 pass
 
 
 def path_of(stored_name):
-    """Absolute path of a stored file; refuses anything that would leave UPLOAD_DIR."""
-    base = upload_dir().resolve()
-    path = (base / stored_name).resolve()
-    if base not in path.parents:
-        raise FileNotFoundError(stored_name)
-    return path
+    """Absolute path of a stored file (local storage only); refuses anything that would leave UPLOAD_DIR."""
+    return storage.LocalStore(upload_dir()).path(stored_name)
+
+
+def send(stored_name, *, mimetype, as_attachment, download_name, conditional=True, max_age=0):
+    """A response streaming a stored file; FileNotFoundError when it is missing or the name is bad."""
+    return storage.uploads().send(stored_name, mimetype=mimetype, as_attachment=as_attachment,
+                                  download_name=download_name, conditional=conditional, max_age=max_age)
 
 
 def save_to_hazard(hazard, actor, checked_uploads, kind, *, version=None, commit=True):

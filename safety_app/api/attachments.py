@@ -3,7 +3,7 @@
 Uploads are checked and stored by ``safety_app.uploads`` (type from the content,
 size limit, re-encoding) and recorded through ``lifecycle.record_attachment``.
 """
-from flask import request, send_file
+from flask import request
 from flask_babel import gettext as _
 
 from .. import lifecycle, uploads
@@ -69,10 +69,7 @@ def upload_attachments(hazard_id):
 def download_attachment(attachment_id):
     attachment = visible_or_404(Attachment, attachment_id)
     try:
-        path = uploads.path_of(attachment.stored_name)
+        return uploads.send(attachment.stored_name, mimetype=attachment.content_type, as_attachment=True,
+                            download_name=attachment.original_name)
     except FileNotFoundError:
         raise not_found() from None
-    if not path.exists():
-        raise not_found()
-    return send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                     download_name=attachment.original_name, max_age=0)

@@ -21,7 +21,7 @@ def _enterprise(code):
 
 def _echo(document):
     label = document.number or f"{document.kind} {document.period}"
-    click.echo(f"{label}\t{service.file_path(document)}")
+    click.echo(f"{label}\t{service.file_location(document)}")
 
 
 def _run(make):

@@ -138,10 +138,17 @@ def _signature_line(label: str, signature, blank: str, st: Styles, after: str = 
     """``label`` followed by the drawn signature (scaled into a small box), or by the blank line to sign on."""
     if not signature:
         return para(label + blank, st.body)
-    with PILImage.open(signature) as image:
-        width, height = image.size
+    if hasattr(signature, "read"):  # a file object (the signature read from the store)
+        with PILImage.open(signature) as image:
+            width, height = image.size
+        signature.seek(0)
+        source = signature
+    else:
+        with PILImage.open(signature) as image:
+            width, height = image.size
+        source = str(signature)
     scale = min(SIGNATURE_BOX[0] / width, SIGNATURE_BOX[1] / height)
-    picture = Image(str(signature), width=width * scale, height=height * scale)
+    picture = Image(source, width=width * scale, height=height * scale)
     label_width = 72 * mm
     rest = frame_width() - label_width - SIGNATURE_BOX[0]
     table = Table([[para(label, st.body), picture, para(after.strip(), st.body)]],

@@ -42,7 +42,16 @@ from .inspection_record import TITLE as RECORD_TITLE
 from .inspection_record import InspectionRecordData, RecordFinding, RecordItem, build_inspection_record
 from .rectification_notice import TITLE as RECTIFICATION_TITLE
 from .rectification_notice import RectificationData, RectificationItem, build_rectification_notice
-from .service import _existing, _font_path, _relative_path, _remove, current_version, format_number, reports_dir
+from .service import (  # noqa: F401 - reports_dir: the folder of the local backend, for callers and tests
+    _existing,
+    _font_path,
+    _relative_path,
+    _remove,
+    current_version,
+    format_number,
+    reports_dir,
+    write_document,
+)
 from .text import EMPTY_MARK
 
 RECORD_WORD = "检记"
@@ -69,10 +78,9 @@ def _number(counter: str, prefix: str, word: str) -> tuple[str, str]:
 
 def _save(render, rel_path: str, hazards: Sequence[Hazard], officers: Sequence[User] = (), **fields) -> Document:
     """Write the file, record the Document (and its officers) and commit; on failure roll back, remove the file."""
-    target = reports_dir() / rel_path
     written = None
     try:
-        written = render(target)
+        written = write_document(render, rel_path)
         document = Document(path=rel_path, sha256=written.sha256, size=written.size, **fields)
         document.hazards = list(hazards)
         db.session.add(document)
@@ -84,7 +92,7 @@ def _save(render, rel_path: str, hazards: Sequence[Hazard], officers: Sequence[U
         return document
     except BaseException:
         db.session.rollback()
-        _remove(target, written)
+        _remove(rel_path, written)
         raise
 
 
@@ -138,14 +146,16 @@ def _checklist_label(code: str, wordings) -> str:
     return category.zh if category else code
 
 
-def _signature_path(stored_name):
+def _signature_file(stored_name):
     """The file of a signature drawn at the completion (uploads), or None."""
     if not stored_name:
         return None
-    from ..uploads import path_of
+    from .. import storage
 
-    path = path_of(stored_name)
-    return path if path.is_file() else None
+    try:
+        return storage.as_file(storage.uploads(), stored_name)
+    except FileNotFoundError:
+        return None
 
 
 def current_record(inspection: Inspection) -> Document | None:
@@ -194,8 +204,8 @@ def issue_inspection_record(inspection: Inspection, actor: User, officer_ids: Se
             enterprise_representative=representative, items=checklist_results(inspection), findings=findings,
             summary=inspection.summary or "", issued_on=today(),
             replaces=previous.number if previous is not None else None,
-            representative_signature=_signature_path(inspection.representative_signature),
-            inspector_signature=_signature_path(inspection.inspector_signature),
+            representative_signature=_signature_file(inspection.representative_signature),
+            inspector_signature=_signature_file(inspection.inspector_signature),
         )
     except Exception:
         db.session.rollback()

@@ -1,8 +1,8 @@
 """Documents from the database: gather the data, build the PDF, record it.
 
 The builders beside this module take plain data; this module is the one
-place that reads the database for them, writes the file atomically under
-``REPORTS_DIR`` (the relative path is stored) and records a ``Document``.
+place that reads the database for them, writes the file atomically in the
+reports store (``storage.reports()``: ``REPORTS_DIR`` or the bucket; the relative path is stored) and records a ``Document``.
 
 - Numbers (notices, opinions) come from ``sequences.next_value`` inside the
   same transaction as the ``Document`` row: the counter row lock serialises
@@ -37,7 +37,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import findings, labels, reference, sequences, settings, validation
+from .. import findings, labels, reference, sequences, settings, storage, validation
 from ..basis import describe_basis
 from ..clock import today
 from ..extensions import db
@@ -111,12 +111,30 @@ def reports_dir() -> Path:
 
 
 def file_path(document: Document) -> Path | None:
-    """Absolute path of the document's file, or None if it would leave REPORTS_DIR."""
-    root = reports_dir()
-    path = (root / document.path).resolve()
-    if root not in path.parents:
+    """Absolute path of the document's file (local storage), or None if it would leave REPORTS_DIR."""
+    try:
+        return storage.LocalStore(reports_dir()).path(document.path)
+    except FileNotFoundError:
         return None
-    return path
+
+
+def file_location(document: Document) -> str:
+    """Where the document's file is: a local path, or the object in the bucket."""
+    store = storage.reports()
+    if isinstance(store, storage.S3Store):
+        return f"s3://{store.bucket}/{store.prefix}{document.path}"
+    return str(file_path(document))
+
+
+def write_document(render: Callable[[Path], WrittenFile], rel_path: str) -> WrittenFile:
+    """Build the file of ``rel_path`` in the reports store (never over an existing one)."""
+    with storage.reports().writable(rel_path) as target:
+        return render(target)
+
+
+def remove_document_file(rel_path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        storage.reports().delete(rel_path)
 
 
 def download_name(document: Document) -> str:
@@ -156,10 +174,9 @@ def _record(render: Callable[[Path], WrittenFile], rel_path: str, hazards: Seque
     Must be called inside the transaction that took the number / version, so a
     failure returns it.
     """
-    target = reports_dir() / rel_path
     written = None
     try:
-        written = render(target)
+        written = write_document(render, rel_path)
         document = Document(path=rel_path, sha256=written.sha256, size=written.size, **fields)
         document.hazards = list(hazards)
         db.session.add(document)
@@ -170,7 +187,7 @@ def _record(render: Callable[[Path], WrittenFile], rel_path: str, hazards: Seque
         return document
     except IntegrityError:
         db.session.rollback()
-        _remove(target, written)
+        _remove(rel_path, written)
         # Someone else recorded this idempotency key at the same moment: theirs counts.
         existing = _existing(fields.get("idempotency_key"))
         if existing is not None:
@@ -178,14 +195,13 @@ def _record(render: Callable[[Path], WrittenFile], rel_path: str, hazards: Seque
         raise
     except BaseException:
         db.session.rollback()
-        _remove(target, written)
+        _remove(rel_path, written)
         raise
 
 
-def _remove(target: Path, written: WrittenFile | None) -> None:
+def _remove(rel_path: str, written: WrittenFile | None) -> None:
     if written is not None:
-        with contextlib.suppress(FileNotFoundError):
-            target.unlink()
+        remove_document_file(rel_path)
 
 
 def _fail(message, status=None):

@@ -1,6 +1,6 @@
 """Thin views: find the hazard through the permission core (404 if not visible),
 parse the form, call the lifecycle core, render or redirect."""
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -278,17 +278,14 @@ def _attachment_response(attachment, thumb):
     name = attachment.thumb_name if thumb else attachment.stored_name
     if not name:
         abort(404)
+    inline = attachment.content_type.startswith("image/")
     try:
-        path = uploads.path_of(name)
-        if not path.is_file():
-            abort(404)
+        response = uploads.send(
+            name, mimetype="image/jpeg" if thumb else attachment.content_type,
+            as_attachment=not inline, download_name=attachment.original_name, conditional=True, max_age=0,
+        )
     except FileNotFoundError:
         abort(404)
-    inline = attachment.content_type.startswith("image/")
-    response = send_file(
-        path, mimetype="image/jpeg" if thumb else attachment.content_type,
-        as_attachment=not inline, download_name=attachment.original_name, conditional=True, max_age=0,
-    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox; frame-ancestors 'none'"
     response.headers["Cache-Control"] = "private, max-age=600"

@@ -192,13 +192,10 @@ def report_file(installation_id):
     if not installation.report_stored_name:
         abort(404)
     try:
-        path = uploads.path_of(installation.report_stored_name)
+        return uploads.send(installation.report_stored_name, mimetype="application/pdf",
+                            download_name=installation.report_name or "report.pdf", as_attachment=False)
     except FileNotFoundError:
         abort(404)
-    if not path.exists():
-        abort(404)
-    return send_file(path, mimetype="application/pdf", download_name=installation.report_name or "report.pdf",
-                     as_attachment=False, max_age=0)
 
 
 @bp.route("/<int:installation_id>/write-off", methods=["POST"])

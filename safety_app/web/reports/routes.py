@@ -4,14 +4,14 @@ import re
 import secrets
 from math import ceil
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from wtforms.validators import ValidationError
 
-from ... import clock, findings
+from ... import clock, findings, storage
 from ...documents import officers, records, service, statistics_service
 from ...extensions import db
 from ...models import FINAL_STATUSES, Document, DocumentKind, Enterprise, Hazard, Inspection
@@ -137,13 +137,13 @@ def download(document_id):
     document = get_visible(Document, document_id, current_user)
     if document is None:
         abort(404)
-    path = service.file_path(document)
-    if path is None or not path.is_file():
+    name = records.download_name(document) or service.download_name(document)
+    try:
+        response = storage.reports().send(document.path, mimetype="application/pdf", as_attachment=True,
+                                          download_name=name, etag=document.sha256, max_age=0)
+    except FileNotFoundError:
         log.error("document %s: file %s is missing", document.id, document.path)
         abort(404)
-    name = records.download_name(document) or service.download_name(document)
-    response = send_file(path, mimetype="application/pdf", as_attachment=True,
-                         download_name=name, etag=document.sha256, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
