@@ -222,20 +222,15 @@ def _check_data(hazard, action, data):
             raise Invalid(label, field=name)
     problem = None  # the major-hazard rules (major.py)
     if action == "submit":
-        problem = major.submit_problem(hazard)
+        unmet = next((p for p in submit_prerequisites(hazard) if not p.done), None)
+        if unmet is not None:
+            raise Invalid(unmet.message, field=unmet.field)
     elif action == "close":
         problem = major.acceptance_problem(hazard, data)
     elif action == "reclassify":
         problem = major.reclassify_problem(hazard, data)
     if problem is not None:
         raise Invalid(problem.message, field=problem.field)
-    if action == "submit":
-        if not hazard.measures:
-            raise Invalid(_l("Add at least one measure before submitting."), field="measures")
-        if any(not m.is_done for m in hazard.measures):
-            raise Invalid(_l("Every measure must be marked done before submitting."), field="measures")
-        if not any(a.kind == AttachmentKind.EVIDENCE for a in hazard.attachments):
-            raise Invalid(_l("Upload at least one evidence photo or file before submitting."), field="evidence")
     if action == "request_extension":
         new_deadline = data.get("new_deadline")
         if not isinstance(new_deadline, date):
@@ -251,6 +246,47 @@ def _check_data(hazard, action, data):
     for name in ("note", "reason", "comment"):
         if len(_text(data, name)) > MAX_TEXT:
             raise Invalid(_l("This text is too long (at most %(n)d characters).", n=MAX_TEXT), field=name)
+
+
+@dataclass(frozen=True)
+class Prerequisite:
+    """One condition of 提交复查: ``key`` names it, ``label`` says it, ``message`` is the refusal
+    while it is unmet, ``field`` the form field the refusal concerns, ``fix`` where to meet it
+    (a fragment of the hazard page, or an endpoint name of the hazards blueprint)."""
+    key: str
+    done: bool
+    label: object
+    message: object
+    field: str
+    fix: str
+
+
+def submit_prerequisites(hazard):
+    """What 提交复查 requires, in the order it is checked (the first unmet one is the refusal
+    of ``apply(hazard, "submit", …)``): for a major hazard the complete governance plan and the
+    assessment, then at least one measure, every measure done, at least one evidence file.
+    The hazard page lists the same items, so page and rule cannot disagree."""
+    items = []
+    if hazard.level == HazardLevel.MAJOR:
+        items.append(Prerequisite(
+            "plan", major.plan_complete(hazard), _l("The governance plan is complete (six elements)"),
+            _l("A major hazard can be submitted only with its complete governance plan (all six elements)."),
+            "plan", "hazards.plan"))
+        items.append(Prerequisite(
+            "assessment", major.has_assessment(hazard), _l("The assessment of the governance result is uploaded"),
+            _l("Upload the assessment of the governance result (a PDF or image) before submitting a major hazard."),
+            "assessment", "#assessment"))
+    measures = list(hazard.measures)
+    items.append(Prerequisite("measures", bool(measures), _l("At least one measure is recorded"),
+                              _l("Add at least one measure before submitting."), "measures", "hazards.measure_new"))
+    items.append(Prerequisite("measures_done", bool(measures) and all(m.is_done for m in measures),
+                              _l("Every measure is marked done"),
+                              _l("Every measure must be marked done before submitting."), "measures", "#measures"))
+    items.append(Prerequisite("evidence", any(a.kind == AttachmentKind.EVIDENCE for a in hazard.attachments),
+                              _l("Rectification evidence is uploaded"),
+                              _l("Upload at least one evidence photo or file before submitting."), "evidence",
+                              "#files"))
+    return items
 
 
 def _check_regime_data(hazard, action, data):

@@ -92,6 +92,8 @@ def render_detail(hazard, status=200, *, bound=None, action_errors=None, upload_
     if upload_form.kind.data == AttachmentKind.ASSESSMENT:
         kind = AttachmentKind.ASSESSMENT
     _flash_unshown_errors(bound, action_errors, actions, upload_form, may_edit[kind])
+    prerequisites = (lifecycle.submit_prerequisites(hazard)
+                     if hazard.status in lifecycle.EDITABLE_STATES else [])
     return render_template(
         "hazards/detail.html", hazard=hazard, forms=forms, actions=actions, events=events,
         action_errors=action_errors or {}, upload_form=upload_form, upload_kind=kind,
@@ -102,6 +104,7 @@ def render_detail(hazard, status=200, *, bound=None, action_errors=None, upload_
         pending=lifecycle.pending_extension(hazard),
         overdue_days=definitions.overdue_days(hazard),
         may_edit=may_edit,
+        prerequisites=prerequisites, last_word=findings.last_word([hazard.id]).get(hazard.id), submit_ready=all(p.done for p in prerequisites),
         action_labels=lifecycle.ACTION_LABELS,
         finding_labels=findings.RESULT_LABELS,
         today=today(),

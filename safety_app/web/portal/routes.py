@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import case, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ... import criteria, installations, labels, lifecycle, reference, uploads
+from ... import criteria, findings, installations, labels, lifecycle, reference, uploads
 from ...clock import today
 from ...extensions import db
 from ...figures import definitions
@@ -54,8 +54,9 @@ def tasks():
     ).scalars().all()
     on = today()
     tasks = [(h, definitions.overdue_days(h, on), next_step(h)) for h in rows]
+    last_words = findings.last_word(h.id for h in rows)
     mine = [t for t in tasks if is_assigned(t[0], current_user)]
-    return render_template("portal/tasks.html", tasks=tasks, mine=mine, mine_only=mine_only, show_all=show_all,
+    return render_template("portal/tasks.html", tasks=tasks, mine=mine, last_words=last_words, mine_only=mine_only, show_all=show_all,
                            overdue_count=sum(1 for _h, d, _s in tasks if d))
 
 
