@@ -787,8 +787,21 @@ def set_notice_deadline(hazard, actor, new_deadline, *, issued_on):
         data={"previous_deadline": previous.isoformat(), "new_deadline": new_deadline.isoformat()})
 
 
-def edit_hazard(hazard, actor, *, version, **fields):
-    """Correct the descriptive fields of a hazard that is not final (staff); writes an 'edit' event."""
+def may_correct(hazard, actor):
+    """For showing the correction form: may ``actor`` now correct the hazard (``edit_hazard``)?"""
+    from .permissions import can
+
+    return hazard.status not in FINAL_STATUSES and can(actor, "hazard.edit", hazard)
+
+
+def edit_hazard(hazard, actor, *, version, reason="", **fields):
+    """Correct the descriptive fields of a hazard that is not final: the inspector who filed it, or
+    an admin (``permissions.can(…, "hazard.edit", hazard)``); writes an 'edit' event.
+
+    ``deadline`` may be corrected too (a date in the window, not before the hazard was found);
+    once the enterprise has acknowledged the hazard a changed deadline needs a ``reason``. The
+    event records the deadline it replaces (``previous_deadline``, for ``figures.history``).
+    """
     from .permissions import can
 
     if not can(actor, "hazard.edit", hazard):
@@ -798,9 +811,15 @@ def edit_hazard(hazard, actor, *, version, **fields):
         raise WrongState(_l("Not possible while the hazard is in this state."))
     values = {}
     for name, value in fields.items():
-        if name not in EDITABLE_FIELDS:  # a programming error: forms and the API offer only these
+        if name == "deadline":
+            if not isinstance(value, date):
+                raise Invalid(_l("Give the new deadline as a date."), field="deadline")
+            _check_date(value, "deadline")
+            if value < hazard.found_on:
+                raise Invalid(_l("The deadline cannot be before the day the hazard was found."), field="deadline")
+        elif name not in EDITABLE_FIELDS:  # a programming error: forms and the API offer only these
             raise TypeError(f"{name} is not an editable field of a hazard")
-        if name == "category":
+        elif name == "category":
             if reference.category(value) is None:
                 raise Invalid(_l("Choose a category from the list."), field="category")
         else:
@@ -808,8 +827,31 @@ def edit_hazard(hazard, actor, *, version, **fields):
         values[name] = value
     if "title" in values and not values["title"]:
         raise Invalid(_l("A title is required."), field="title")
+    reason = (reason or "").strip()
+    if len(reason) > MAX_TEXT:
+        raise Invalid(_l("This text is too long (at most %(n)d characters).", n=MAX_TEXT), field="reason")
     changed = sorted(name for name, value in values.items() if getattr(hazard, name) != value)
+    data = {"fields": changed}
+    if "deadline" in changed:
+        if hazard.status != S.OPEN and not reason:
+            raise Invalid(_l("The enterprise has acknowledged this hazard: give a reason for the new deadline."),
+                          field="reason")
+        data.update(previous_deadline=hazard.deadline.isoformat(), new_deadline=values["deadline"].isoformat())
+    if not changed:
+        return hazard
     for name in changed:
         setattr(hazard, name, values[name])
-    _commit_with_event(hazard, actor, "edit", data={"fields": changed})
+    try:
+        hazard.updated_at = utcnow()
+        db.session.flush()
+        audit.append_event(action="edit", actor=actor, hazard_id=hazard.id, comment=reason, data=data)
+        if "deadline" in changed:
+            notifications.on_transition(hazard, "edit", actor, reason)
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleVersion() from None
+    except Exception:
+        db.session.rollback()
+        raise
     return hazard
