@@ -19,7 +19,7 @@ from . import validation
 from .clock import to_local, today
 from .extensions import db
 from .lifecycle_errors import Invalid
-from .models import FindingResult, ReinspectionFinding, Role, User, finding_inspectors
+from .models import Event, FindingResult, ReinspectionFinding, Role, User, finding_inspectors
 
 MAX_TEXT = 4000
 MAX_INSPECTORS = 20
@@ -131,3 +131,41 @@ def latest_since(hazard_ids, since):
     for finding in rows:
         newest.setdefault(finding.hazard_id, finding)
     return newest
+
+
+class LastWord(NamedTuple):
+    """The office's newest word on a hazard: the newest finding, or a rejection recorded
+    before findings existed (its event's reason)."""
+    passed: bool
+    day: date
+    text: str
+    by: str
+
+
+def last_word(hazard_ids):
+    """{hazard_id: LastWord} for the hazards that have been re-inspected: two queries for any
+    number of hazards (the hazard page and the enterprise's task cards)."""
+    ids = list(hazard_ids)
+    if not ids:
+        return {}
+    newest = {}  # hazard_id: (event id, LastWord)
+    rows = db.session.execute(
+        select(ReinspectionFinding, User.display_name, User.username)
+        .join(User, User.id == ReinspectionFinding.recorded_by_id)
+        .where(ReinspectionFinding.hazard_id.in_(ids))
+        .order_by(ReinspectionFinding.hazard_id, ReinspectionFinding.id.desc()))
+    for finding, display_name, username in rows:
+        if finding.hazard_id not in newest:
+            newest[finding.hazard_id] = (finding.event_id, LastWord(
+                finding.passed, finding.reinspected_on, finding.opinion, display_name or username))
+    bare = db.session.execute(  # rejections older than the findings (migration 0011)
+        select(Event.id, Event.hazard_id, Event.created_at, Event.comment, User.display_name, User.username)
+        .outerjoin(User, User.id == Event.actor_id)
+        .where(Event.hazard_id.in_(ids), Event.action == "reject",
+               Event.id.not_in(select(ReinspectionFinding.event_id)))
+        .order_by(Event.hazard_id, Event.id.desc()))
+    for event_id, hazard_id, created_at, comment, display_name, username in bare:
+        if hazard_id not in newest or newest[hazard_id][0] < event_id:
+            newest[hazard_id] = (event_id, LastWord(False, to_local(created_at).date(), comment or "",
+                                                    display_name or username or ""))
+    return {hazard_id: word for hazard_id, (_event_id, word) in newest.items()}

@@ -222,20 +222,15 @@ def _check_data(hazard, action, data):
             raise Invalid(label, field=name)
     problem = None  # the major-hazard rules (major.py)
     if action == "submit":
-        problem = major.submit_problem(hazard)
+        unmet = next((p for p in submit_prerequisites(hazard) if not p.done), None)
+        if unmet is not None:
+            raise Invalid(unmet.message, field=unmet.field)
     elif action == "close":
         problem = major.acceptance_problem(hazard, data)
     elif action == "reclassify":
         problem = major.reclassify_problem(hazard, data)
     if problem is not None:
         raise Invalid(problem.message, field=problem.field)
-    if action == "submit":
-        if not hazard.measures:
-            raise Invalid(_l("Add at least one measure before submitting."), field="measures")
-        if any(not m.is_done for m in hazard.measures):
-            raise Invalid(_l("Every measure must be marked done before submitting."), field="measures")
-        if not any(a.kind == AttachmentKind.EVIDENCE for a in hazard.attachments):
-            raise Invalid(_l("Upload at least one evidence photo or file before submitting."), field="evidence")
     if action == "request_extension":
         new_deadline = data.get("new_deadline")
         if not isinstance(new_deadline, date):
@@ -251,6 +246,47 @@ def _check_data(hazard, action, data):
     for name in ("note", "reason", "comment"):
         if len(_text(data, name)) > MAX_TEXT:
             raise Invalid(_l("This text is too long (at most %(n)d characters).", n=MAX_TEXT), field=name)
+
+
+@dataclass(frozen=True)
+class Prerequisite:
+    """One condition of 提交复查: ``key`` names it, ``label`` says it, ``message`` is the refusal
+    while it is unmet, ``field`` the form field the refusal concerns, ``fix`` where to meet it
+    (a fragment of the hazard page, or an endpoint name of the hazards blueprint)."""
+    key: str
+    done: bool
+    label: object
+    message: object
+    field: str
+    fix: str
+
+
+def submit_prerequisites(hazard):
+    """What 提交复查 requires, in the order it is checked (the first unmet one is the refusal
+    of ``apply(hazard, "submit", …)``): for a major hazard the complete governance plan and the
+    assessment, then at least one measure, every measure done, at least one evidence file.
+    The hazard page lists the same items, so page and rule cannot disagree."""
+    items = []
+    if hazard.level == HazardLevel.MAJOR:
+        items.append(Prerequisite(
+            "plan", major.plan_complete(hazard), _l("The governance plan is complete (six elements)"),
+            _l("A major hazard can be submitted only with its complete governance plan (all six elements)."),
+            "plan", "hazards.plan"))
+        items.append(Prerequisite(
+            "assessment", major.has_assessment(hazard), _l("The assessment of the governance result is uploaded"),
+            _l("Upload the assessment of the governance result (a PDF or image) before submitting a major hazard."),
+            "assessment", "#assessment"))
+    measures = list(hazard.measures)
+    items.append(Prerequisite("measures", bool(measures), _l("At least one measure is recorded"),
+                              _l("Add at least one measure before submitting."), "measures", "hazards.measure_new"))
+    items.append(Prerequisite("measures_done", bool(measures) and all(m.is_done for m in measures),
+                              _l("Every measure is marked done"),
+                              _l("Every measure must be marked done before submitting."), "measures", "#measures"))
+    items.append(Prerequisite("evidence", any(a.kind == AttachmentKind.EVIDENCE for a in hazard.attachments),
+                              _l("Rectification evidence is uploaded"),
+                              _l("Upload at least one evidence photo or file before submitting."), "evidence",
+                              "#files"))
+    return items
 
 
 def _check_regime_data(hazard, action, data):
@@ -751,8 +787,21 @@ def set_notice_deadline(hazard, actor, new_deadline, *, issued_on):
         data={"previous_deadline": previous.isoformat(), "new_deadline": new_deadline.isoformat()})
 
 
-def edit_hazard(hazard, actor, *, version, **fields):
-    """Correct the descriptive fields of a hazard that is not final (staff); writes an 'edit' event."""
+def may_correct(hazard, actor):
+    """For showing the correction form: may ``actor`` now correct the hazard (``edit_hazard``)?"""
+    from .permissions import can
+
+    return hazard.status not in FINAL_STATUSES and can(actor, "hazard.edit", hazard)
+
+
+def edit_hazard(hazard, actor, *, version, reason="", **fields):
+    """Correct the descriptive fields of a hazard that is not final: the inspector who filed it, or
+    an admin (``permissions.can(…, "hazard.edit", hazard)``); writes an 'edit' event.
+
+    ``deadline`` may be corrected too (a date in the window, not before the hazard was found);
+    once the enterprise has acknowledged the hazard a changed deadline needs a ``reason``. The
+    event records the deadline it replaces (``previous_deadline``, for ``figures.history``).
+    """
     from .permissions import can
 
     if not can(actor, "hazard.edit", hazard):
@@ -762,9 +811,15 @@ def edit_hazard(hazard, actor, *, version, **fields):
         raise WrongState(_l("Not possible while the hazard is in this state."))
     values = {}
     for name, value in fields.items():
-        if name not in EDITABLE_FIELDS:  # a programming error: forms and the API offer only these
+        if name == "deadline":
+            if not isinstance(value, date):
+                raise Invalid(_l("Give the new deadline as a date."), field="deadline")
+            _check_date(value, "deadline")
+            if value < hazard.found_on:
+                raise Invalid(_l("The deadline cannot be before the day the hazard was found."), field="deadline")
+        elif name not in EDITABLE_FIELDS:  # a programming error: forms and the API offer only these
             raise TypeError(f"{name} is not an editable field of a hazard")
-        if name == "category":
+        elif name == "category":
             if reference.category(value) is None:
                 raise Invalid(_l("Choose a category from the list."), field="category")
         else:
@@ -772,8 +827,31 @@ def edit_hazard(hazard, actor, *, version, **fields):
         values[name] = value
     if "title" in values and not values["title"]:
         raise Invalid(_l("A title is required."), field="title")
+    reason = (reason or "").strip()
+    if len(reason) > MAX_TEXT:
+        raise Invalid(_l("This text is too long (at most %(n)d characters).", n=MAX_TEXT), field="reason")
     changed = sorted(name for name, value in values.items() if getattr(hazard, name) != value)
+    data = {"fields": changed}
+    if "deadline" in changed:
+        if hazard.status != S.OPEN and not reason:
+            raise Invalid(_l("The enterprise has acknowledged this hazard: give a reason for the new deadline."),
+                          field="reason")
+        data.update(previous_deadline=hazard.deadline.isoformat(), new_deadline=values["deadline"].isoformat())
+    if not changed:
+        return hazard
     for name in changed:
         setattr(hazard, name, values[name])
-    _commit_with_event(hazard, actor, "edit", data={"fields": changed})
+    try:
+        hazard.updated_at = utcnow()
+        db.session.flush()
+        audit.append_event(action="edit", actor=actor, hazard_id=hazard.id, comment=reason, data=data)
+        if "deadline" in changed:
+            notifications.on_transition(hazard, "edit", actor, reason)
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleVersion() from None
+    except Exception:
+        db.session.rollback()
+        raise
     return hazard

@@ -126,18 +126,6 @@ def plan_edit_problem(plan, values, was_complete):
 
 # --- the two-step close-out ----------------------------------------------------------------------
 
-def submit_problem(hazard):
-    if hazard.level != HazardLevel.MAJOR:
-        return None
-    if not plan_complete(hazard):
-        return Problem(_l("A major hazard can be submitted only with its complete governance plan "
-                          "(all six elements)."), "plan")
-    if not has_assessment(hazard):
-        return Problem(_l("Upload the assessment of the governance result (a PDF or image) before submitting "
-                          "a major hazard."), "assessment")
-    return None
-
-
 def verified_day(hazard):
     return to_local(hazard.verified_at).date() if hazard.verified_at else None
 

@@ -159,6 +159,7 @@ def on_assigned(hazard, user, actor, measure=None):
 
 
 _TITLES = {
+    "edit": "隐患整改期限已更正",  # a corrected deadline (lifecycle.edit_hazard)
     "acknowledge": "企业已确认隐患",
     "submit": "整改已提交，待复查",
     "reject": "复查未通过，请继续整改",
@@ -200,6 +201,7 @@ def on_transition(hazard, action, actor, comment=""):
         "lift_supervision": enterprise_users + inspectors,
         "record_suspension": enterprise_users + inspectors + admins,
         "end_suspension": enterprise_users + inspectors + admins,
+        "edit": enterprise_users,
     }.get(action, [])
     recipients = [u for u in recipients if u is not None and u.id != actor.id]
     body = _describe(hazard) + (f"\n说明：{comment}" if comment else "")

@@ -164,6 +164,8 @@ def can(user, action, obj=None):
             return False
         if obj is None:
             return True
+        if action == "hazard.edit" and isinstance(obj, Hazard):  # corrections: who filed it, or an admin
+            return user.role == Role.ADMIN or (obj.found_by_id == user.id and _sees(user, obj))
         if action == "inspection.record" and isinstance(obj, Inspection):
             return user.role == Role.ADMIN or any(u.id == user.id for u in obj.inspectors)
         return _sees(user, obj)
@@ -238,6 +240,7 @@ ROUTE_POLICIES = {
     # the rectification loop (state- and action-dependent rules are the lifecycle's)
     "hazards.detail": SCOPED,
     "hazards.transition": SCOPED,
+    "hazards.correct": _role("hazard.edit", scoped=True),
     "hazards.measure_new": _role("measure.edit", scoped=True),
     "hazards.measure_edit": _role("measure.edit", scoped=True),
     "hazards.plan": _role("plan.edit", scoped=True),

@@ -62,6 +62,7 @@ ROUTES = {
     # the rectification loop
     "hazards.detail": (FOREIGN, lambda f: {"hazard_id": f.hazard}, None),
     "hazards.transition": (FOREIGN, lambda f: {"hazard_id": f.hazard, "action": "acknowledge"}, None),
+    "hazards.correct": (ROLE, lambda f: {"hazard_id": f.hazard}, None),  # the filing inspector or an admin
     "hazards.measure_new": (FOREIGN, lambda f: {"hazard_id": f.hazard}, None),
     "hazards.measure_edit": (FOREIGN, lambda f: {"hazard_id": f.hazard, "measure_id": f.measure}, None),
     "hazards.plan": (FOREIGN, lambda f: {"hazard_id": f.major}, None),

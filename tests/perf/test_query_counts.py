@@ -132,8 +132,8 @@ def assert_bounded(client, url, grow, headers=None):
 
 # (who, url) of the hazard-based lists; per_page large enough to show every row.
 HAZARD_PAGES = [
-    ("admin", "/ledgers/hazards?per_page=200"),
-    ("user_a", "/ledgers/hazards?per_page=200"),
+    ("admin", "/ledgers/hazards?all=1&per_page=200"),
+    ("user_a", "/ledgers/hazards?all=1&per_page=200"),
     ("admin", "/ledgers/measures?per_page=200"),
     ("user_a", "/ledgers/measures?per_page=200"),
     ("user_a", "/portal/?show=all"),

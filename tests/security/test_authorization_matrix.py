@@ -189,3 +189,13 @@ def test_policy_allows_nobody_anonymous_unless_public():
     anonymous = User(is_authenticated=False, role=None)
     assert not Policy().allows(anonymous)
     assert Policy(public=True).allows(anonymous)
+
+
+@pytest.mark.parametrize("who, expected", [("inspector", 422), ("admin", 422), ("inspector2", 403),
+                                           ("user_a", 403), ("user_b", 403)])
+def test_correcting_a_hazard_is_for_the_filing_inspector_or_an_admin(client, park, login_as, who, expected):
+    """hazards.correct: the role (staff) is not enough, the inspector must have filed the hazard;
+    an empty form reaches the form's check (422) only for those allowed."""
+    hazard = park.hazard()  # filed by park.inspector
+    login_as(getattr(park, who))
+    assert client.post(f"/hazards/{hazard.id}/edit", data={}).status_code == expected

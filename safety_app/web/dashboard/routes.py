@@ -27,7 +27,7 @@ def _ledger_href():
 
     def href(filters):
         items = [item for item in iter_multi_items(filters.to_args()) if item[1] is not None]
-        return f"{base}?{urlencode(items, safe=URL_SAFE)}" if items else base
+        return f"{base}?{urlencode(items, safe=URL_SAFE)}" if items else f"{base}?all=1"  # not the default view
 
     return href
 

@@ -289,3 +289,23 @@ class PlanForm(VersionedForm):
 class UploadForm(VersionedForm):
     files = MultipleFileField(_l("Photos or files"))
     kind = HiddenField()  # "assessment" for the assessment of a major hazard's governance result
+
+
+class CorrectionForm(VersionedForm):
+    """The inspector who filed a hazard (or an admin) corrects its descriptive fields."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    category = SelectField(_l("Category"), validators=[DataRequired()])
+    location = StringField(_l("Location"), validators=[Optional(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=MAX_TEXT)])
+    deadline = DateField(_l("Deadline"), validators=[InputRequired(), DateInWindow()])
+    reason = TextAreaField(_l("Reason for the correction"), validators=[Optional(), Length(max=MAX_TEXT)],
+                           description=_l("Required for a new deadline once the enterprise has acknowledged."))
+
+    def fill(self, hazard, fresh):
+        self.category.choices = [(c.code, c.label()) for c in reference.categories()]
+        if fresh:
+            for name in ("title", "category", "location", "description", "deadline"):
+                getattr(self, name).data = getattr(hazard, name)
+            self.version.data = hazard.version
+        return self

@@ -27,6 +27,7 @@ from ...permissions import can, get_visible, scope
 from . import bp
 from .forms import (
     ACTION_FORMS,
+    CorrectionForm,
     MeasureForm,
     PlanForm,
     UploadForm,
@@ -74,8 +75,9 @@ def _fresh_forms(hazard, actions):
     return forms
 
 
-def render_detail(hazard, status=200, *, bound=None, action_errors=None, upload_form=None):
-    """The hazard page; ``bound`` replaces one action's form with the user's (with its errors)."""
+def render_detail(hazard, status=200, *, bound=None, action_errors=None, upload_form=None, correction=None):
+    """The hazard page; ``bound`` replaces one action's form with the user's (with its errors),
+    ``correction`` the correction form."""
     actions = lifecycle.allowed_actions(hazard, current_user)
     forms = _fresh_forms(hazard, actions)
     if bound is not None:
@@ -92,6 +94,10 @@ def render_detail(hazard, status=200, *, bound=None, action_errors=None, upload_
     if upload_form.kind.data == AttachmentKind.ASSESSMENT:
         kind = AttachmentKind.ASSESSMENT
     _flash_unshown_errors(bound, action_errors, actions, upload_form, may_edit[kind])
+    if correction is None and lifecycle.may_correct(hazard, current_user):
+        correction = CorrectionForm(prefix="edit", formdata=None).fill(hazard, fresh=True)
+    prerequisites = (lifecycle.submit_prerequisites(hazard)
+                     if hazard.status in lifecycle.EDITABLE_STATES else [])
     return render_template(
         "hazards/detail.html", hazard=hazard, forms=forms, actions=actions, events=events,
         action_errors=action_errors or {}, upload_form=upload_form, upload_kind=kind,
@@ -102,6 +108,7 @@ def render_detail(hazard, status=200, *, bound=None, action_errors=None, upload_
         pending=lifecycle.pending_extension(hazard),
         overdue_days=definitions.overdue_days(hazard),
         may_edit=may_edit,
+        correction=correction, prerequisites=prerequisites, last_word=findings.last_word([hazard.id]).get(hazard.id), submit_ready=all(p.done for p in prerequisites),
         action_labels=lifecycle.ACTION_LABELS,
         finding_labels=findings.RESULT_LABELS,
         today=today(),
@@ -166,6 +173,31 @@ def transition(hazard_id, action):
     except lifecycle.LifecycleError as error:
         return _refused(hazard, action, form, error)
     flash(_("Done: %(action)s.", action=lifecycle.ACTION_LABELS[action]), "success")
+    return redirect(url_for("hazards.detail", hazard_id=hazard.id))
+
+
+@bp.route("/hazards/<int:hazard_id>/edit", methods=["POST"])
+@login_required
+def correct(hazard_id):
+    """Correct the descriptive fields and the deadline (the filing inspector or an admin), audited."""
+    hazard = _hazard(hazard_id)
+    require("hazard.edit", hazard)
+    form = CorrectionForm(prefix="edit").fill(hazard, fresh=False)
+    if not form.validate():
+        return render_detail(hazard, 422, correction=form)
+    try:
+        lifecycle.edit_hazard(hazard, current_user, version=form.version.data, reason=form.reason.data or "",
+                              **{name: getattr(form, name).data or ("" if name != "deadline" else None)
+                                 for name in ("title", "category", "location", "description", "deadline")})
+    except lifecycle.LifecycleError as error:
+        db.session.expire_all()
+        hazard = _hazard(hazard.id)
+        if isinstance(error, lifecycle.StaleVersion) or error.field not in form._fields:
+            flash(str(error.message), "error")
+            return render_detail(hazard, error.status)
+        form[error.field].errors = list(form[error.field].errors) + [str(error.message)]
+        return render_detail(hazard, error.status, correction=form)
+    flash(_("The hazard was corrected."), "success")
     return redirect(url_for("hazards.detail", hazard_id=hazard.id))
 
 

@@ -13,7 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ... import criteria, reference
@@ -28,7 +28,12 @@ class CheckboxesField(SelectMultipleField):
 
 
 class InspectionForm(FlaskForm):
-    enterprise_id = SelectField(_l("Enterprise"), coerce=int, validators=[InputRequired()])
+    # Nothing preselected: the first option asks for a choice (0 is refused); a text filter over the
+    # options (static/js/select-filter.js) helps with hundreds of enterprises.
+    enterprise_id = SelectField(_l("Enterprise"), coerce=int,
+                                validators=[InputRequired(), NumberRange(min=1, message=_l("Choose an enterprise."))],
+                                render_kw={"data-filterable": "1",
+                                           "data-filter-placeholder": _l("Type to find an enterprise")})
     inspection_type = SelectField(_l("Type of inspection"), validators=[InputRequired()])
     inspected_on = DateField(_l("Inspection date"), validators=[InputRequired(), DateInWindow()])
     inspectors = CheckboxesField(_l("Inspectors"), coerce=int, validators=[Optional()])
@@ -40,7 +45,7 @@ class InspectionForm(FlaskForm):
         self.campaign.choices = [(0, _l("None"))] + [(c.id, c.name) for c in campaigns]
 
     def fill_choices(self, enterprises, inspectors):
-        self.enterprise_id.choices = [(e.id, e.name) for e in enterprises]
+        self.enterprise_id.choices = [(0, _l("— choose an enterprise —"))] + [(e.id, e.name) for e in enterprises]
         self.inspection_type.choices = [(t.code, t.label()) for t in reference.inspection_types()]
         self.inspectors.choices = [(u.id, u.name) for u in inspectors]
         self.checklist.choices = [(c.code, c.label()) for c in reference.categories()]

@@ -1,12 +1,13 @@
 import itertools
 from urllib.parse import quote
 
-from flask import Response, abort, render_template, request, stream_with_context
+from flask import Response, abort, render_template, request, stream_with_context, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ... import exports, labels, queries, reference
+from ...clock import today
 from ...extensions import db
 from ...figures import definitions
 from ...models import Enterprise, Role, User
@@ -60,11 +61,89 @@ class _Labels:
         return self._once("category", code, make)
 
 
+SHOW_ALL = "all"  # ?all=1: every hazard, not the default view of the open ones
+
+
+def _ledger_url(kind, f, **changes):
+    """The ledger URL of ``f`` with ``changes`` (first page); an empty view asks for every hazard,
+    so that removing the last filter does not bring back the default one."""
+    args = f.to_args(page=1, **changes)
+    if not any(name in args for name in queries.FILTER_NAMES):
+        args[SHOW_ALL] = "1"
+    return url_for(f"ledgers.{kind}", **args)
+
+
+def _quick_filters(kind, f):
+    """The quick filters above the list (未销号 / 逾期 / 重大 / 待复查 / 今日到期): (key, label, on, url);
+    a quick filter that is on turns off when pressed."""
+    day = today()
+    due_today = f.deadline_from == day and f.deadline_to == day
+    quick = [
+        ("open", _l("Not closed out"), queries.ACTIVE in f.status,
+         {"status": tuple(s for s in f.status if s != queries.ACTIVE) if queries.ACTIVE in f.status
+          else (queries.ACTIVE,)}),
+        ("overdue", _l("Overdue"), f.overdue is True, {"overdue": None if f.overdue is True else True}),
+        ("major", _l("Major"), f.level == "major", {"level": None if f.level == "major" else "major"}),
+        # statuses are alternatives (OR): 待复查 replaces 未销号, which includes it
+        ("submitted", _l("Awaiting re-inspection"), f.status == ("submitted",),
+         {"status": () if f.status == ("submitted",) else ("submitted",)}),
+        ("due_today", _l("Due today"), due_today,
+         {"deadline_from": None, "deadline_to": None} if due_today else {"deadline_from": day, "deadline_to": day}),
+    ]
+    return [(key, label, on, _ledger_url(kind, f, **changes)) for key, label, on, changes in quick]
+
+
+def _chips(kind, f, enterprises, inspectors):
+    """The active filters as removable chips: (label, url without it)."""
+    chips = []
+    for s in f.status:
+        label = _l("Not closed out") if s == queries.ACTIVE else labels.status(s)
+        chips.append((label, _ledger_url(kind, f, status=tuple(x for x in f.status if x != s))))
+    skip = set()
+    if f.deadline_from is not None and f.deadline_from == f.deadline_to:  # one day: one chip
+        skip = {"deadline_from", "deadline_to"}
+        text = _l("Due today") if f.deadline_from == today() else f"{_l('Deadline')}: {f.deadline_from.isoformat()}"
+        chips.append((text, _ledger_url(kind, f, deadline_from=None, deadline_to=None)))
+    names = {"enterprise": dict(enterprises), "inspector": {u.id: u.display_name or u.username for u in inspectors}}
+    for name in queries.FILTER_NAMES:
+        value = getattr(f, name)
+        if name == "status" or name in skip or value in (None, "", ()):
+            continue
+        if name == "level":
+            text = labels.level(value)
+        elif name == "category":
+            item = reference.category(value)
+            text = item.label() if item else value
+        elif name in names:
+            text = names[name].get(value, value)
+        elif name == "source":
+            text = labels.source(value)
+        elif isinstance(value, bool):
+            text = _l("yes") if value else _l("no")
+        elif hasattr(value, "isoformat"):
+            text = value.isoformat()
+        else:
+            text = value
+        chips.append((f"{CHIP_NAMES.get(name, name)}: {text}", _ledger_url(kind, f, **{name: None if name != "q" else ""})))
+    return chips
+
+
+CHIP_NAMES = {"enterprise": _l("Enterprise"), "level": _l("Level"), "category": _l("Category"),
+              "overdue": _l("Overdue"), "supervised": _l("Listed supervision"), "backlog": _l("Waiting on the office"),
+              "inspector": _l("Found by"), "source": _l("Source"), "found_from": _l("Found from"),
+              "found_to": _l("Found until"), "deadline_from": _l("Deadline from"), "deadline_to": _l("Deadline until"),
+              "closed_from": _l("Closed out from"), "closed_to": _l("Closed out until"), "q": _l("Search"),
+              "done": _l("Measure done")}
+
+
 def _ledger(kind):
     if not can(current_user, "ledger.view"):
         abort(403)
     measures = kind == "measures"
     filters = queries.parse_filters(request.args, measures=measures)
+    if not measures and request.args.get(SHOW_ALL) != "1" and not any(
+            name in request.args for name in queries.FILTER_NAMES):
+        filters.status = (queries.ACTIVE,)  # the ledger opens on the hazards not yet closed out (未销号)
     page = (queries.measure_page if measures else queries.hazard_page)(current_user, filters)
     enterprises, inspectors = _choices()
     status = 400 if filters.errors else 200
@@ -72,6 +151,8 @@ def _ledger(kind):
         f"ledgers/{kind}.html", kind=kind, f=filters, page=page, enterprises=enterprises, inspectors=inspectors,
         overdue_days=definitions.overdue_days, statuses=queries.STATUS_VALUES, row_labels=_Labels(),
         sort_options=_sort_options(queries.MEASURE_SORTS if measures else queries.HAZARD_SORTS),
+        quick_filters=[] if measures else _quick_filters(kind, filters),
+        chips=_chips(kind, filters, enterprises, inspectors),
     ), status
 
 

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import case, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ... import criteria, installations, labels, lifecycle, reference, uploads
+from ... import criteria, findings, installations, labels, lifecycle, reference, uploads
 from ...clock import today
 from ...extensions import db
 from ...figures import definitions
@@ -49,14 +49,45 @@ def tasks():
     rows = db.session.execute(
         stmt.options(selectinload(Hazard.measures), joinedload(Hazard.plan),
                      selectinload(Hazard.extension_requests))
-        .order_by(overdue_first, Hazard.deadline, Hazard.id)
+        .order_by(turn_clause(), overdue_first, Hazard.deadline, Hazard.id)
         .limit(500)
     ).scalars().all()
     on = today()
     tasks = [(h, definitions.overdue_days(h, on), next_step(h)) for h in rows]
+    last_words = findings.last_word(h.id for h in rows)
     mine = [t for t in tasks if is_assigned(t[0], current_user)]
-    return render_template("portal/tasks.html", tasks=tasks, mine=mine, mine_only=mine_only, show_all=show_all,
+    groups = [(key, label, [t for t in tasks if turn(t[0]) == key]) for key, label in TURNS]
+    return render_template("portal/tasks.html", tasks=tasks, groups=[g for g in groups if g[2]], mine=mine, last_words=last_words, mine_only=mine_only, show_all=show_all,
                            overdue_count=sum(1 for _h, d, _s in tasks if d))
+
+
+ENTERPRISE_TURN = ("open", "rectifying")  # acknowledge, rectify (also after a rejection), submit
+OFFICE_TURN = ("submitted", "verified")  # re-inspection, close-out
+TURNS = (("enterprise", _l("Your turn")), ("office", _l("Waiting for the office")), ("closed", _l("Closed")))
+
+
+def _self_accepted(hazard):
+    """A general self-found hazard handed in is accepted inside the enterprise (selfinspection)."""
+    return hazard.source == HazardSource.SELF_INSPECTION and hazard.level == HazardLevel.GENERAL
+
+
+def turn(hazard):
+    """Whose move it is: 'enterprise' (the portal lists these first), 'office', or 'closed'."""
+    if hazard.status in ENTERPRISE_TURN or (hazard.status == "submitted" and _self_accepted(hazard)):
+        return "enterprise"
+    if hazard.status in OFFICE_TURN:
+        return "office"
+    return "closed"
+
+
+def turn_clause():
+    """SQL twin of ``turn`` for the order: 0 the enterprise's move, 1 the office's, 2 closed."""
+    return case(
+        (Hazard.status.in_(ENTERPRISE_TURN), 0),
+        ((Hazard.status == "submitted") & (Hazard.source == HazardSource.SELF_INSPECTION.value)
+         & (Hazard.level == HazardLevel.GENERAL.value), 0),
+        (Hazard.status.in_(OFFICE_TURN), 1),
+        else_=2)
 
 
 def is_assigned(hazard, user):
