@@ -8,6 +8,7 @@ from PIL import Image
 
 SHOTS = Path("/work/briefs/shots")
 TITLE = "离线登记：泵房机封漏液"
+WAIT = 30000  # ms: decoding a camera-sized photo and the sync take a while on a busy 2-core machine
 
 
 def _big_photo(tmp_path):
@@ -54,12 +55,12 @@ def test_a_hazard_filed_offline_with_a_photo_is_sent_once_when_the_network_retur
     assert page.locator("form[data-offline-form]").count() == 1
     _fill(page, TITLE)
     page.set_input_files("#photos", str(_big_photo(tmp_path)))
-    page.locator("[data-testid=photo-previews] img").first.wait_for()
-    page.wait_for_function("() => document.querySelector('[data-testid=photo-previews] img').naturalWidth > 0")
+    page.locator("[data-testid=photo-previews] img").first.wait_for(timeout=WAIT)
+    page.wait_for_function("() => document.querySelector('[data-testid=photo-previews] img').naturalWidth > 0", timeout=WAIT)
     _keep(s, "photo-preview", "offline-photo-preview.png", at="[data-testid=photo-previews]")
     page.locator("main form[data-offline-form] button[type=submit]").click()
     bar = page.locator("[data-testid=outbox]")
-    bar.filter(has_text="1 项待上传").wait_for()
+    bar.filter(has_text="1 项待上传").wait_for(timeout=WAIT)
     _keep(s, "queue", "offline-queue.png")
     assert park.value("SELECT count(*) FROM hazards WHERE title = ?", TITLE) == 0
     assert page.input_value("#title") == ""  # the form is free for the next finding
@@ -71,8 +72,8 @@ def test_a_hazard_filed_offline_with_a_photo_is_sent_once_when_the_network_retur
     s.console_errors = [e for e in s.console_errors if "ERR_INTERNET_DISCONNECTED" not in e]
 
     s.context.set_offline(False)  # the "online" event sends the outbox
-    page.wait_for_function("() => document.querySelector('[data-testid=outbox]').dataset.waiting === '0'")
-    bar.filter(has_text="1 项已上传").wait_for()
+    page.wait_for_function("() => document.querySelector('[data-testid=outbox]').dataset.waiting === '0'", timeout=WAIT)
+    bar.filter(has_text="1 项已上传").wait_for(timeout=WAIT)
     rows = park.rows("SELECT h.id, h.source FROM hazards h WHERE h.title = ?", TITLE)
     assert len(rows) == 1 and rows[0][1] == "self_inspection"
     hazard_id = rows[0][0]
@@ -113,11 +114,11 @@ def test_a_draft_survives_a_reload_and_photos_survive_a_validation_error(session
     # A photo chosen, the title left empty: the server refuses, the photo is still there.
     page.fill("#title", "")
     page.set_input_files("#photos", str(_big_photo(tmp_path)))
-    page.locator("[data-testid=photo-previews] img").first.wait_for()
+    page.locator("[data-testid=photo-previews] img").first.wait_for(timeout=WAIT)
     s.expect_status(422, "/portal/hazards/new")
     with page.expect_navigation():
         page.locator("main form[data-offline-form] button[type=submit]").click()
     assert page.locator(".error[role=alert]").count() >= 1
-    page.locator("[data-testid=photo-previews] img").first.wait_for()
+    page.locator("[data-testid=photo-previews] img").first.wait_for(timeout=WAIT)
     assert page.evaluate("() => document.getElementById('photos').files.length") == 1
     assert page.input_value("#location") == "三号罐区"
