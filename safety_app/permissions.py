@@ -231,6 +231,8 @@ ROUTE_POLICIES = {
     "auth.revoke_device": ANYONE,                # only the user's own (404 otherwise)
     "main.set_language": PUBLIC,
     "main.healthz": PUBLIC,
+    "main.service_worker": PUBLIC,               # the offline shell: no data in it
+    "main.manifest": PUBLIC,
     "main.index": ANYONE,
     # dashboard, ledgers
     "dashboard.index": _role("dashboard.view"),

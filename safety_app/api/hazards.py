@@ -3,7 +3,7 @@ from flask import request
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import lifecycle, queries, reference
+from .. import idempotency, lifecycle, queries, reference
 from ..models import (
     Enterprise,
     ExtensionRequest,
@@ -164,8 +164,15 @@ TRANSITION_RULES = {
 @operation("/hazards", "POST", summary="File a hazard (staff; an enterprise for itself: self-inspection)",
            tag="hazards", ok=201, response="HazardDetail", body=HAZARD_REQUEST, rules=CREATE_RULES,
            description="An enterprise token files only at its own enterprise; the source is then always "
-                       "self_inspection (企业自查). Staff-filed hazards are government_inspection.")
+                       "self_inspection (企业自查). Staff-filed hazards are government_inspection. "
+                       "An `Idempotency-Key` header (8–64 of A–Z a–z 0–9 - _, unique per user) files once: "
+                       "the same key sent again answers with the hazard filed the first time and files "
+                       "nothing (header `Idempotent-Replayed: true`).")
 def create_hazard(data):
+    key = idempotency.clean_key(request.headers.get("Idempotency-Key"), field="Idempotency-Key")
+    earlier = idempotency.replayed(user(), key, "hazard", field="Idempotency-Key")
+    if earlier is not None:
+        return detail(load(earlier)), 201, {"Idempotent-Replayed": "true"}
     enterprise = get_visible(Enterprise, data["enterprise_id"], user())
     if enterprise is None:
         raise invalid(_("Choose an enterprise from the list."), "enterprise_id")
@@ -184,9 +191,14 @@ def create_hazard(data):
         fields["installation"] = get_visible(Installation, data["installation_id"], user())
         if fields["installation"] is None or fields["installation"].enterprise_id != enterprise.id:
             raise invalid(_("Choose an installation of this enterprise."), "installation_id")
-    hazard = lifecycle.file_hazard(user(), enterprise=enterprise, inspection=inspection, title=data["title"],
-                                   category=data["category"], deadline=data["deadline"], **fields)
-    return detail(load(hazard.id)), 201
+
+    def create():
+        return lifecycle.file_hazard(user(), enterprise=enterprise, inspection=inspection, title=data["title"],
+                                     category=data["category"], deadline=data["deadline"], commit=False, **fields)
+
+    hazard_id, created = idempotency.create_once(user(), key, "api.create_hazard", "hazard", create,
+                                                 field="Idempotency-Key")
+    return detail(load(hazard_id)), 201, ({} if created else {"Idempotent-Replayed": "true"})
 
 
 @operation("/hazards/<int:hazard_id>", "GET", summary="One hazard with measures, plan, files and allowed actions",

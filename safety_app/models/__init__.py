@@ -38,6 +38,7 @@ from .installations import (
     InstallationStatus,
     InstallationSubstance,
 )
+from .idempotency import IdempotencyKey
 from .jobs import JobFailure
 from .major import MajorHazardReport, ReportSource, Supervision, SupervisionLevel, Suspension, SuspensionKind
 from .monitoring import Alarm, AlarmKind, AlarmState, MeasurementPoint, PointKind, Reading, ReadingHour
@@ -73,5 +74,5 @@ __all__ = [
     "Campaign", "InspectionPlan", "PlanDraw", "PlanFrequency", "PlanTask", "ScopeKind", "campaign_enterprises",
     "plan_enterprises", "plan_inspectors",
     "Supervision", "SupervisionLevel", "Suspension", "SuspensionKind", "SelfAcceptance",
-    "ChecklistResult", "InspectionResult",
+    "ChecklistResult", "InspectionResult", "IdempotencyKey",
 ]

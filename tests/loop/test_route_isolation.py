@@ -58,6 +58,8 @@ ROUTES = {
     "auth.revoke_device": (FOREIGN, lambda f: {"kind": "session", "item_id": f.session}, None),
     "main.set_language": (PUBLIC, None, None),
     "main.healthz": (PUBLIC, None, None),
+    "main.service_worker": (PUBLIC, None, None),
+    "main.manifest": (PUBLIC, None, None),
     "main.index": (OWN, _no_values, None),
     # the rectification loop
     "hazards.detail": (FOREIGN, lambda f: {"hazard_id": f.hazard}, None),

@@ -103,6 +103,8 @@ class HazardForm(FlaskForm):
     location = StringField(_l("Location (unit / part)"), validators=[Optional(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=MAX_TEXT)])
     photos = MultipleFileField(_l("Photos"))
+    # A random key per filing (safety_app/idempotency.py): the same form sent twice files once.
+    client_key = HiddenField(validators=[Optional(), Length(max=64)])
     deadline_preset = RadioField(_l("Deadline"), choices=DEADLINE_PRESETS, default="7",
                                  validators=[InputRequired()])
     deadline = DateField(_l("Deadline date"), validators=[Optional(), DateInWindow()])

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ... import campaigns, criteria, inspections, installations, lifecycle, reference, uploads
+from ... import campaigns, criteria, idempotency, inspections, installations, lifecycle, reference, uploads
 from ...clock import today
 from ...extensions import db
 from ...figures import definitions
@@ -16,7 +16,7 @@ from ...models.enums import InspectionStatus
 from ...permissions import can, scope
 from ..hazards.routes import load_or_404, require
 from ..paging import page_arg
-from ..portal.routes import enterprise_users
+from ..portal.routes import earlier_filing, enterprise_users, flash_already_filed
 from . import bp
 from .forms import ChecklistForm, CompleteForm, HazardForm, InspectionForm, ResultForm
 from .picker import criteria_picker
@@ -193,10 +193,16 @@ def file_hazard(inspection_id):
             form.category.data = category
         if ref and criteria.find(*ref):
             form.criterion.data = criteria.form_value(*ref)
+        form.client_key.data = idempotency.new_key()
         return page()
+    earlier = earlier_filing(form)
+    if earlier is not None:
+        return redirect(url_for("inspections.detail", inspection_id=inspection.id) + "#found")
     if not form.validate():
         return page(422)
-    try:
+    stored = []
+
+    def create():
         installation = installations.chosen(form.installation.data, current_user)
         photos = uploads.check_all(request.files.getlist(form.photos.name))
         hazard = lifecycle.file_hazard(
@@ -206,13 +212,19 @@ def file_hazard(inspection_id):
             major_reason=form.major_reason.data or "",
             deadline=form.deadline_date(today()), description=form.description.data,
             location=form.location.data, legal_basis=form.legal_basis.data,
-            responsible_person=form.responsible_person.data, installation=installation, commit=not photos,
+            responsible_person=form.responsible_person.data, installation=installation, commit=False,
             responsible_user=form.responsible_user_id.data or None,
         )
         if photos:
-            uploads.save_to_hazard(hazard, current_user, photos, AttachmentKind.PHOTO)
+            stored.extend(uploads.save_to_hazard(hazard, current_user, photos, AttachmentKind.PHOTO, commit=False))
+        return hazard
+
+    try:
+        key = idempotency.clean_key(form.client_key.data)
+        hazard_id, created = idempotency.create_once(current_user, key, request.endpoint, "hazard", create)
     except lifecycle.LifecycleError as error:
         db.session.rollback()
+        uploads.discard(stored)
         if isinstance(error, uploads.UploadError):
             form.photos.errors = [str(error.message)]
         elif error.field == "deadline":
@@ -220,7 +232,14 @@ def file_hazard(inspection_id):
         else:
             _error_beside(form, error)
         return page(error.status)
-    flash(_("Hazard %(code)s filed (%(level)s).", code=hazard.code, level=_level(hazard.level)), "success")
+    except BaseException:
+        uploads.discard(stored)
+        raise
+    hazard = db.session.get(Hazard, hazard_id)
+    if not created:
+        flash_already_filed(hazard)
+    else:
+        flash(_("Hazard %(code)s filed (%(level)s).", code=hazard.code, level=_level(hazard.level)), "success")
     return redirect(url_for("inspections.detail", inspection_id=inspection.id) + "#found")
 
 

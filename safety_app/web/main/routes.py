@@ -1,4 +1,8 @@
-from flask import redirect, render_template, request, session, url_for
+import hashlib
+import json
+
+from flask import current_app, make_response, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select, text
 
@@ -42,3 +46,45 @@ def set_language(code):
 def healthz():
     db.session.execute(text("SELECT 1"))
     return {"status": "ok"}
+
+
+# The app shell precached by the service worker (hashed URLs of this build), and the pages it keeps
+# when opened online (the filing forms and the places they are reached from).
+SHELL_FILES = ("css/app.css", "favicon.svg", "js/outbox.js", "js/offline.js", "js/photos.js")
+KEEP_PAGES = (r"^/$", r"^/portal/$", r"^/portal/hazards/new$", r"^/inspections/$", r"^/inspections/\d+$",
+              r"^/inspections/\d+/hazards/new$")
+
+
+@bp.route("/sw.js")
+def service_worker():
+    """The service worker, at a stable URL so that its scope is the whole app."""
+    precache = [url_for("static", filename=name) for name in SHELL_FILES]
+    offline_html = ('<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width, '
+                    'initial-scale=1"><title>{0}</title><p style="font:1rem sans-serif;padding:1rem">{1}</p>'
+                    '<p style="font:1rem sans-serif;padding:0 1rem"><a href="/">{2}</a></p>').format(
+        _("Offline"), _("No connection, and this page was not opened before on this phone. "
+                        "Forms already opened work offline; what you file is sent when the signal returns."),
+        _("Home"))
+    version = hashlib.sha256(json.dumps([precache, KEEP_PAGES]).encode()).hexdigest()[:12]
+    body = render_template("main/sw.js", version=version, precache=precache, keep_pages=KEEP_PAGES,
+                           offline_html=offline_html, outbox_url=url_for("static", filename="js/outbox.js"))
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/javascript; charset=utf-8"
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/manifest.webmanifest")
+def manifest():
+    """The web app manifest: installable to the home screen, opening on the start page."""
+    data = {
+        "name": _("Park Hazard Tracker"), "short_name": _("Hazards"), "lang": "zh-CN",
+        "start_url": "/", "scope": "/", "display": "standalone",
+        "background_color": "#ffffff", "theme_color": "#0b5cad",
+        "icons": [{"src": url_for("static", filename="favicon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+    }
+    response = current_app.response_class(json.dumps(data, ensure_ascii=False),
+                                          mimetype="application/manifest+json")
+    response.headers["Cache-Control"] = "no-cache"
+    return response

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import case, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ... import criteria, findings, installations, labels, lifecycle, reference, uploads
+from ... import criteria, findings, idempotency, installations, labels, lifecycle, reference, uploads
 from ...clock import today
 from ...extensions import db
 from ...figures import definitions
@@ -116,6 +116,24 @@ def next_step(hazard):
     return None
 
 
+def earlier_filing(form):
+    """The hazard this form's ``client_key`` already filed (a replay: checked before the form, whose
+    date rules may have moved on since), flashed; None for a new or malformed key."""
+    try:
+        hazard_id = idempotency.replayed(current_user, idempotency.clean_key(form.client_key.data), "hazard")
+    except lifecycle.LifecycleError:
+        return None  # the form's validation says what is wrong
+    if hazard_id is None:
+        return None
+    hazard = db.session.get(Hazard, hazard_id)
+    flash_already_filed(hazard)
+    return hazard
+
+
+def flash_already_filed(hazard):
+    flash(_("Hazard %(code)s was already filed; nothing was filed twice.", code=hazard.code), "success")
+
+
 @bp.route("/hazards/new", methods=["GET", "POST"])
 @login_required
 def file_hazard():
@@ -137,10 +155,16 @@ def file_hazard():
         if reference.category(category):
             form.category.data = category
         form.responsible_user_id.data = str(current_user.id)
+        form.client_key.data = idempotency.new_key()
         return page()
+    earlier = earlier_filing(form)
+    if earlier is not None:
+        return redirect(url_for("hazards.detail", hazard_id=earlier.id))
     if not form.validate():
         return page(422)
-    try:
+    stored = []
+
+    def create():
         installation = installations.chosen(form.installation.data, current_user)
         photos = uploads.check_all(request.files.getlist(form.photos.name))
         hazard = lifecycle.file_hazard(
@@ -150,12 +174,18 @@ def file_hazard():
             major_reason=form.major_reason.data or "", deadline=form.deadline_date(found_on),
             description=form.description.data, location=form.location.data, legal_basis=form.legal_basis.data,
             responsible_user=form.responsible_user_id.data or None, installation=installation,
-            commit=not photos,
+            commit=False,
         )
         if photos:
-            uploads.save_to_hazard(hazard, current_user, photos, AttachmentKind.PHOTO)
+            stored.extend(uploads.save_to_hazard(hazard, current_user, photos, AttachmentKind.PHOTO, commit=False))
+        return hazard
+
+    try:
+        key = idempotency.clean_key(form.client_key.data)
+        hazard_id, created = idempotency.create_once(current_user, key, request.endpoint, "hazard", create)
     except lifecycle.LifecycleError as error:
         db.session.rollback()
+        uploads.discard(stored)
         if isinstance(error, uploads.UploadError):
             form.photos.errors = [str(error.message)]
         elif error.field in form._fields:
@@ -163,6 +193,13 @@ def file_hazard():
         else:
             flash(str(error.message), "error")
         return page(error.status)
+    except BaseException:
+        uploads.discard(stored)
+        raise
+    hazard = db.session.get(Hazard, hazard_id)
+    if not created:
+        flash_already_filed(hazard)
+        return redirect(url_for("hazards.detail", hazard_id=hazard.id))
     if hazard.level == HazardLevel.MAJOR:
         flash(_("Major hazard %(code)s filed and reported to the office; it is closed only through the office.",
                 code=hazard.code), "warning")
