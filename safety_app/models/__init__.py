@@ -27,6 +27,7 @@ from .hazards import (
     Measure,
     inspection_inspectors,
 )
+from .idempotency import IdempotencyKey
 from .inspection_results import ChecklistResult, InspectionResult
 from .installations import (
     DutyCheck,
@@ -38,7 +39,6 @@ from .installations import (
     InstallationStatus,
     InstallationSubstance,
 )
-from .idempotency import IdempotencyKey
 from .jobs import JobFailure
 from .major import MajorHazardReport, ReportSource, Supervision, SupervisionLevel, Suspension, SuspensionKind
 from .monitoring import Alarm, AlarmKind, AlarmState, MeasurementPoint, PointKind, Reading, ReadingHour

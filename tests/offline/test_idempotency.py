@@ -1,7 +1,6 @@
 """A filing sent again with the same client key (an offline outbox replayed after its answer was
 lost, a double tap) files nothing twice: web forms and API alike (issue 17, part 1)."""
 import io
-import re
 from datetime import timedelta
 
 from sqlalchemy import func, select

@@ -60,8 +60,8 @@ def service_worker():
     """The service worker, at a stable URL so that its scope is the whole app."""
     precache = [url_for("static", filename=name) for name in SHELL_FILES]
     offline_html = ('<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width, '
-                    'initial-scale=1"><title>{0}</title><p style="font:1rem sans-serif;padding:1rem">{1}</p>'
-                    '<p style="font:1rem sans-serif;padding:0 1rem"><a href="/">{2}</a></p>').format(
+                    'initial-scale=1"><title>{}</title><p style="font:1rem sans-serif;padding:1rem">{}</p>'
+                    '<p style="font:1rem sans-serif;padding:0 1rem"><a href="/">{}</a></p>').format(
         _("Offline"), _("No connection, and this page was not opened before on this phone. "
                         "Forms already opened work offline; what you file is sent when the signal returns."),
         _("Home"))

@@ -57,7 +57,8 @@ def tasks():
     last_words = findings.last_word(h.id for h in rows)
     mine = [t for t in tasks if is_assigned(t[0], current_user)]
     groups = [(key, label, [t for t in tasks if turn(t[0]) == key]) for key, label in TURNS]
-    return render_template("portal/tasks.html", tasks=tasks, groups=[g for g in groups if g[2]], mine=mine, last_words=last_words, mine_only=mine_only, show_all=show_all,
+    return render_template("portal/tasks.html", tasks=tasks, groups=[g for g in groups if g[2]], mine=mine,
+                           last_words=last_words, mine_only=mine_only, show_all=show_all,
                            overdue_count=sum(1 for _h, d, _s in tasks if d))
 
 
