@@ -102,9 +102,10 @@ def test_missing_title_is_refused_in_chinese(client, on_site):
     assert "该字段是必填字段" in response.get_data(as_text=True)
 
 
-def test_the_filing_form_opens_the_phone_camera(client, on_site):
+def test_the_filing_form_offers_camera_and_gallery_in_one_control(client, on_site):
     page = client.get(f"/inspections/{on_site.id}/hazards/new?category=fire").get_data(as_text=True)
-    assert 'accept="image/*" capture="environment" multiple' in page
+    # no capture attribute: the phone offers the camera and the gallery from the same control
+    assert 'type="file" id="photos" name="photos" accept="image/*" multiple' in page and "capture=" not in page
     assert "立即" in page and "30天" in page
     assert '<option selected value="fire">' in page
 
