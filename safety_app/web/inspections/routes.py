@@ -11,12 +11,13 @@ from ... import campaigns, criteria, idempotency, inspections, installations, li
 from ...clock import today
 from ...extensions import db
 from ...figures import definitions
-from ...models import AttachmentKind, Enterprise, Hazard, Inspection, Role, User
+from ...models import Enterprise, Hazard, Inspection, Role, User
 from ...models.enums import InspectionStatus
 from ...permissions import can, scope
+from ..filing import earlier_filing, error_beside, file_from_form
 from ..hazards.routes import load_or_404, require
 from ..paging import page_arg
-from ..portal.routes import earlier_filing, enterprise_users, flash_already_filed
+from ..portal.routes import enterprise_users
 from . import bp
 from .forms import ChecklistForm, CompleteForm, HazardForm, InspectionForm, ResultForm
 from .picker import criteria_picker
@@ -87,19 +88,11 @@ def new():
                 campaign={c.id: c for c in running}.get(form.campaign.data),
             )
         except lifecycle.LifecycleError as error:
-            _error_beside(form, error)
+            error_beside(form, error)
             return render_template("inspections/new.html", form=form), error.status
         flash(_("Inspection started. Walk the checklist and file what you find."), "success")
         return redirect(url_for("inspections.detail", inspection_id=inspection.id))
     return render_template("inspections/new.html", form=form), 422
-
-
-def _error_beside(form, error):
-    target = form[error.field] if error.field in form._fields else None
-    if target is None:
-        flash(str(error.message), "error")
-    else:
-        target.errors = list(target.errors) + [str(error.message)]
 
 
 def _inspection(inspection_id):
@@ -162,7 +155,7 @@ def checklist(inspection_id):
                                     checklist=(form.checklist.data or []) if sent_list else None,
                                     summary=form.summary.data)
     except lifecycle.LifecycleError as error:
-        _error_beside(form, error)
+        error_beside(form, error)
         return _render_detail(inspection, form, error.status)
     flash(_("Checklist saved."), "success")
     return redirect(url_for("inspections.detail", inspection_id=inspection.id))
@@ -200,45 +193,12 @@ def file_hazard(inspection_id):
         return redirect(url_for("inspections.detail", inspection_id=inspection.id) + "#found")
     if not form.validate():
         return page(422)
-    stored = []
-
-    def create():
-        installation = installations.chosen(form.installation.data, current_user)
-        photos = uploads.check_all(request.files.getlist(form.photos.name))
-        hazard = lifecycle.file_hazard(
-            current_user, enterprise=inspection.enterprise, inspection=inspection, title=form.title.data,
-            category=form.category.data, criterion=criteria.parse_form_value(form.criterion.data),
-            found_on=found_on, major_ground=form.major_ground.data or None,
-            major_reason=form.major_reason.data or "",
-            deadline=form.deadline_date(today()), description=form.description.data,
-            location=form.location.data, legal_basis=form.legal_basis.data,
-            responsible_person=form.responsible_person.data, installation=installation, commit=False,
-            responsible_user=form.responsible_user_id.data or None,
-        )
-        if photos:
-            stored.extend(uploads.save_to_hazard(hazard, current_user, photos, AttachmentKind.PHOTO, commit=False))
-        return hazard
-
-    try:
-        key = idempotency.clean_key(form.client_key.data)
-        hazard_id, created = idempotency.create_once(current_user, key, request.endpoint, "hazard", create)
-    except lifecycle.LifecycleError as error:
-        db.session.rollback()
-        uploads.discard(stored)
-        if isinstance(error, uploads.UploadError):
-            form.photos.errors = [str(error.message)]
-        elif error.field == "deadline":
-            form.deadline.errors = list(form.deadline.errors) + [str(error.message)]
-        else:
-            _error_beside(form, error)
-        return page(error.status)
-    except BaseException:
-        uploads.discard(stored)
-        raise
-    hazard = db.session.get(Hazard, hazard_id)
-    if not created:
-        flash_already_filed(hazard)
-    else:
+    hazard, created, refused = file_from_form(
+        form, enterprise=inspection.enterprise, inspection=inspection, found_on=found_on,
+        deadline=form.deadline_date(today()), responsible_person=form.responsible_person.data)
+    if refused:
+        return page(refused)
+    if created:
         flash(_("Hazard %(code)s filed (%(level)s).", code=hazard.code, level=_level(hazard.level)), "success")
     return redirect(url_for("inspections.detail", inspection_id=inspection.id) + "#found")
 

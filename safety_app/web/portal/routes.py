@@ -7,12 +7,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import case, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ... import criteria, findings, idempotency, installations, labels, lifecycle, reference, uploads
+from ... import findings, idempotency, installations, labels, reference
 from ...clock import today
 from ...extensions import db
 from ...figures import definitions
-from ...models import FINAL_STATUSES, AttachmentKind, Hazard, HazardLevel, HazardSource, Measure, Role, User
+from ...models import FINAL_STATUSES, Hazard, HazardLevel, HazardSource, Measure, Role, User
 from ...permissions import scope
+from ..filing import earlier_filing, file_from_form
 from ..hazards.routes import require
 from ..inspections.picker import criteria_picker
 from . import bp
@@ -117,24 +118,6 @@ def next_step(hazard):
     return None
 
 
-def earlier_filing(form):
-    """The hazard this form's ``client_key`` already filed (a replay: checked before the form, whose
-    date rules may have moved on since), flashed; None for a new or malformed key."""
-    try:
-        hazard_id = idempotency.replayed(current_user, idempotency.clean_key(form.client_key.data), "hazard")
-    except lifecycle.LifecycleError:
-        return None  # the form's validation says what is wrong
-    if hazard_id is None:
-        return None
-    hazard = db.session.get(Hazard, hazard_id)
-    flash_already_filed(hazard)
-    return hazard
-
-
-def flash_already_filed(hazard):
-    flash(_("Hazard %(code)s was already filed; nothing was filed twice.", code=hazard.code), "success")
-
-
 @bp.route("/hazards/new", methods=["GET", "POST"])
 @login_required
 def file_hazard():
@@ -163,43 +146,12 @@ def file_hazard():
         return redirect(url_for("hazards.detail", hazard_id=earlier.id))
     if not form.validate():
         return page(422)
-    stored = []
-
-    def create():
-        installation = installations.chosen(form.installation.data, current_user)
-        photos = uploads.check_all(request.files.getlist(form.photos.name))
-        hazard = lifecycle.file_hazard(
-            current_user, enterprise=enterprise, source=HazardSource.SELF_INSPECTION.value, title=form.title.data,
-            category=form.category.data, criterion=criteria.parse_form_value(form.criterion.data),
-            found_on=found_on, major_ground=form.major_ground.data or None,
-            major_reason=form.major_reason.data or "", deadline=form.deadline_date(found_on),
-            description=form.description.data, location=form.location.data, legal_basis=form.legal_basis.data,
-            responsible_user=form.responsible_user_id.data or None, installation=installation,
-            commit=False,
-        )
-        if photos:
-            stored.extend(uploads.save_to_hazard(hazard, current_user, photos, AttachmentKind.PHOTO, commit=False))
-        return hazard
-
-    try:
-        key = idempotency.clean_key(form.client_key.data)
-        hazard_id, created = idempotency.create_once(current_user, key, request.endpoint, "hazard", create)
-    except lifecycle.LifecycleError as error:
-        db.session.rollback()
-        uploads.discard(stored)
-        if isinstance(error, uploads.UploadError):
-            form.photos.errors = [str(error.message)]
-        elif error.field in form._fields:
-            form[error.field].errors = list(form[error.field].errors) + [str(error.message)]
-        else:
-            flash(str(error.message), "error")
-        return page(error.status)
-    except BaseException:
-        uploads.discard(stored)
-        raise
-    hazard = db.session.get(Hazard, hazard_id)
+    hazard, created, refused = file_from_form(
+        form, enterprise=enterprise, source=HazardSource.SELF_INSPECTION.value, found_on=found_on,
+        deadline=form.deadline_date(found_on))
+    if refused:
+        return page(refused)
     if not created:
-        flash_already_filed(hazard)
         return redirect(url_for("hazards.detail", hazard_id=hazard.id))
     if hazard.level == HazardLevel.MAJOR:
         flash(_("Major hazard %(code)s filed and reported to the office; it is closed only through the office.",
