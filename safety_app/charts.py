@@ -165,7 +165,7 @@ def trend_rows_chart(
     links: Sequence[tuple[BarLink, BarLink]] | None = None,
     width: float = 320,
     font_size: float = 12,
-    bar_height: float = 13,
+    bar_height: float = 16,
     font_name: str | None = None,
 ) -> Drawing:
     """The trend of :func:`trend_chart` for a phone screen: one row per month (oldest on top), a bar
@@ -182,22 +182,23 @@ def trend_rows_chart(
 
     names = _month_row_labels(months)
     label_width = max(stringWidth(n, font, font_size) for n in names)
-    gap = 8
+    gap, spacing = 14, 2  # with 16-unit bars, each bar's tappable row is 24 units tall
     legend_height = font_size + 10
-    height = len(months) * (2 * bar_height + 1 + gap) + font_size + 14 + legend_height
+    height = len(months) * (2 * bar_height + spacing + gap) + font_size + 10 + legend_height
     drawing = Drawing(width, height)
 
     chart = _LinkedHorizontalBars()
     chart.x, chart.y = label_width + 8, font_size + 10
     chart.width = width - chart.x - 8 - 3 * font_size
     chart.height = height - chart.y - legend_height - 4
-    # Top-down reading: reportlab draws the first category at the bottom.
-    chart.data = [list(reversed(found)), list(reversed(closed))]
+    # Top-down reading: reportlab draws the first category, and in each the first series, at the
+    # bottom; so the months are reversed and "closed" comes first (drawn under "found").
+    chart.data = [list(reversed(closed)), list(reversed(found))]
     chart.categoryAxis.categoryNames = list(reversed(names))
-    chart.bars[0].fillColor = FOUND_COLOR
-    chart.bars[1].fillColor = CLOSED_COLOR
+    chart.bars[0].fillColor = CLOSED_COLOR
+    chart.bars[1].fillColor = FOUND_COLOR
     chart.bars.strokeColor = None
-    chart.barSpacing = 1
+    chart.barSpacing = spacing
     chart.groupSpacing = gap
     _style_labels(chart.categoryAxis.labels, font, font_size)
     chart.categoryAxis.labels.boxAnchor = "e"
@@ -213,7 +214,7 @@ def trend_rows_chart(
     chart.barLabels.dx = 3
     if links:
         last = len(links) - 1
-        chart.set_links({(series, last - i): pair[series] for i, pair in enumerate(links) for series in (0, 1)},
+        chart.set_links({(series, last - i): pair[1 - series] for i, pair in enumerate(links) for series in (0, 1)},
                         hit_x=0)
     drawing.add(chart)
 
@@ -248,10 +249,15 @@ class _LinkedHorizontalBars(HorizontalBarChart):
         hit_x = self.__dict__.get("_hit_x")
         left = self.x if hit_x is None else hit_x
         right = self.x + self.width + 3 * self.barLabels.fontSize
-        spacing = self.barSpacing or 0
-        for (row, col), link in sorted(links.items()):
-            _x, y, _w, h = self._barPositions[row][col]
-            hit = Rect(left, y - spacing / 2, right - left, h + spacing, fillColor=HIT_COLOR, strokeColor=None)
+        # Each bar's row reaches halfway to its neighbours (and to the plot's edges): the rows
+        # tile the plot, so the whole height is tappable.
+        spans = sorted((y, y + h, key) for key, (_x, y, _w, h) in
+                       ((key, self._barPositions[key[0]][key[1]]) for key in links))
+        edges = [self.y] + [(top + nxt) / 2 for (_b, top, _k), (nxt, _t, _n) in zip(spans, spans[1:])] \
+            + [self.y + self.height]
+        for (_bottom, _top, key), low, high in zip(spans, edges, edges[1:]):
+            link = links[key]
+            hit = Rect(left, low, right - left, high - low, fillColor=HIT_COLOR, strokeColor=None)
             hit.__dict__["hrefURL"] = link.href
             hit.__dict__["hrefTitle"] = link.title
             group.add(hit)

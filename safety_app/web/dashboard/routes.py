@@ -48,7 +48,7 @@ def _trend_svg(months, found, closed, labels, links, title):
 @lru_cache(maxsize=64)
 def _category_svg(labels, values, links, title):
     return charts.to_svg(charts.category_chart(list(labels), list(values), links=list(links), width=CHART_WIDTH,
-                                               font_size=CHART_FONT, bar_height=2 * CHART_FONT), title=title)
+                                               font_size=CHART_FONT, bar_height=2 * CHART_FONT + 4), title=title)
 
 
 def _trend_bar_links(trend, ledger):
