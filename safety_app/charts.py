@@ -10,6 +10,7 @@ import hashlib
 import math
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import NamedTuple
 from xml.sax.saxutils import escape
 
@@ -253,9 +254,9 @@ class _LinkedHorizontalBars(HorizontalBarChart):
         # tile the plot, so the whole height is tappable.
         spans = sorted((y, y + h, key) for key, (_x, y, _w, h) in
                        ((key, self._barPositions[key[0]][key[1]]) for key in links))
-        edges = [self.y] + [(top + nxt) / 2 for (_b, top, _k), (nxt, _t, _n) in zip(spans, spans[1:])] \
+        edges = [self.y] + [(top + nxt) / 2 for (_b, top, _k), (nxt, _t, _n) in pairwise(spans)] \
             + [self.y + self.height]
-        for (_bottom, _top, key), low, high in zip(spans, edges, edges[1:]):
+        for (_bottom, _top, key), (low, high) in zip(spans, pairwise(edges), strict=True):
             link = links[key]
             hit = Rect(left, low, right - left, high - low, fillColor=HIT_COLOR, strokeColor=None)
             hit.__dict__["hrefURL"] = link.href
