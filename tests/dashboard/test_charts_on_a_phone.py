@@ -29,14 +29,14 @@ def test_chart_text_is_at_least_12_px_on_a_390_px_screen(client, park, small_par
     svgs = dashboard_svgs(page)
     assert len(svgs) == 2
     css = (ROOT / "safety_app/static/css/app.css").read_text()
-    min_width = int(re.search(r"\.dash-chart svg \{ min-width: (\d+)px", css).group(1))
+    min_width, max_width = map(int, re.search(r"\.dash-chart svg \{ min-width: (\d+)px; max-width: (\d+)px", css).groups())
     for svg in svgs:
         width = float(re.search(r'<svg[^>]* width="([\d.]+)"', svg).group(1))
         view_box = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))
         # The SVG fills the card but is never drawn narrower than its min-width: the scale on a
         # 390 px phone is the larger of the two over the drawing's width.
         assert width == view_box
-        rendered = max(min_width, min(PHONE_CONTENT_WIDTH, 520))
+        rendered = max(min_width, min(PHONE_CONTENT_WIDTH, max_width))
         scale = rendered / view_box
         sizes = [float(s) for s in re.findall(r"font-size: ?([\d.]+)px", svg)]
         assert sizes and min(sizes) * scale >= 12, (min(sizes), scale)
