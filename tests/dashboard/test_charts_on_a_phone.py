@@ -44,7 +44,11 @@ def test_chart_text_is_at_least_12_px_on_a_390_px_screen(client, park, small_par
 
 def test_each_bar_opens_the_ledger_with_exactly_the_rows_it_counts(client, park, small_park):
     login(client, park.admin)
-    trend, category = dashboard_svgs(client.get("/dashboard").get_data(as_text=True))
+    page = client.get("/dashboard").get_data(as_text=True)
+    trend, category = dashboard_svgs(page)
+    # Every bar has a twin in the tables under the charts (a full-size tap target).
+    tables = {unescape(h) for h in re.findall(r'<td class="n"><a href="([^"]+)"', page)}
+    assert {href for href, _t, _c in bar_links(trend) + bar_links(category)} <= tables
     expected = {
         "2026-10 发现 1 项": {small_park["a_closed"].code},
         "2026-11 发现 2 项": {small_park["b_equipment"].code, small_park["b_fire"].code},

@@ -93,5 +93,5 @@ def index():
         enterprises=figures.enterprise_table(sort, only_cleared), only_cleared=only_cleared,
         category_svg=category_svg, category_label=_category_label, ledger=ledger,
         enterprise_links=dashboard.enterprise_links, category_links=dashboard.category_links,
-        source_links=dashboard.source_links,
+        source_links=dashboard.source_links, trend_links=dashboard.trend_links,
     )
