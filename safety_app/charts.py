@@ -10,13 +10,15 @@ import hashlib
 import math
 import re
 from collections.abc import Sequence
+from itertools import pairwise
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from reportlab.graphics import renderSVG
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.lineplots import LinePlot
-from reportlab.graphics.shapes import Drawing, Line, PolyLine, String
+from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -28,6 +30,15 @@ CATEGORY_COLOR = colors.HexColor("#4A7EBB")
 TEXT_COLOR = colors.HexColor("#333333")
 DEFAULT_TREND_LABELS = ("发现", "销号")
 NO_DATA = "暂无数据"
+HIT_COLOR = colors.Color(1, 1, 1, alpha=0)  # invisible, yet a painted fill: it takes the taps
+
+
+class BarLink(NamedTuple):
+    """Where a chart bar leads (a URL) and its accessible name (e.g. "2026年11月 发现 5 项")."""
+
+    href: str
+    title: str
+
 # Browsers draw the SVG text themselves: offer them common Chinese fonts.
 SVG_FONT_STACK = ("'WenQuanYi Zen Hei', 'Noto Sans CJK SC', 'Source Han Sans SC', "
                   "'PingFang SC', 'Microsoft YaHei', sans-serif")
@@ -94,24 +105,35 @@ def category_chart(
     width: float = 480,
     bar_height: float = 16,
     font_name: str | None = None,
+    font_size: float | None = None,
+    links: Sequence[BarLink] | None = None,
 ) -> Drawing:
-    """Horizontal bars, one per category, first label on top, values at bar ends."""
+    """Horizontal bars, one per category, first label on top, values at bar ends.
+
+    ``font_size`` (default: the PDF's 8 for the labels, 7 for the numbers) sets every text of the
+    chart; ``links``: one ``BarLink`` per category, each bar's row then opens it (SVG only)."""
     if len(labels) != len(values):
         raise ValueError("labels and values must have the same length")
+    if links is not None and len(links) != len(labels):
+        raise ValueError("links and labels must have the same length")
     font = font_name or register_cjk_font()
     if not labels:
         return _no_data(Drawing(width, 60), font)
 
-    font_size = 8
+    sized = font_size is not None
+    number_size = font_size or 7
+    font_size = font_size or 8
     max_label = width * 0.4
     shown = [_fit(str(label), font, font_size, max_label) for label in labels]
     label_width = max(stringWidth(s, font, font_size) for s in shown)
     height = len(labels) * bar_height + 30
     drawing = Drawing(width, height)
 
-    chart = HorizontalBarChart()
-    chart.x, chart.y = label_width + 10, 18
-    chart.width, chart.height = width - chart.x - 30, height - chart.y - 8
+    chart = _LinkedHorizontalBars()
+    # (The PDF's margins, unchanged, unless the text is sized for a screen.)
+    chart.x, chart.y = label_width + 10, (10 + number_size if sized else 18)
+    chart.width = width - chart.x - (10 + 3 * number_size if sized else 30)
+    chart.height = height - chart.y - 8
     # reportlab draws the first category at the bottom: reverse to read top-down.
     chart.data = [list(reversed(values))]
     chart.categoryAxis.categoryNames = list(reversed(shown))
@@ -123,14 +145,137 @@ def category_chart(
     chart.categoryAxis.labels.boxAnchor = "e"
     chart.categoryAxis.labels.dx = -4
     _integer_axis(chart.valueAxis, max(values))
-    _style_labels(chart.valueAxis.labels, font, 7)
+    _style_labels(chart.valueAxis.labels, font, number_size)
     chart.barLabelFormat = "%d"
     chart.barLabels.fontName = font
-    chart.barLabels.fontSize = 7
+    chart.barLabels.fontSize = number_size
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.dx = 3
+    if links:
+        chart.set_links({(0, len(links) - 1 - i): link for i, link in enumerate(links)}, hit_x=0)
     drawing.add(chart)
     return drawing
+
+
+def trend_rows_chart(
+    months: Sequence[str],
+    found: Sequence[int],
+    closed: Sequence[int],
+    *,
+    labels: Sequence[str] = DEFAULT_TREND_LABELS,
+    links: Sequence[tuple[BarLink, BarLink]] | None = None,
+    width: float = 320,
+    font_size: float = 12,
+    bar_height: float = 16,
+    font_name: str | None = None,
+) -> Drawing:
+    """The trend of :func:`trend_chart` for a phone screen: one row per month (oldest on top), a bar
+    for found and one for closed, the number at each bar's end, every text ``font_size``.
+
+    ``links``: per month a pair of ``BarLink`` (found, closed); each bar then opens its own."""
+    if not (len(months) == len(found) == len(closed)):
+        raise ValueError("months, found and closed must have the same length")
+    if links is not None and len(links) != len(months):
+        raise ValueError("links and months must have the same length")
+    font = font_name or register_cjk_font()
+    if not months:
+        return _no_data(Drawing(width, 60), font)
+
+    names = _month_row_labels(months)
+    label_width = max(stringWidth(n, font, font_size) for n in names)
+    gap, spacing = 14, 2  # with 16-unit bars, each bar's tappable row is 24 units tall
+    legend_height = font_size + 10
+    height = len(months) * (2 * bar_height + spacing + gap) + font_size + 10 + legend_height
+    drawing = Drawing(width, height)
+
+    chart = _LinkedHorizontalBars()
+    chart.x, chart.y = label_width + 8, font_size + 10
+    chart.width = width - chart.x - 8 - 3 * font_size
+    chart.height = height - chart.y - legend_height - 4
+    # Top-down reading: reportlab draws the first category, and in each the first series, at the
+    # bottom; so the months are reversed and "closed" comes first (drawn under "found").
+    chart.data = [list(reversed(closed)), list(reversed(found))]
+    chart.categoryAxis.categoryNames = list(reversed(names))
+    chart.bars[0].fillColor = CLOSED_COLOR
+    chart.bars[1].fillColor = FOUND_COLOR
+    chart.bars.strokeColor = None
+    chart.barSpacing = spacing
+    chart.groupSpacing = gap
+    _style_labels(chart.categoryAxis.labels, font, font_size)
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.categoryAxis.labels.dx = -4
+    _integer_axis(chart.valueAxis, max([*found, *closed]))
+    _style_labels(chart.valueAxis.labels, font, font_size)
+    chart.valueAxis.visibleGrid = True
+    chart.valueAxis.gridStrokeColor = colors.HexColor("#DDDDDD")
+    chart.barLabelFormat = "%d"
+    chart.barLabels.fontName = font
+    chart.barLabels.fontSize = font_size
+    chart.barLabels.boxAnchor = "w"
+    chart.barLabels.dx = 3
+    if links:
+        last = len(links) - 1
+        chart.set_links({(series, last - i): pair[1 - series] for i, pair in enumerate(links) for series in (0, 1)},
+                        hit_x=0)
+    drawing.add(chart)
+
+    legend = Legend()
+    legend.x, legend.y = width - 4, height - 4
+    legend.alignment = "right"
+    legend.boxAnchor = "ne"
+    legend.columnMaximum = 1
+    legend.deltax = stringWidth(str(labels[0]), font, font_size) + 3 * font_size
+    legend.dx = legend.dy = font_size * 0.8
+    legend.fontName, legend.fontSize = font, font_size
+    legend.colorNamePairs = [(FOUND_COLOR, str(labels[0])), (CLOSED_COLOR, str(labels[1]))]
+    drawing.add(legend)
+    return drawing
+
+
+class _LinkedHorizontalBars(HorizontalBarChart):
+    """Horizontal bars each of which may open a link: a transparent rectangle over the bar's whole
+    row (from ``hit_x`` to the plot's right edge) inside an SVG ``<a>`` titled for screen readers,
+    so a short bar — or a zero — is as easy to tap as a long one. The PDF never sets links."""
+
+    def set_links(self, links: dict, hit_x: float = None) -> None:
+        # Plain attributes: reportlab's attribute checking knows only its own.
+        self.__dict__["_links"] = links
+        self.__dict__["_hit_x"] = hit_x
+
+    def makeBars(self):
+        group = super().makeBars()
+        links = self.__dict__.get("_links")
+        if not links:
+            return group
+        hit_x = self.__dict__.get("_hit_x")
+        left = self.x if hit_x is None else hit_x
+        right = self.x + self.width + 3 * self.barLabels.fontSize
+        # Each bar's row reaches halfway to its neighbours (and to the plot's edges): the rows
+        # tile the plot, so the whole height is tappable.
+        spans = sorted((y, y + h, key) for key, (_x, y, _w, h) in
+                       ((key, self._barPositions[key[0]][key[1]]) for key in links))
+        edges = [self.y] + [(top + nxt) / 2 for (_b, top, _k), (nxt, _t, _n) in pairwise(spans)] \
+            + [self.y + self.height]
+        for (_bottom, _top, key), (low, high) in zip(spans, pairwise(edges), strict=True):
+            link = links[key]
+            hit = Rect(left, low, right - left, high - low, fillColor=HIT_COLOR, strokeColor=None)
+            hit.__dict__["hrefURL"] = link.href
+            hit.__dict__["hrefTitle"] = link.title
+            group.add(hit)
+        return group
+
+
+def _month_row_labels(months: Sequence[str]) -> list[str]:
+    """``'YYYY-MM'`` → ``11月``, with the year at the first month and at each January."""
+    out = []
+    for i, month in enumerate(months):
+        match = re.fullmatch(r"(\d{4})-(\d{2})", str(month))
+        if not match:
+            out.append(str(month))
+            continue
+        number = int(match[2])
+        out.append(f"{match[1]}年{number}月" if i == 0 or number == 1 else f"{number}月")
+    return out
 
 
 SERIES_COLOR = colors.HexColor("#2B7BB9")
@@ -228,7 +373,14 @@ def to_svg(drawing: Drawing, title: str | None = None) -> str:
     svg = re.sub(r"font-family: [^;\"]*", "font-family: " + SVG_FONT_STACK, svg)
     accessible = f"<title>{escape(title)}</title>" if title else ""
     svg = re.sub(r"\s*<title>\.\.\.</title>\s*<desc>\.\.\.</desc>", accessible, svg, count=1)
-    return svg.replace("<svg ", '<svg role="img" ', 1)
+    # Bar links: reportlab writes <a xlink:href xlink:title target>; a <title> child is what
+    # browsers and screen readers take as the link's name.
+    svg = re.sub(r'<a xlink:href="([^"]*)" xlink:title="([^"]*)" target="_top">',
+                 r'<a href="\1" class="bar-link"><title>\2</title>', svg)
+    role = "group" if 'class="bar-link"' in svg else "img"  # an image hides its links from screen readers
+    if role == "group" and title:
+        svg = svg.replace("<svg ", f'<svg aria-label="{escape(title, {chr(34): "&quot;"})}" ', 1)
+    return svg.replace("<svg ", f'<svg role="{role}" ', 1)
 
 
 def _no_data(drawing: Drawing, font: str) -> Drawing:

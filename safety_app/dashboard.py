@@ -15,7 +15,9 @@ jobs and the documents), in park time (Asia/Shanghai):
 - found in a month: ``found_on`` in it; closed in a month: ``closed_on`` in it;
 - rectification rate of this month: of the hazards found this month (withdrawn
   ones left out), the share already closed; overall: the same over all hazards;
-- cleared to zero: ``figures.aggregates.clearing`` (enterprises never inspected apart).
+- cleared to zero: ``figures.aggregates.clearing`` (enterprises never inspected apart); the
+  headline "已清零 X / N 家" is X cleared of the N enterprises not 尚未检查, and the enterprise table
+  keeps the cleared enterprises (zero open), marked.
 """
 import threading
 from collections import OrderedDict
@@ -69,6 +71,7 @@ class EnterpriseRow:
     overdue: int
     major: int
     oldest_overdue_days: int
+    cleared: bool = False  # cleared to zero (figures.aggregates.clearing): kept in the table, marked
 
 
 @dataclass
@@ -103,10 +106,18 @@ class Figures:
     cleared: int = 0  # enterprises cleared to zero (had live hazards, none open)
     with_hazards: int = 0  # enterprises with live hazards: the cleared rate's denominator
     not_inspected: int = 0  # 尚未检查: no inspection and no hazard yet (never counted as cleared)
+    inspected: int = 0  # every enterprise but the 尚未检查 ones: the headline's "已清零 X / N 家" N
+    inspected_no_hazard: int = 0  # inspected, no live hazard found: in N, never cleared
     enterprises: list = field(default_factory=list)
     categories: list = field(default_factory=list)
     trend: list = field(default_factory=list)  # [{'month': 'YYYY-MM', 'found': n, 'closed': n}]
     sources: list = field(default_factory=list)  # figures.sources.SourceRow per hazard source
+    cleared_enterprises: list = field(default_factory=list)  # EnterpriseRow (cleared=True) per cleared enterprise
+
+    def enterprise_table(self, sort="-overdue", only_cleared=False):
+        """The dashboard's table: the enterprises with open hazards and those cleared to zero."""
+        rows = [] if only_cleared else list(self.enterprises)
+        return sort_enterprises(rows + list(self.cleared_enterprises), sort)
 
     def links(self):
         """Ledger filters listing exactly the hazards behind each figure."""
@@ -138,6 +149,9 @@ class Figures:
 
     def as_dict(self):
         data = asdict(self)
+        data.pop("cleared_enterprises")  # the API's enterprises stay those with open hazards
+        for row in data["enterprises"]:
+            row.pop("cleared")
         for key in ("today", "month_first", "month_last"):
             data[key] = data[key].isoformat()
         return data
@@ -159,6 +173,17 @@ def source_links(row):
         "overdue": Filters(source=row.source, overdue=True, sort="deadline"),
         "major_open": Filters(source=row.source, status=(ACTIVE,), level=HazardLevel.MAJOR.value),
         "closed": Filters(source=row.source, status=(HazardStatus.CLOSED.value,)),
+    }
+
+
+def trend_links(month):
+    """Ledger filters behind a month of the trend (``'YYYY-MM'``): the live hazards found in it and
+    those closed out in it (``figures.aggregates.trend``)."""
+    first = date.fromisoformat(f"{month}-01")
+    last = add_months(first, 1) - timedelta(days=1)
+    return {
+        "found": Filters(found_from=first, found_to=last, status=NOT_WITHDRAWN_STATUSES),
+        "closed": Filters(closed_from=first, closed_to=last),
     }
 
 
@@ -201,6 +226,7 @@ def figures(user, on=None, enterprise_sort="-overdue"):
                     _CACHE.popitem(last=False)
     return replace(found, enterprises=sort_enterprises(list(found.enterprises), enterprise_sort),
                    categories=list(found.categories), trend=[dict(t) for t in found.trend],
+                   cleared_enterprises=list(found.cleared_enterprises),
                    sources=[replace(s) for s in found.sources])
 
 
@@ -265,11 +291,20 @@ def _figures(user, on):
     zero = aggregates.clearing(on, user.enterprise_id if not user.is_staff else None)
     result.cleared, result.with_hazards, result.not_inspected = (
         len(zero.cleared), zero.with_hazards, len(zero.not_inspected))
+    # The headline's N: the enterprises the definition does not call 尚未检查 (each registered
+    # enterprise falls in exactly one of the four groups of ``Clearing``).
+    result.inspected_no_hazard = len(zero.inspected_no_hazard)
+    result.inspected = len(zero.cleared) + len(zero.not_cleared) + len(zero.inspected_no_hazard)
+    listed = {row.id for row in result.enterprises}
+    result.cleared_enterprises = [EnterpriseRow(id=ident, name=name, open=0, overdue=0, major=0,
+                                                oldest_overdue_days=0, cleared=True)
+                                  for ident, name in zero.cleared if ident not in listed]
     return result
 
 
 def by_enterprise(user, on, sort="-overdue"):
-    """Enterprises with open hazards: open / overdue / major open / oldest overdue days."""
+    """Enterprises with open hazards: open / overdue / major open / oldest overdue days (the
+    dashboard adds the enterprises cleared to zero, see ``_figures``)."""
     overdue = definitions.overdue_clause(on)
     # The oldest overdue still running: hazards waiting on the enterprise (a late submission's days stop).
     running = overdue & definitions.waits_on_enterprise(Hazard)

@@ -326,7 +326,9 @@ def test_reinspection_rejects_once_then_verifies_and_admin_clears_the_enterprise
     admin.shot("major-hazard-closed")
 
     assert dashboard_open(admin) == open_before - 2
-    assert admin.page.locator(f"#by-enterprise tr[data-enterprise='{park.enterprise_id}']").count() == 0
+    # Cleared to zero: kept in the dashboard's table, marked 已清零.
+    cleared_row = admin.page.locator(f"#by-enterprise tr[data-enterprise='{park.enterprise_id}']")
+    assert cleared_row.get_attribute("data-cleared") == "1" and "已清零" in cleared_row.inner_text()
     admin.shot("dashboard-after")
 
     enterprise.goto("/portal/")

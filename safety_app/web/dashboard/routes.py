@@ -10,7 +10,11 @@ from ... import charts, dashboard, reference
 from ...permissions import can
 from . import bp
 
-CHART_WIDTH = 380  # drawing units; the SVG scales to the screen, so this suits a phone first
+# Drawing units = CSS pixels on a phone: the charts are drawn for a 390 px wide screen (about 330 px
+# inside the page) and never shrunk below that (static/css/app.css), so the text is CHART_FONT px
+# or more; the PDF keeps its own sizes.
+CHART_WIDTH = 320
+CHART_FONT = 12
 URL_SAFE = "!$'()*,/:;?@"  # what url_for leaves unescaped in a query string (werkzeug.urls)
 
 
@@ -35,14 +39,29 @@ def _ledger_href():
 # The charts are pure functions of their figures and (translated) labels: the same inputs,
 # the same SVG. Kept while the figures stay the same (until the next write of a hazard).
 @lru_cache(maxsize=64)
-def _trend_svg(months, found, closed, labels, title):
-    return charts.to_svg(charts.trend_chart(list(months), list(found), list(closed), labels=labels,
-                                            width=CHART_WIDTH), title=title)
+def _trend_svg(months, found, closed, labels, links, title):
+    return charts.to_svg(charts.trend_rows_chart(list(months), list(found), list(closed), labels=labels,
+                                                 links=list(links), width=CHART_WIDTH, font_size=CHART_FONT),
+                         title=title)
 
 
 @lru_cache(maxsize=64)
-def _category_svg(labels, values, title):
-    return charts.to_svg(charts.category_chart(list(labels), list(values), width=CHART_WIDTH), title=title)
+def _category_svg(labels, values, links, title):
+    return charts.to_svg(charts.category_chart(list(labels), list(values), links=list(links), width=CHART_WIDTH,
+                                               font_size=CHART_FONT, bar_height=2 * CHART_FONT + 4), title=title)
+
+
+def _trend_bar_links(trend, ledger):
+    """Per month, the (found, closed) bars' links: the ledger listing exactly the hazards counted."""
+    out = []
+    for t in trend:
+        filters = dashboard.trend_links(t["month"])
+        out.append((
+            charts.BarLink(ledger(filters["found"]), _("%(month)s: %(n)d found", month=t["month"], n=t["found"])),
+            charts.BarLink(ledger(filters["closed"]),
+                           _("%(month)s: %(n)d closed out", month=t["month"], n=t["closed"])),
+        ))
+    return tuple(out)
 
 
 @bp.route("/dashboard")
@@ -54,16 +73,25 @@ def index():
     if sort.lstrip("-") not in dashboard.ENTERPRISE_SORTS:
         sort = "-overdue"
     figures = dashboard.figures(current_user, enterprise_sort=sort)
+    only_cleared = request.args.get("show") == "cleared"  # the headline's list: the enterprises cleared to zero
+    ledger = _ledger_href()
     trend = figures.trend
     trend_svg = _trend_svg(tuple(t["month"] for t in trend), tuple(t["found"] for t in trend),
                            tuple(t["closed"] for t in trend), (_("Found"), _("Closed out")),
+                           _trend_bar_links(trend, ledger),
                            _("Hazards found and closed out per month, last 12 months"))
     categories = figures.categories
-    category_svg = _category_svg(tuple(_category_label(c.code) for c in categories),
-                                 tuple(c.open for c in categories), _("Open hazards by category"))
+    labels = tuple(_category_label(c.code) for c in categories)
+    category_svg = _category_svg(
+        labels, tuple(c.open for c in categories),
+        tuple(charts.BarLink(ledger(dashboard.category_links(c)["open"]),
+                             _("%(category)s: %(n)d not closed", category=label, n=c.open))
+              for c, label in zip(categories, labels, strict=True)),
+        _("Open hazards by category"))
     return render_template(
         "dashboard/index.html", f=figures, links=figures.links(), rates=figures.rates(), sort=sort, trend_svg=trend_svg,
-        category_svg=category_svg, category_label=_category_label, ledger=_ledger_href(),
+        enterprises=figures.enterprise_table(sort, only_cleared), only_cleared=only_cleared,
+        category_svg=category_svg, category_label=_category_label, ledger=ledger,
         enterprise_links=dashboard.enterprise_links, category_links=dashboard.category_links,
-        source_links=dashboard.source_links,
+        source_links=dashboard.source_links, trend_links=dashboard.trend_links,
     )
