@@ -261,5 +261,6 @@ class Attachment(db.Model):
 
     hazard = db.relationship("Hazard", back_populates="attachments")
     uploaded_by = db.relationship("User")
+    annotates = db.relationship("Attachment", remote_side=[id], foreign_keys=[annotates_id])
 
     __table_args__ = (db.CheckConstraint("kind IN ('photo','evidence','assessment')", name="kind_known"),)
