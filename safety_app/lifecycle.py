@@ -518,7 +518,7 @@ def coordinates(latitude, longitude, accuracy):
               "longitude": (-180.0, 180.0, _l("The longitude must be a number from -180 to 180.")),
               "location_accuracy_m": (0.0, math.inf, _l("The accuracy must be a number of metres, 0 or more."))}
     values = []
-    for name, value in zip(COORDINATE_FIELDS, given):
+    for name, value in zip(COORDINATE_FIELDS, given, strict=True):
         low, high, message = limits[name]
         try:
             if isinstance(value, bool):
