@@ -47,7 +47,7 @@
       ctx.lineWidth = pass[1];
       ctx.lineCap = "round";
       ctx.lineJoin = "round";
-      if (s.tool === "arrow") drawArrow(ctx, s, pass[1]);
+      if (s.tool === "arrow") drawArrow(ctx, s, width); // the same geometry, the edge only wider
       else drawEllipse(ctx, s);
     });
   }
@@ -122,7 +122,7 @@
       self.image = image;
       self.canvas.width = image.naturalWidth;
       self.canvas.height = image.naturalHeight;
-      self.width = Math.max(3, Math.round(Math.min(image.naturalWidth, image.naturalHeight) / 120));
+      self.width = Math.max(3, Math.round(Math.min(image.naturalWidth, image.naturalHeight) / 90));
       self.status.textContent = T.hint;
       self.saveButton.disabled = false;
       self.redraw();
