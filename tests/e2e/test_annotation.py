@@ -152,3 +152,40 @@ def test_an_arrow_and_a_circle_drawn_on_a_photo_are_saved_as_a_new_image_beside_
     # the original file is exactly as it was
     after = (uploads / stored).read_bytes()
     assert after == before and hashlib.sha256(after).hexdigest() == sha
+
+
+def test_the_location_travels_with_a_hazard_filed_offline(sessions, park):
+    """The coordinates are form fields like the others: the outbox keeps them while the network is
+    cut, and the hazard arrives with them; the emptied form starts without a location."""
+    from .test_offline import _controlled, _fill
+
+    title = "离线登记：管廊支架锈蚀（带位置）"
+    s = sessions("photo-offline-location")
+    s.context.add_init_script("delete window.SyncManager; if (window.ServiceWorkerRegistration) "
+                              "delete ServiceWorkerRegistration.prototype.sync;")  # the page's own sending path
+    s.context.grant_permissions(["geolocation"], origin=s.base)
+    s.context.set_geolocation({"latitude": 38.9855210, "longitude": 117.7461830, "accuracy": 8})
+    s.login("enterprise1")
+    page = s.page
+    _controlled(s, "/portal/hazards/new")
+    s.context.set_offline(True)
+    page.reload()  # from the service worker's cache, geo.js included
+    _fill(page, title)
+    page.get_by_role("button", name="记录位置", exact=True).click()
+    page.locator("[data-geo-value][data-recorded=true]").wait_for(timeout=WAIT)
+    page.locator("main form[data-offline-form] button[type=submit]").click()
+    page.locator("[data-testid=outbox]").filter(has_text="1 项待上传").wait_for(timeout=WAIT)
+    page.locator("[data-geo-value][data-recorded=false]").wait_for()
+    assert page.input_value("input[name=latitude]") == ""
+    assert page.evaluate("() => ParkOutbox.entries().then(e => e[0].fields.filter(f => f[0] === 'latitude'))") == \
+        [["latitude", "38.9855210"]]
+    s.aborted.clear()
+    s.console_errors = [e for e in s.console_errors if "ERR_INTERNET_DISCONNECTED" not in e]
+
+    s.context.set_offline(False)
+    for _ in range(WAIT // 200):
+        if park.value("SELECT count(*) FROM hazards WHERE title = ?", title):
+            break
+        page.wait_for_timeout(200)
+    assert park.rows("SELECT latitude, longitude, location_accuracy_m FROM hazards WHERE title = ?", title) == \
+        [(38.985521, 117.746183, 8.0)]
