@@ -196,6 +196,11 @@
     this.saveButton.disabled = true;
     this.status.textContent = T.saving;
     this.canvas.toBlob(function (blob) {
+      if (!blob) {
+        self.status.textContent = T.failed;
+        self.saveButton.disabled = false;
+        return;
+      }
       var body = new FormData();
       var name = (self.figure.getAttribute("data-name") || "photo").replace(/\.[^.\/]*$/, "");
       body.append("image", new File([blob], name + "-annotated.jpg", {type: "image/jpeg"}));
