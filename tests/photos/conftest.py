@@ -1,4 +1,4 @@
-"""Helpers of the photo tests: a hazard with a photo, the stored bytes of an attachment."""
+"""Shared pieces of the photo tests: a hazard with a photo, the stored bytes of an attachment."""
 import io
 from datetime import timedelta
 from pathlib import Path
