@@ -4,6 +4,7 @@ Web views, the JSON API and the scheduled jobs all change hazards through this
 module; nothing else assigns ``Hazard.status``. Every change writes a
 hash-chained event and the notifications in the same transaction.
 """
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -402,7 +403,7 @@ def _limit(value, name, size):
 def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None, description="",
                 location="", criterion=None, legal_basis="", found_on=None, responsible_person="",
                 major_ground=None, major_reason="", source="government_inspection", installation=None,
-                responsible_user=None, commit=True):
+                responsible_user=None, latitude=None, longitude=None, location_accuracy_m=None, commit=True):
     """Create a hazard (status open) with its code and 'file' event.
 
     Ticking a major-hazard criterion, ``criterion`` = (set code, clause) or
@@ -430,6 +431,7 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
         raise Invalid(_l("A title is required."), field="title")
     location = _limit(location, "location", 200)
     responsible_person = _limit(responsible_person, "responsible_person", 100)
+    latitude, longitude, location_accuracy_m = coordinates(latitude, longitude, location_accuracy_m)
     responsible_user = selfinspection.responsible_user(enterprise.id, responsible_user)
     if responsible_user is not None and not responsible_person:
         responsible_person = responsible_user.name[:100]
@@ -467,6 +469,7 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
             responsible_user_id=responsible_user.id if responsible_user is not None else None,
             installation_id=installation.id if installation is not None else None,
             campaign_id=inspection.campaign_id if inspection is not None else None,  # inherits the campaign tag
+            latitude=latitude, longitude=longitude, location_accuracy_m=location_accuracy_m,
         )
         db.session.add(hazard)
         db.session.flush()
@@ -479,7 +482,9 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
                            data={"level": hazard.level, "deadline": deadline.isoformat(),
                                  **({"major_ground": major_ground} if major_ground else {}),
                                  **({"source": source} if source != HazardSource.GOVERNMENT_INSPECTION else {}),
-                                 **({"installation_id": installation.id} if installation is not None else {})})
+                                 **({"installation_id": installation.id} if installation is not None else {}),
+                                 **({"position": [latitude, longitude, location_accuracy_m]}
+                                    if latitude is not None else {})})
         notifications.on_filed(hazard, actor)
         if responsible_user is not None:
             notifications.on_assigned(hazard, responsible_user, actor)
@@ -489,6 +494,42 @@ def file_hazard(actor, *, enterprise, title, category, deadline, inspection=None
     except Exception:
         db.session.rollback()
         raise
+
+
+COORDINATE_FIELDS = ("latitude", "longitude", "location_accuracy_m")
+
+
+def coordinates(latitude, longitude, accuracy):
+    """Where a hazard was found: (latitude, longitude, accuracy in metres) as floats, all three or none.
+
+    WGS-84 degrees as the browser's geolocation gives them (stored unchanged, no conversion to the
+    GCJ-02 of Chinese maps). Numbers or numeric text ("" and None are "not given"); refused with the
+    field named: latitude outside -90..90, longitude outside -180..180, a negative accuracy, NaN or
+    infinity, or only some of the three."""
+    given = [None if v is None or (isinstance(v, str) and not v.strip()) else v
+             for v in (latitude, longitude, accuracy)]
+    if all(v is None for v in given):
+        return None, None, None
+    if any(v is None for v in given):
+        missing = COORDINATE_FIELDS[[v is None for v in given].index(True)]
+        raise Invalid(_l("Latitude, longitude and accuracy go together: record the location again or remove it."),
+                      field=missing)
+    limits = {"latitude": (-90.0, 90.0, _l("The latitude must be a number from -90 to 90.")),
+              "longitude": (-180.0, 180.0, _l("The longitude must be a number from -180 to 180.")),
+              "location_accuracy_m": (0.0, math.inf, _l("The accuracy must be a number of metres, 0 or more."))}
+    values = []
+    for name, value in zip(COORDINATE_FIELDS, given, strict=True):
+        low, high, message = limits[name]
+        try:
+            if isinstance(value, bool):
+                raise TypeError
+            number = float(value.strip() if isinstance(value, str) else value)
+        except (TypeError, ValueError):
+            raise Invalid(message, field=name) from None
+        if not math.isfinite(number) or not low <= number <= high:
+            raise Invalid(message, field=name)
+        values.append(number)
+    return tuple(values)
 
 
 def _criterion_in_force(ref, found_on):
@@ -729,6 +770,9 @@ def save_measure(hazard, actor, measure=None, *, version=None, **fields):
 def record_attachment(hazard, actor, attachment, *, version=None, commit=True):
     """Record an uploaded file (already checked and stored by ``uploads``) with its event.
 
+    An annotated copy of a photo (``attachment.annotates`` set, 标注图) is a photo like any other,
+    of an original photo (not itself an annotation) of the same hazard.
+
     Evidence ("after") comes from the enterprise while the hazard is open or
     being rectified; photos ("before") from staff while it is not final.
     """
@@ -738,6 +782,10 @@ def record_attachment(hazard, actor, attachment, *, version=None, commit=True):
             raise Invalid(_l("Only a major hazard has an assessment of the governance result."), field="kind")
     else:
         _check_photo(hazard, actor, version)
+    original = attachment.annotates
+    if original is not None and (original.hazard_id != hazard.id or original.kind != AttachmentKind.PHOTO
+                                 or original.annotates_id is not None):
+        raise Invalid(_l("Only an original photo of this hazard can be annotated."), field="annotates")
     attachment.hazard = hazard
     attachment.uploaded_by_id = actor.id
     db.session.add(attachment)
@@ -748,7 +796,8 @@ def record_attachment(hazard, actor, attachment, *, version=None, commit=True):
         raise
     _commit_with_event(hazard, actor, "attachment",
                        data={"attachment_id": attachment.id, "kind": attachment.kind,
-                             "name": attachment.original_name}, commit=commit)
+                             "name": attachment.original_name,
+                             **({"annotates_id": original.id} if original is not None else {})}, commit=commit)
     return attachment
 
 

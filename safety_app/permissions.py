@@ -73,6 +73,9 @@ ROLE_ACTIONS = {
     "measure.edit": frozenset({Role.ENTERPRISE, Role.ADMIN}),
     "plan.edit": frozenset({Role.ENTERPRISE, Role.ADMIN}),
     "evidence.upload": frozenset({Role.ENTERPRISE}),
+    # an annotated copy (标注图) of an original photo: who may add photos to the hazard (staff; an enterprise
+    # user on a hazard the enterprise found itself), while it is not final
+    "photo.annotate": ALL,
     "jobs.view": ADMIN,
     # major hazard installations: everyone sees (scoped); enterprise users and staff keep the register
     "installation.view": ALL,
@@ -168,6 +171,11 @@ def can(user, action, obj=None):
             return user.role == Role.ADMIN or (obj.found_by_id == user.id and _sees(user, obj))
         if action == "inspection.record" and isinstance(obj, Inspection):
             return user.role == Role.ADMIN or any(u.id == user.id for u in obj.inspectors)
+        if action == "photo.annotate" and isinstance(obj, Attachment):
+            from . import lifecycle  # lifecycle imports this module
+
+            return (obj.kind == "photo" and obj.annotates_id is None and _sees(user, obj)
+                    and lifecycle.may_edit(obj.hazard, user, "photo"))
         return _sees(user, obj)
     from . import lifecycle  # lifecycle imports this module
 
@@ -249,6 +257,7 @@ ROUTE_POLICIES = {
     "hazards.upload": SCOPED,                    # evidence (enterprise) or photos (staff)
     "hazards.attachment": SCOPED,
     "hazards.attachment_thumb": SCOPED,
+    "hazards.annotate_photo": SCOPED,            # an annotated copy of a photo (can "photo.annotate")
     "hazards.queue": _role("reinspection.queue"),
     "inspections.index": _role("inspection.view"),
     "inspections.new": _role("inspection.create"),

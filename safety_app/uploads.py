@@ -293,8 +293,10 @@ def send(stored_name, *, mimetype, as_attachment, download_name, conditional=Tru
                                   download_name=download_name, conditional=conditional, max_age=max_age)
 
 
-def save_to_hazard(hazard, actor, checked_uploads, kind, *, version=None, commit=True):
+def save_to_hazard(hazard, actor, checked_uploads, kind, *, version=None, commit=True, annotates=None):
     """Store checked uploads and record them on ``hazard`` (one event each) in one transaction.
+
+    ``annotates``: the original photo (an Attachment) the uploads are annotated copies of (标注图).
 
     Files are removed again if the database write fails, so a refused upload
     leaves neither a row nor a file.
@@ -305,6 +307,7 @@ def save_to_hazard(hazard, actor, checked_uploads, kind, *, version=None, commit
     try:
         for checked in checked_uploads:
             stored.append(store(checked, kind))
+            stored[-1].annotates = annotates
         for i, attachment in enumerate(stored):
             last = i == len(stored) - 1
             lifecycle.record_attachment(hazard, actor, attachment, version=version if i == 0 else None,

@@ -56,6 +56,13 @@ HAZARD_REQUEST = {
         "responsible_person": {"type": "string", "maxLength": 100},
         "responsible_user_id": {**ID, "description": "The enterprise user responsible (an active user of the "
                                 "enterprise; notified). responsible_person defaults to their name."},
+        "latitude": {"type": "number", "minimum": -90, "maximum": 90,
+                     "description": "Where it was found: WGS-84 degrees as a device's geolocation gives them "
+                                    "(stored unchanged, not GCJ-02). With longitude and location_accuracy_m."},
+        "longitude": {"type": "number", "minimum": -180, "maximum": 180,
+                      "description": "WGS-84 degrees. With latitude and location_accuracy_m."},
+        "location_accuracy_m": {"type": "number", "minimum": 0,
+                                "description": "The accuracy of the position in metres. With latitude and longitude."},
     },
 }
 PATCH_REQUEST = {
@@ -147,6 +154,9 @@ CREATE_RULES = {
     "major_ground": "major_reason not blank with a ground; a hazard has a criterion or a ground, not both",
     "major_reason": "not blank with major_ground",
     "responsible_user_id": "an active user of the hazard's enterprise",
+    "latitude": "latitude, longitude and location_accuracy_m all given or none",
+    "longitude": "latitude, longitude and location_accuracy_m all given or none",
+    "location_accuracy_m": "latitude, longitude and location_accuracy_m all given or none",
 }
 TRANSITION_RULES = {
     **_required_texts(),
@@ -182,7 +192,8 @@ def create_hazard(data):
         if inspection is None:
             raise invalid(_("Choose an inspection from the list."), "inspection_id")
     fields = {k: data[k] for k in ("description", "location", "criterion", "legal_basis", "found_on",
-                                   "responsible_person", "major_ground", "major_reason") if k in data}
+                                   "responsible_person", "major_ground", "major_reason",
+                                   "latitude", "longitude", "location_accuracy_m") if k in data}
     if data.get("responsible_user_id") is not None:
         fields["responsible_user"] = data["responsible_user_id"]
     if user().role == Role.ENTERPRISE:

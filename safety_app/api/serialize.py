@@ -61,6 +61,7 @@ def hazard(h):
         "responsible_user": ref(h.responsible_user),
         "closed_on": d(h.closed_on), "created_at": dt(h.created_at), "updated_at": dt(h.updated_at),
         "version": h.version, "source": h.source, "installation_id": h.installation_id,
+        "latitude": h.latitude, "longitude": h.longitude, "location_accuracy_m": h.location_accuracy_m,
     }
 
 
@@ -133,7 +134,7 @@ def attachment(a):
     return {
         "id": a.id, "hazard_id": a.hazard_id, "kind": a.kind, "original_name": a.original_name,
         "content_type": a.content_type, "size": a.size, "width": a.width, "height": a.height, "sha256": a.sha256,
-        "created_at": dt(a.created_at),
+        "created_at": dt(a.created_at), "annotates_id": a.annotates_id,
         "download_url": url_for("api.download_attachment", attachment_id=a.id),
     }
 

@@ -224,6 +224,10 @@ HAZARD_PROPS = {
                "description": "How it was found: government inspection, the enterprise's own inspection, "
                               "a 包保 duty check, a monitoring alarm."},
     "installation_id": {**_nullable(INT), "description": "The major hazard installation concerned."},
+    "latitude": {"type": ["number", "null"], "description": "Where it was found, WGS-84 degrees (as the device "
+                 "gave them; not converted to GCJ-02); null when no location was recorded."},
+    "longitude": {"type": ["number", "null"], "description": "WGS-84 degrees, or null."},
+    "location_accuracy_m": {"type": ["number", "null"], "description": "Accuracy of the position in metres, or null."},
 }
 MEASURE_PROPS = {
     "id": INT, "hazard_id": INT, "description": STR, "responsible_person": STR,
@@ -235,6 +239,7 @@ ATTACHMENT_PROPS = {
     "id": INT, "hazard_id": INT, "kind": {"type": "string", "enum": [k.value for k in AttachmentKind]},
     "original_name": STR, "content_type": STR, "size": INT, "width": _nullable(INT), "height": _nullable(INT),
     "sha256": STR, "created_at": DATETIME, "download_url": STR,
+    "annotates_id": {**_nullable(INT), "description": "An annotated copy (标注图): the photo it annotates."},
 }
 SUPERVISION = {"type": "object", "description": "Listed supervision (挂牌督办) and its lifting (摘牌).",
                "properties": {

@@ -93,6 +93,10 @@ class Hazard(db.Model):
     source = db.Column(db.String(24), nullable=False, default="government_inspection",
                        server_default="government_inspection")
     installation_id = db.Column(db.Integer, db.ForeignKey("installations.id"), index=True)
+    # Where it was found, WGS-84 as the browser gives it (consent: asked only when the user taps), all or none.
+    latitude = db.Column(db.Float)
+    longitude = db.Column(db.Float)
+    location_accuracy_m = db.Column(db.Float)
     campaign_id = db.Column(db.Integer, db.ForeignKey("campaigns.id"), index=True)  # 专项整治行动 (0017)
     created_at = created_at_column()
     updated_at = updated_at_column()
@@ -251,9 +255,12 @@ class Attachment(db.Model):
     height = db.Column(db.Integer)
     sha256 = db.Column(db.String(64), nullable=False)
     uploaded_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    # An annotated copy (标注图) of this photo of the same hazard; the original is never changed.
+    annotates_id = db.Column(db.Integer, db.ForeignKey("attachments.id"), index=True)
     created_at = created_at_column()
 
     hazard = db.relationship("Hazard", back_populates="attachments")
     uploaded_by = db.relationship("User")
+    annotates = db.relationship("Attachment", remote_side=[id], foreign_keys=[annotates_id])
 
     __table_args__ = (db.CheckConstraint("kind IN ('photo','evidence','assessment')", name="kind_known"),)

@@ -39,7 +39,8 @@ def error_beside(form, error):
 def file_from_form(form, **fields):
     """File the validated ``form``'s hazard (``fields``: what differs between the forms — enterprise,
     inspection or source, deadline, …). Returns ``(hazard, created, None)``; when the core refuses,
-    ``(None, False, status)`` with the refusal beside its field, nothing written and no photo left behind."""
+    ``(None, False, status)`` with the refusal beside its field, nothing written and no photo left behind.
+    The coordinates (hidden fields, recorded on tap) go to the core as text; it checks them."""
     stored = []
 
     def create():
@@ -50,8 +51,9 @@ def file_from_form(form, **fields):
             criterion=criteria.parse_form_value(form.criterion.data), major_ground=form.major_ground.data or None,
             major_reason=form.major_reason.data or "", description=form.description.data,
             location=form.location.data, legal_basis=form.legal_basis.data,
-            responsible_user=form.responsible_user_id.data or None, installation=installation, commit=False,
-            **fields)
+            responsible_user=form.responsible_user_id.data or None, installation=installation,
+            latitude=form.latitude.data, longitude=form.longitude.data,
+            location_accuracy_m=form.location_accuracy_m.data, commit=False, **fields)
         if photos:
             stored.extend(uploads.save_to_hazard(hazard, current_user, photos, AttachmentKind.PHOTO, commit=False))
         return hazard

@@ -199,3 +199,20 @@ def test_correcting_a_hazard_is_for_the_filing_inspector_or_an_admin(client, par
     hazard = park.hazard()  # filed by park.inspector
     login_as(getattr(park, who))
     assert client.post(f"/hazards/{hazard.id}/edit", data={}).status_code == expected
+
+
+@pytest.mark.parametrize("who, expected", [("inspector", 302), ("inspector2", 302), ("admin", 302),
+                                           ("user_a", 403), ("user_b", 404)])
+def test_annotating_a_photo_follows_the_rule_of_adding_photos(client, park, login_as, who, expected):
+    """hazards.annotate_photo: staff; an enterprise user only on a hazard the enterprise found itself
+    (an office-found hazard: 403); another enterprise's photo: 404, like a missing id."""
+    import io
+
+    from ..loop.conftest import image_bytes
+    from ..photos.conftest import add_photo
+
+    photo = add_photo(park.hazard(), park.inspector)
+    login_as(getattr(park, who))
+    response = client.post(f"/attachments/{photo.id}/annotations", content_type="multipart/form-data",
+                           data={"image": (io.BytesIO(image_bytes(size=(320, 240))), "annotated.jpg")})
+    assert response.status_code == expected

@@ -105,6 +105,11 @@ class HazardForm(FlaskForm):
     photos = MultipleFileField(_l("Photos"))
     # A random key per filing (safety_app/idempotency.py): the same form sent twice files once.
     client_key = HiddenField(validators=[Optional(), Length(max=64)])
+    # Where it was found, filled by static/js/geo.js only when the user taps "记录位置" (consent), removable;
+    # checked by lifecycle.file_hazard (ranges, all or none). Shown by templates/inspections/_geo.html.
+    latitude = HiddenField(validators=[Optional(), Length(max=40)])
+    longitude = HiddenField(validators=[Optional(), Length(max=40)])
+    location_accuracy_m = HiddenField(validators=[Optional(), Length(max=40)])
     deadline_preset = RadioField(_l("Deadline"), choices=DEADLINE_PRESETS, default="7",
                                  validators=[InputRequired()])
     deadline = DateField(_l("Deadline date"), validators=[Optional(), DateInWindow()])

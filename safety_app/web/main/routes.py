@@ -50,7 +50,7 @@ def healthz():
 
 # The app shell precached by the service worker (hashed URLs of this build), and the pages it keeps
 # when opened online (the filing forms and the places they are reached from).
-SHELL_FILES = ("css/app.css", "favicon.svg", "js/outbox.js", "js/offline.js", "js/photos.js")
+SHELL_FILES = ("css/app.css", "favicon.svg", "js/outbox.js", "js/offline.js", "js/photos.js", "js/geo.js")
 KEEP_PAGES = (r"^/$", r"^/portal/$", r"^/portal/hazards/new$", r"^/inspections/$", r"^/inspections/\d+$",
               r"^/inspections/\d+/hazards/new$")
 
