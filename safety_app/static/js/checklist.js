@@ -58,6 +58,9 @@
     else if (state) status.textContent = conflictText;
   }
 
+  // (not form.elements.item: that is the collection's item() method)
+  function itemOf(form) { return form.querySelector("input[name=item]").value; }
+
   function labelOf(form) {
     var row = form.closest("[data-item]");
     var label = row && row.querySelector(".result-label");
@@ -68,7 +71,7 @@
   function queue(form, button) {
     var box = outbox();
     if (!box) return Promise.reject(new Error(errorText));
-    var item = form.elements.item.value;
+    var item = itemOf(form);
     var name = labelOf(form);
     var entry = {
       id: entryId(item), kind: "result", json: true, action: form.action, page: page,
@@ -118,7 +121,7 @@
       status.textContent = answer.body.message || savedText;
       // A tap saved now outranks one still waiting in the outbox for the same item.
       var box = outbox();
-      if (box) box.remove(entryId(form.elements.item.value)).then(function () {
+      if (box) box.remove(entryId(itemOf(form))).then(function () {
         if (window.ParkOffline) window.ParkOffline.refresh();
       });
     }).catch(function (error) {

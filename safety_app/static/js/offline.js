@@ -297,8 +297,17 @@
       timer = setTimeout(save, 300);
     }
 
+    // The key: the draft's (never sent), else a fresh one made here — the page may come from the
+    // service worker's cache, whose key an entry queued earlier already carries.
+    function draftKey(draft) {
+      var key = "";
+      (draft && draft.fields || []).forEach(function (pair) { if (pair[0] === "client_key") key = pair[1]; });
+      return key;
+    }
+
     outbox.getDraft(draftId).then(function (draft) {
       if (draft && draft.sent && !hasErrors) {
+        if (keyField) keyField.value = newKey();
         return outbox.deleteDraft(draftId); // sent and filed: the form starts afresh
       }
       if (draft) {
@@ -312,7 +321,7 @@
           form.insertBefore(note, form.firstChild);
         }
       }
-      if (keyField && !keyField.value) keyField.value = newKey();
+      if (keyField && !(hasErrors && keyField.value) && !draftKey(draft)) keyField.value = newKey();
     }).catch(function () {});
 
     form.addEventListener("input", later);
