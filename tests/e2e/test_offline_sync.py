@@ -24,6 +24,7 @@ def _phone_shot(s, name, at=None):
     """The phone screen (390 × 844) at ``at``, for the note."""
     if SHOTS.parent.exists():
         SHOTS.mkdir(exist_ok=True)
+        s.page.evaluate("() => window.scrollTo(0, 0)")
         if at:
             s.page.locator(at).first.scroll_into_view_if_needed()
         s.page.screenshot(path=str(SHOTS / name))
@@ -198,20 +199,31 @@ def test_a_conflict_is_kept_shown_and_resent_against_the_current_version(session
     _online(s)
     _wait_bar(s, "conflicts", "1")
     assert _bar(s, "waiting") == "0"
-    bar = page.locator("[data-testid=outbox]")
-    assert "1 项冲突" in bar.inner_text()
     assert park.value("SELECT count(*) FROM attachments WHERE hazard_id = ?", hazard_id) == 0
-    page.evaluate("() => window.scrollTo(0, 0)")
-    _phone_shot(s, "sync-queue-conflict.png")
 
-    # Not lost: still there after a reload, listed with what was entered and the hazard's state now.
+    # Not lost: still there after a reload; a new entry waits beside it.
     page.reload()
     _wait_bar(s, "conflicts", "1")
+    _offline(s)
+    page.set_input_files("#upload-files", str(_photo(tmp_path, "second.jpg")))
+    page.locator("#files [data-testid=photo-previews] img").first.wait_for(timeout=WAIT)
+    page.locator("form[data-offline-form=evidence] button[type=submit]").click()
+    _wait_bar(s, "waiting", "1")
+    bar = page.locator("[data-testid=outbox]")
+    assert bar.locator("span").first.inner_text() == "1 项待上传 · 1 项冲突"
+    page.evaluate("() => window.scrollTo(0, 0)")
+    _phone_shot(s, "sync-queue-conflict.png")
+    _online(s)
+    _wait_bar(s, "waiting", "0")
+    assert _bar(s, "conflicts") == "1"  # made on the current version: sent; the conflict stays
+    assert _wait_for(park, "SELECT count(*) FROM attachments WHERE hazard_id = ?", hazard_id, value=1) == 1
+
+    # The conflicts panel: what was entered, the photo, the hazard's state now, the choices.
     bar.get_by_role("button", name="查看").click()
     item = page.locator("[data-testid=conflicts] li.conflict")
     item.wait_for()
     assert item.get_attribute("data-kind") == "evidence"
-    assert "已被他人修改" in item.inner_text() or "他人" in item.inner_text()
+    assert "录入之后，该隐患已有变化" in item.inner_text()
     assert "整改中" in item.locator("[data-testid=conflict-target]").inner_text()
     item.locator("img").first.wait_for()
     s.shot("conflict-screen")
@@ -219,7 +231,7 @@ def test_a_conflict_is_kept_shown_and_resent_against_the_current_version(session
 
     item.get_by_role("button", name="以当前版本重新提交").click()
     _wait_bar(s, "conflicts", "0")
-    assert _wait_for(park, "SELECT count(*) FROM attachments WHERE hazard_id = ?", hazard_id, value=1) == 1
+    assert _wait_for(park, "SELECT count(*) FROM attachments WHERE hazard_id = ?", hazard_id, value=2) == 2
 
 
 def test_the_prerequisites_follow_each_step_of_the_enterprise(sessions, park, tmp_path):

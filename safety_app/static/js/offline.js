@@ -139,7 +139,8 @@
     head.appendChild(document.createTextNode(" "));
     head.appendChild(element("strong", null, entry.title || ""));
     li.appendChild(head);
-    if (entry.message) li.appendChild(element("p", "error conflict-reason", entry.message));
+    var reason = entry.code === "stale_version" ? text("conflict_stale") : entry.message;
+    if (reason) li.appendChild(element("p", "error conflict-reason", reason));
     var target = entry.target;
     var link = target && target.url ? target.url : (entry.kind === "result" ? entry.page : null);
     if (link) {
