@@ -273,3 +273,4 @@ def test_the_prerequisites_follow_each_step_of_the_enterprise(sessions, park, tm
     assert state() == {"measures": "yes", "measures_done": "yes", "evidence": "yes"}
     summary = page.locator("#actions details[data-action=submit] summary")
     assert summary.is_enabled() and summary.inner_text() == "提交复查"
+    assert park.value("SELECT status FROM hazards WHERE id = ?", hazard_id) == "rectifying"
