@@ -5,6 +5,8 @@ that it can tell a sent entry from a conflict: 409 ``stale_version`` (the hazard
 meanwhile), 409 ``wrong_state`` (the action is refused in the hazard's state now), each with the
 hazard's current state. Without the outbox's header the forms answer HTML as before."""
 import io
+import json
+import re
 
 from sqlalchemy import func, select
 
@@ -159,3 +161,26 @@ def test_a_checklist_tap_replayed_after_a_newer_tap_changes_nothing(client, park
                        headers=OUTBOX)
     assert late.status_code == 409 and late.get_json()["conflict"] is True
     assert late.get_json()["error"]["code"] == "wrong_state"
+
+
+def test_the_service_worker_keeps_the_hazard_page_the_measure_form_and_the_checklist_script(client):
+    body = client.get("/sw.js").get_data(as_text=True)
+    precache = re.search(r"var PRECACHE = (\[.*?\]);", body).group(1)
+    assert re.search(r"/static/js/checklist\.[0-9a-f]+\.js", precache)
+    keep = [re.compile(p) for p in json.loads(re.search(r"var KEEP_PAGES = (\[.*?\]);", body).group(1))]
+    for path in ("/hazards/12", "/hazards/12/measures/new", "/hazards/12/measures/3", "/inspections/4"):
+        assert any(p.search(path) for p in keep), path
+    assert not any(p.search("/hazards/12/uploads") for p in keep)
+
+
+def test_without_javascript_the_upload_sent_twice_is_stored_once(client, park, drive, login_as):
+    hazard = drive.hazard_in("rectifying")
+    login_as(park.user_a)
+    data = {"version": str(hazard.version), "client_key": "plain-upload-01"}
+    first = client.post(f"/hazards/{hazard.id}/uploads", content_type="multipart/form-data",
+                        data={**data, "files": [_photo()]})
+    again = client.post(f"/hazards/{hazard.id}/uploads", content_type="multipart/form-data",
+                        data={**data, "files": [_photo()]})
+    assert first.status_code == again.status_code == 302
+    assert _count(Attachment, Attachment.hazard_id == hazard.id) == 1
+    assert "已上传过" in client.get(again.headers["Location"]).get_data(as_text=True)
