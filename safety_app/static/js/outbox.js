@@ -200,7 +200,8 @@
 
   /* A conflict or refused entry sent again (against the hazard's current version). */
   function resend(id) {
-    return get("outbox", id).then(function (entry) {
+    var running = flushing ? flushing.catch(function () {}) : Promise.resolve();
+    return running.then(function () { return get("outbox", id); }).then(function (entry) {
       if (!entry) return null;
       entry.state = "waiting";
       entry.resend = true;
