@@ -3,7 +3,8 @@ checklist results tapped offline are saved once when the network returns (the la
 wins); a measure and an evidence photo added offline are synced once, and replaying the outbox
 creates nothing; an entry whose hazard changed meanwhile is a conflict — shown on the conflicts
 panel with what was entered and the hazard's current state, never lost — and is resent against
-the current version; the prerequisites beside 提交复查 follow the enterprise's steps.
+the current version, or discarded once confirmed; the prerequisites beside 提交复查 follow the
+enterprise's steps.
 
 Chromium's offline emulation cuts the pages but not the service worker, whose Background Sync
 would send at once: these tests take the page's own path (the "online" event)."""
@@ -274,3 +275,42 @@ def test_the_prerequisites_follow_each_step_of_the_enterprise(sessions, park, tm
     summary = page.locator("#actions details[data-action=submit] summary")
     assert summary.is_enabled() and summary.inner_text() == "提交复查"
     assert park.value("SELECT status FROM hazards WHERE id = ?", hazard_id) == "rectifying"
+
+
+def test_a_measure_in_conflict_shows_what_was_entered_and_is_discarded_only_when_confirmed(sessions, park):
+    s = sessions("offline-discard")
+    s.context.add_init_script(NO_BACKGROUND_SYNC)
+    s.login("enterprise2")
+    page = s.page
+    hazard_id = _own_hazard(s, "离线放弃：污水池护栏缺失")
+    _controlled(s, f"/hazards/{hazard_id}/measures/new")
+
+    _offline(s)
+    page.reload()
+    page.fill("#description", "加装污水池护栏")
+    page.fill("#funds", "1200")
+    page.locator("main form[data-offline-form] button[type=submit]").click()
+    _wait_bar(s, "waiting", "1")
+    other = sessions("offline-discard-colleague")
+    other.login("enterprise2")
+    other.goto(f"/hazards/{hazard_id}/measures/new")
+    other.page.fill("#description", "同事：临时拉警戒线")
+    submit(other, "main form[data-offline-form]")
+    expect_success(other)
+
+    s.expect_status(409, f"/hazards/{hazard_id}/measures/new")
+    _online(s)
+    _wait_bar(s, "conflicts", "1")
+    page.locator("[data-testid=outbox]").get_by_role("button", name="查看").click()
+    item = page.locator("[data-testid=conflicts] li.conflict[data-kind=measure]")
+    fields = item.locator("dl.conflict-fields").inner_text()
+    assert "加装污水池护栏" in fields and "1200" in fields
+
+    page.once("dialog", lambda dialog: dialog.dismiss())  # "放弃这条内容？" — no: it stays
+    item.get_by_role("button", name="放弃").click()
+    assert page.evaluate("() => ParkOutbox.entries().then(e => e.length)") == 1
+    page.once("dialog", lambda dialog: dialog.accept())
+    item.get_by_role("button", name="放弃").click()
+    item.wait_for(state="detached")
+    assert page.evaluate("() => ParkOutbox.entries().then(e => e.length)") == 0
+    assert park.value("SELECT count(*) FROM measures WHERE hazard_id = ?", hazard_id) == 1  # the colleague's
