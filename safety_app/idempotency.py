@@ -2,9 +2,11 @@
 offline outbox replayed after a lost answer, a double tap), creates nothing the second time and
 answers with what the first one made.
 
-A key is chosen by the client (the hidden ``client_key`` of the filing forms, the
-``Idempotency-Key`` header of the API), is unique per user, and is written in the same
-transaction as the object it made, so either both exist or neither does.
+A key is chosen by the client (the hidden ``client_key`` of the filing forms, the measure form and
+the evidence upload, the ``Idempotency-Key`` header of the API), is unique per user, and is written
+in the same transaction as the object it made, so either both exist or neither does. A checklist
+result (idempotent by inspection and item in itself) is remembered after it is saved
+(``remember``), so that an older tap replayed later does not overwrite a newer one.
 """
 import re
 import secrets
@@ -80,3 +82,17 @@ def create_once(user, key, endpoint, object_type, create, field="client_key"):
     except BaseException:
         db.session.rollback()
         raise
+
+
+def remember(user, key, endpoint, object_type, object_id):
+    """Record ``key`` for an object already committed by an operation that is idempotent in itself
+    (a checklist result: one row per inspection and item). A replay of the key then answers with
+    this object and writes nothing. A key taken meanwhile by the same user is left as it is."""
+    if key is None:
+        return
+    try:
+        db.session.add(IdempotencyKey(key=key, user_id=user.id, endpoint=endpoint[:80], object_type=object_type,
+                                      object_id=object_id))
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()

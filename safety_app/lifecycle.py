@@ -711,10 +711,11 @@ MEASURE_FIELDS = ("description", "responsible_person", "responsible_user_id", "f
 MAX_FUNDS = Decimal("999999999999.99")  # Numeric(14, 2)
 
 
-def save_measure(hazard, actor, measure=None, *, version=None, **fields):
+def save_measure(hazard, actor, measure=None, *, version=None, commit=True, **fields):
     """Add a measure to the hazard, or update ``measure``; marks done via ``done_on``.
 
-    ``version``: the hazard version the actor saw (checked when given).
+    ``version``: the hazard version the actor saw (checked when given). ``commit=False`` leaves
+    the commit to the caller (``idempotency.create_once``).
     """
     _check_rectification_edit(hazard, actor, "measure.edit", version)
     if measure is not None and measure.hazard_id != hazard.id:
@@ -763,7 +764,7 @@ def save_measure(hazard, actor, measure=None, *, version=None, **fields):
         notifications.on_assigned(hazard, assignee, actor, measure=measure)
     _commit_with_event(hazard, actor, "measure_add" if is_new else "measure_edit", measure_id=measure.id,
                        data={"done": measure.done_on is not None,
-                             **({"responsible_user": assignee.id} if newly_assigned else {})})
+                             **({"responsible_user": assignee.id} if newly_assigned else {})}, commit=commit)
     return measure
 
 

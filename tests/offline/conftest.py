@@ -1,2 +1,2 @@
-from ..loop.conftest import login_as  # noqa: F401  (fixture)
+from ..loop.conftest import drive, login_as  # noqa: F401  (fixtures)
 from ..selfinspection.conftest import acceptor  # noqa: F401  (fixture)

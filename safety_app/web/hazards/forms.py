@@ -251,6 +251,7 @@ class MeasureForm(VersionedForm):
                                         validators=[Optional(), Length(max=MAX_TEXT)])
     done_on = DateField(_l("Done on (leave empty while not done)"), validators=[Optional(), DateInWindow()])
     evidence_note = TextAreaField(_l("Evidence / remarks"), validators=[Optional(), Length(max=MAX_TEXT)])
+    client_key = HiddenField(validators=[Optional(), Length(max=64)])  # one per form view: saved once
 
     FIELDS = ("description", "responsible_person", "responsible_user_id", "funds", "deadline", "interim_precautions", "done_on",
               "evidence_note")
@@ -289,6 +290,7 @@ class PlanForm(VersionedForm):
 class UploadForm(VersionedForm):
     files = MultipleFileField(_l("Photos or files"))
     kind = HiddenField()  # "assessment" for the assessment of a major hazard's governance result
+    client_key = HiddenField(validators=[Optional(), Length(max=64)])  # one per form view: uploaded once
 
 
 class CorrectionForm(VersionedForm):

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ... import findings, lifecycle, major, uploads
+from ... import findings, idempotency, lifecycle, major, uploads
 from ...clock import today
 from ...extensions import db
 from ...figures import definitions
@@ -24,6 +24,7 @@ from ...models import (
     Role,
 )
 from ...permissions import can, get_visible, scope
+from .. import outbox
 from . import bp
 from .forms import (
     ACTION_FORMS,
@@ -85,6 +86,7 @@ def render_detail(hazard, status=200, *, bound=None, action_errors=None, upload_
     if upload_form is None:
         upload_form = UploadForm(formdata=None)
         upload_form.version.data = hazard.version
+        upload_form.client_key.data = idempotency.new_key()
     events = db.session.execute(
         select(Event).where(Event.hazard_id == hazard.id).options(joinedload(Event.actor)).order_by(Event.seq)
     ).scalars().all()
@@ -219,6 +221,7 @@ def measure_edit(hazard_id, measure_id):
 
 
 def _measure_form(hazard, measure):
+    as_json = outbox.wants_json()
     if request.method == "GET" and not lifecycle.may_edit(hazard, current_user, "measure"):
         abort(403)
     form = MeasureForm(obj=measure if request.method == "GET" else None)
@@ -229,16 +232,43 @@ def _measure_form(hazard, measure):
         form.responsible_user_id.data = str(measure.responsible_user_id) if measure and measure.responsible_user_id \
             else ""
         form.version.data = hazard.version
+        form.client_key.data = idempotency.new_key()
         if measure is None:
             form.deadline.data = hazard.deadline
         return render_template("hazards/measure_form.html", hazard=hazard, measure=measure, form=form)
+    # A replay (the outbox sent the entry again after a lost answer) is answered before the form,
+    # whose rules — and the hazard — may have moved on since: the first save stands, nothing is written.
+    try:
+        key = idempotency.clean_key(form.client_key.data)
+        earlier = idempotency.replayed(current_user, key, "measure")
+    except lifecycle.LifecycleError as error:
+        if as_json:
+            return outbox.refused(error)
+        key, earlier = None, None
+    if earlier is not None:
+        if as_json:
+            return outbox.saved(earlier, False, outbox.hazard_state(hazard))
+        flash(_("The measure was already saved; nothing was saved twice."), "success")
+        return redirect(url_for("hazards.detail", hazard_id=hazard.id) + "#measures")
     if form.validate():
         try:
-            lifecycle.save_measure(hazard, current_user, measure, version=form.version.data, **form.values())
+            measure_id, created = idempotency.create_once(
+                current_user, key, request.endpoint, "measure",
+                lambda: lifecycle.save_measure(hazard, current_user, measure, version=form.version.data,
+                                               commit=False, **form.values()))
         except lifecycle.LifecycleError as error:
+            if as_json:
+                db.session.rollback()
+                db.session.expire_all()
+                return outbox.refused(error, outbox.hazard_state(_hazard(hazard.id)))
             return _form_refused("hazards/measure_form.html", hazard, form, error, measure=measure)
+        if as_json:
+            db.session.expire_all()
+            return outbox.saved(measure_id, created, outbox.hazard_state(_hazard(hazard.id)))
         flash(_("The measure was saved."), "success")
         return redirect(url_for("hazards.detail", hazard_id=hazard.id) + "#measures")
+    if as_json:
+        return outbox.invalid(form)
     return render_template("hazards/measure_form.html", hazard=hazard, measure=measure, form=form), 422
 
 
@@ -282,28 +312,50 @@ def plan(hazard_id):
 @bp.route("/hazards/<int:hazard_id>/uploads", methods=["POST"])
 @login_required
 def upload(hazard_id):
-    """Evidence from the enterprise (images or PDF), more photos from staff (images)."""
+    """Evidence from the enterprise (images or PDF), more photos from staff (images); once per the
+    form's client key (the offline outbox may send the same upload again)."""
     hazard = _hazard(hazard_id)
     form = UploadForm()
+    as_json = outbox.wants_json()
     is_enterprise = current_user.role == Role.ENTERPRISE
     kind = AttachmentKind.EVIDENCE if is_enterprise else AttachmentKind.PHOTO
     if is_enterprise and form.kind.data == AttachmentKind.ASSESSMENT:
         kind = AttachmentKind.ASSESSMENT
-    try:
+    anchor = "#assessment" if kind == AttachmentKind.ASSESSMENT else "#files"
+    stored = []
+
+    def create():
         checked = uploads.check_all(request.files.getlist(form.files.name), allow_pdf=is_enterprise,
                                     required=True)
-        uploads.save_to_hazard(hazard, current_user, checked, kind, version=form.version.data)
+        stored.extend(uploads.save_to_hazard(hazard, current_user, checked, kind, version=form.version.data,
+                                             commit=False))
+        return stored[0]
+
+    try:
+        key = idempotency.clean_key(form.client_key.data)
+        attachment_id, created = idempotency.create_once(current_user, key, request.endpoint, "attachment", create)
     except lifecycle.LifecycleError as error:
         db.session.rollback()
+        uploads.discard(stored)
         db.session.expire_all()
         hazard = _hazard(hazard_id)
+        if as_json:
+            return outbox.refused(error, outbox.hazard_state(hazard))
         form.files.errors = [str(error.message)]
         if isinstance(error, lifecycle.StaleVersion):
             flash(str(error.message), "error")
             return render_detail(hazard, error.status)
         return render_detail(hazard, error.status, upload_form=form)
-    flash(_("%(n)d file(s) uploaded.", n=len(checked)), "success")
-    anchor = "#assessment" if kind == AttachmentKind.ASSESSMENT else "#files"
+    except BaseException:
+        uploads.discard(stored)
+        raise
+    if as_json:
+        db.session.expire_all()
+        return outbox.saved(attachment_id, created, outbox.hazard_state(_hazard(hazard_id)))
+    if created:
+        flash(_("%(n)d file(s) uploaded.", n=len(stored)), "success")
+    else:
+        flash(_("These files were already uploaded; nothing was uploaded twice."), "success")
     return redirect(url_for("hazards.detail", hazard_id=hazard.id) + anchor)
 
 

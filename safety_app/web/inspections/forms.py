@@ -69,6 +69,7 @@ class ResultForm(FlaskForm):
     item = StringField(validators=[DataRequired(), Length(max=80)])
     result = StringField(validators=[DataRequired(), Length(max=20)])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+    client_key = HiddenField(validators=[Optional(), Length(max=64)])  # one per tap (the offline outbox)
 
 
 class CompleteForm(FlaskForm):

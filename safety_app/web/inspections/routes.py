@@ -11,9 +11,10 @@ from ... import campaigns, criteria, idempotency, inspections, installations, li
 from ...clock import today
 from ...extensions import db
 from ...figures import definitions
-from ...models import Enterprise, Hazard, Inspection, Role, User
+from ...models import Enterprise, Hazard, Inspection, InspectionResult, Role, User
 from ...models.enums import InspectionStatus
 from ...permissions import can, scope
+from .. import outbox
 from ..filing import earlier_filing, error_beside, file_from_form
 from ..hazards.routes import load_or_404, require
 from ..paging import page_arg
@@ -233,11 +234,19 @@ def result(inspection_id):
         flash(message, "error")
         return _render_detail(inspection, status=422)
     try:
-        row = inspections.record_result(inspection, current_user, form.item.data, form.result.data,
-                                        note=form.note.data if "note" in request.form else None)
+        # A tap replayed by the offline outbox (its answer was lost) changes nothing: a newer tap on
+        # the same item, saved meanwhile, stands.
+        key = idempotency.clean_key(form.client_key.data)
+        earlier = idempotency.replayed(current_user, key, "inspection_result")
+        row = db.session.get(InspectionResult, earlier) if earlier is not None else None
+        if row is None:
+            row = inspections.record_result(inspection, current_user, form.item.data, form.result.data,
+                                            note=form.note.data if "note" in request.form else None)
+            idempotency.remember(current_user, key, request.endpoint, "inspection_result", row.id)
     except lifecycle.LifecycleError as error:
         if as_json:
-            return jsonify(error={"code": error.code, "message": str(error.message)}), error.status
+            return jsonify(error={"code": error.code, "message": str(error.message)},
+                           conflict=error.code in outbox.CONFLICT_CODES), error.status
         flash(str(error.message), "error")
         return _render_detail(inspection, status=error.status)
     tally = inspections.counts(inspections.results_of(inspection))

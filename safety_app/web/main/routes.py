@@ -50,9 +50,11 @@ def healthz():
 
 # The app shell precached by the service worker (hashed URLs of this build), and the pages it keeps
 # when opened online (the filing forms and the places they are reached from).
-SHELL_FILES = ("css/app.css", "favicon.svg", "js/outbox.js", "js/offline.js", "js/photos.js", "js/geo.js")
+SHELL_FILES = ("css/app.css", "favicon.svg", "js/outbox.js", "js/offline.js", "js/photos.js", "js/geo.js",
+               "js/checklist.js")
 KEEP_PAGES = (r"^/$", r"^/portal/$", r"^/portal/hazards/new$", r"^/inspections/$", r"^/inspections/\d+$",
-              r"^/inspections/\d+/hazards/new$")
+              r"^/inspections/\d+/hazards/new$", r"^/hazards/\d+$", r"^/hazards/\d+/measures/new$",
+              r"^/hazards/\d+/measures/\d+$")
 
 
 @bp.route("/sw.js")
