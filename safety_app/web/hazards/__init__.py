@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("hazards", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import bulk, comments, routes  # noqa: E402,F401
