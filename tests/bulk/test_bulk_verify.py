@@ -92,7 +92,7 @@ def test_one_refused_hazard_writes_nothing_and_the_page_names_it(client, park, d
     assert state() == before
     message = page[page.index('id="bulk-error"'):]
     assert "未记录任何复查结论" in message[:400] and bad.code in message[:400]
-    if spoil == "stale":  # still in the queue: its row is marked (the others left the queue meanwhile)
+    if spoil == "stale":  # still in the queue: its row is marked (a hazard not submitted is not listed)
         assert f'id="queue-{bad.id}" class="bulk-failed"' in page
     for h in good:  # the ticks are kept for a second try
         assert f'value="{h.id}" checked' in page
