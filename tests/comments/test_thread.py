@@ -27,12 +27,14 @@ def written():
 def test_enterprise_and_office_see_the_thread_oldest_first_on_the_hazard_page(client, park, login_as):
     hazard = park.hazard()
     login_as(park.user_a)
-    response = client.post(f"/hazards/{hazard.id}/comments", data={"body": "安全阀已订货，预计下周到货，可否先加装临时泄压措施？"})
+    question = "安全阀已订货，预计下周到货，可否先加装临时泄压措施？"
+    response = client.post(f"/hazards/{hazard.id}/comments", data={"body": question})
     assert response.status_code == 302
     first = db.session.scalar(select(HazardComment))
     assert response.headers["Location"].endswith(f"/hazards/{hazard.id}#comment-{first.id}")
     login_as(park.inspector)
-    assert client.post(f"/hazards/{hazard.id}/comments", data={"body": "可以，临时措施须经企业安全负责人确认。"}).status_code == 302
+    answer = "可以，临时措施须经企业安全负责人确认。"
+    assert client.post(f"/hazards/{hazard.id}/comments", data={"body": answer}).status_code == 302
 
     for user in (park.user_a, park.inspector, park.admin):
         login_as(user)
