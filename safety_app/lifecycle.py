@@ -123,6 +123,8 @@ ACTION_LABELS = {
     "measure_edit": _l("Measure updated"),
     "attachment": _l("File uploaded"),
     "notice_deadline": _l("Deadline set on the rectification notice"),
+    "hazard.comment": _l("Comment"),
+    "hazard.remind": _l("Reminder sent"),
 }
 
 
@@ -309,8 +311,10 @@ def _became_major(hazard, actor):
     return report
 
 
-def apply(hazard, action, actor, *, version, **data):
-    """Apply ``action`` to ``hazard`` for ``actor``, who saw ``version``; commit.
+def apply(hazard, action, actor, *, version, commit=True, **data):
+    """Apply ``action`` to ``hazard`` for ``actor``, who saw ``version``; commit (with
+    ``commit=False`` the caller commits: several hazards in one transaction, all or nothing —
+    a refusal still rolls the whole transaction back).
 
     Checks role, enterprise ownership, current status, the version and the
     data; then writes the change, the event and the notifications in one
@@ -383,7 +387,10 @@ def apply(hazard, action, actor, *, version, **data):
             _became_major(hazard, actor)
         else:
             notifications.on_transition(hazard, action, actor, comment)
-        db.session.commit()
+        if commit:
+            db.session.commit()
+        else:
+            db.session.flush()
         return event
     except StaleDataError:
         db.session.rollback()

@@ -58,6 +58,11 @@ ROLE_ACTIONS = {
     "inspection.create": STAFF,
     "inspection.record": STAFF,                  # checklist results and completion: its inspectors, or an admin
     "reinspection.queue": STAFF,
+    # the comment thread of a hazard: staff on any hazard, an enterprise user on its own (scope);
+    # posting is allowed in every status (a question after close-out is legitimate)
+    "hazard.comment": ALL,
+    "hazard.bulk_verify": STAFF,                 # 复查合格 for several submitted hazards at once (all or nothing)
+    "hazard.remind": STAFF,                      # 催办: remind enterprises of their overdue / due-soon hazards
     "enterprise.view": ALL,
     "enterprise.manage": ADMIN,
     "enterprise.import": ADMIN,
@@ -259,6 +264,10 @@ ROUTE_POLICIES = {
     "hazards.attachment_thumb": SCOPED,
     "hazards.annotate_photo": SCOPED,            # an annotated copy of a photo (can "photo.annotate")
     "hazards.queue": _role("reinspection.queue"),
+    "hazards.comment": _role("hazard.comment", scoped=True),
+    "hazards.bulk_verify": _role("hazard.bulk_verify", scoped=True),   # ids in the body, looked up in scope
+    "hazards.reminders": _role("hazard.remind"),
+    "hazards.send_reminders": _role("hazard.remind", scoped=True),     # ids in the body, looked up in scope
     "inspections.index": _role("inspection.view"),
     "inspections.new": _role("inspection.create"),
     "inspections.detail": SCOPED,
@@ -369,6 +378,8 @@ ROUTE_POLICIES = {
     "api.create_measure": _role("measure.edit", scoped=True),
     "api.patch_measure": _role("measure.edit", scoped=True),
     "api.hazard_attachments": SCOPED,
+    "api.hazard_comments": _role("hazard.comment", scoped=True),
+    "api.post_hazard_comment": _role("hazard.comment", scoped=True),
     "api.upload_attachments": SCOPED,
     "api.download_attachment": SCOPED,
     "api.list_notifications": ANYONE,

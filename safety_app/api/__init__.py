@@ -13,6 +13,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 from . import (  # noqa: E402,F401  (the routes register themselves on bp)
     attachments,
     auth,
+    comments,
     criteria,
     dashboard,
     enterprises,

@@ -1,7 +1,7 @@
 """Models → JSON-ready dicts (the shapes of ``spec.SCHEMAS``)."""
 from flask import url_for
 
-from .. import lifecycle
+from .. import comments, lifecycle
 from ..figures import definitions
 
 
@@ -86,6 +86,7 @@ def hazard_detail(h, actor):
         "supervision": supervision(h.supervision),
         "suspensions": [suspension(s) for s in h.suspensions],
         "findings": [finding(f) for f in h.findings],
+        "comments_count": comments.count(h.id),
         "self_acceptances": [{"id": a.id, "accepted_on": d(a.accepted_on), "opinion": a.opinion,
                               "accepted_by": ref(a.accepted_by), "rectified_by": ref(a.rectified_by),
                               "created_at": dt(a.created_at)} for a in h.self_acceptances],

@@ -302,6 +302,8 @@ SCHEMAS = {
         "supervision": {"oneOf": [SUPERVISION, {"type": "null"}]},
         "suspensions": {"type": "array", "items": SUSPENSION},
         "findings": {"type": "array", "items": FINDING, "description": "Re-inspection findings, newest first."},
+        "comments_count": {"type": "integer", "description": "Comments in the hazard's thread "
+                           "(GET /hazards/{hazard_id}/comments)."},
     }}]},
     "Measure": {"type": "object", "required": list(MEASURE_PROPS), "properties": MEASURE_PROPS},
     "LedgerMeasure": {"allOf": [ref("Measure"), {"type": "object", "required": ["hazard"], "properties": {

@@ -1,5 +1,6 @@
 """All models of the product; import from here."""
 from .audit import AuditHead, Event
+from .comments import HazardComment
 from .criteria import CriteriaSet, Criterion
 from .documents import Counter, Document, document_hazards, document_officers
 from .enums import (
@@ -74,5 +75,5 @@ __all__ = [
     "Campaign", "InspectionPlan", "PlanDraw", "PlanFrequency", "PlanTask", "ScopeKind", "campaign_enterprises",
     "plan_enterprises", "plan_inspectors",
     "Supervision", "SupervisionLevel", "Suspension", "SuspensionKind", "SelfAcceptance",
-    "ChecklistResult", "InspectionResult", "IdempotencyKey",
+    "ChecklistResult", "InspectionResult", "IdempotencyKey", "HazardComment",
 ]

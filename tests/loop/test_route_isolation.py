@@ -75,6 +75,13 @@ ROUTES = {
                                lambda f: {"data": {"image": (io.BytesIO(image_bytes()), "x-annotated.jpg")},
                                           "content_type": "multipart/form-data"}),
     "hazards.queue": (ROLE, _no_values, None),
+    # the comment thread: B may comment only on its own hazards (A's answers 404, nothing written)
+    "hazards.comment": (FOREIGN, lambda f: {"hazard_id": f.hazard}, lambda f: {"data": {"body": "越权留言"}}),
+    # the office's bulk actions on the queues: staff only, whatever ids the body names
+    "hazards.bulk_verify": (ROLE, _no_values, lambda f: {"data": {"hazards": [str(f.hazard)],
+                                                                   "bulk-opinion": "越权复查"}}),
+    "hazards.reminders": (ROLE, _no_values, None),
+    "hazards.send_reminders": (ROLE, _no_values, lambda f: {"data": {"hazards": [str(f.hazard)]}}),
     "inspections.index": (OWN, _no_values, None),
     "inspections.new": (ROLE, _no_values, None),
     "inspections.detail": (FOREIGN, lambda f: {"inspection_id": f.inspection}, None),
@@ -201,6 +208,8 @@ ROUTES = {
     "api.patch_measure": (FOREIGN, lambda f: {"hazard_id": f.hazard, "measure_id": f.measure},
                           _json(lambda f: {"description": "改", "version": 1})),
     "api.hazard_attachments": (FOREIGN, lambda f: {"hazard_id": f.hazard}, None),
+    "api.hazard_comments": (FOREIGN, lambda f: {"hazard_id": f.hazard}, None),
+    "api.post_hazard_comment": (FOREIGN, lambda f: {"hazard_id": f.hazard}, _json(lambda f: {"body": "越权留言"})),
     "api.upload_attachments": (FOREIGN, lambda f: {"hazard_id": f.hazard}, _photo_upload),
     "api.download_attachment": (FOREIGN, lambda f: {"attachment_id": f.evidence}, None),
     "api.list_notifications": (OWN, _no_values, None),

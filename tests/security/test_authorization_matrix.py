@@ -22,6 +22,7 @@ from safety_app.api.spec import PUBLIC_ENDPOINTS
 from safety_app.permissions import ROUTE_POLICIES, Policy, undeclared_endpoints
 from safety_app.web import check_route_policies
 
+from ..conftest import PASSWORD
 from ..loop.test_route_isolation import ROUTES
 
 # Routes whose id is a notification: scoped to the user, not the enterprise.
@@ -216,3 +217,28 @@ def test_annotating_a_photo_follows_the_rule_of_adding_photos(client, park, logi
     response = client.post(f"/attachments/{photo.id}/annotations", content_type="multipart/form-data",
                            data={"image": (io.BytesIO(image_bytes(size=(320, 240))), "annotated.jpg")})
     assert response.status_code == expected
+
+
+@pytest.mark.parametrize("who, expected", [("admin", 302), ("inspector", 302), ("inspector2", 302),
+                                           ("user_a", 302), ("user_b", 404)])
+def test_commenting_is_for_staff_and_the_hazards_own_enterprise(client, park, login_as, who, expected):
+    """hazards.comment / api.post_hazard_comment: staff on any hazard, an enterprise user on its own
+    (another enterprise: 404, like a missing id)."""
+    hazard = park.hazard()
+    login_as(getattr(park, who))
+    assert client.post(f"/hazards/{hazard.id}/comments", data={"body": "留言"}).status_code == expected
+    token = client.post("/api/v1/tokens", json={"username": getattr(park, who).username,
+                                                "password": PASSWORD}).get_json()["token"]
+    response = client.post(f"/api/v1/hazards/{hazard.id}/comments", json={"body": "留言"},
+                           headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == (201 if expected == 302 else 404)
+
+
+@pytest.mark.parametrize("who, expected", [("admin", 422), ("inspector", 422), ("user_a", 403), ("user_b", 403)])
+def test_bulk_verify_and_reminders_are_for_staff_only(client, park, login_as, who, expected):
+    """hazards.bulk_verify, hazards.reminders, hazards.send_reminders: the role decides before any id
+    is looked up; staff reach the form's check (an empty selection: 422)."""
+    login_as(getattr(park, who))
+    assert client.post("/hazards/queue/verify", data={}).status_code == expected
+    assert client.post("/hazards/reminders", data={}).status_code == expected
+    assert client.get("/hazards/reminders").status_code == (200 if expected == 422 else 403)

@@ -72,6 +72,7 @@ def _bases(estate, hazard):
         "patch_point": (f"/api/v1/points/{a.point}", {"name": "测点"}),
         "post_readings": ("/api/v1/monitoring/readings",
                           {"readings": [{"point_id": 1, "time": "2026-12-01T08:00:00Z", "value": 1.5}]}),
+        "post_hazard_comment": (f"/api/v1/hazards/{hazard.id}/comments", {"body": "请补充整改证据"}),
     }
 
 

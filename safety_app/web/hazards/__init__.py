@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("hazards", __name__)
 
-from . import photos, routes  # noqa: E402,F401
+from . import bulk, comments, photos, routes  # noqa: E402,F401

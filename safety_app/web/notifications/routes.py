@@ -26,7 +26,9 @@ def _local_path(link):
     """Only the path of a stored link: never redirect off this site."""
     parts = urlsplit(link or "")
     path = parts.path if parts.path.startswith("/") and not parts.path.startswith("//") else ""
-    return path + (f"?{parts.query}" if path and parts.query else "")
+    # the fragment too: a comment's notification opens the hazard page at the comment
+    return path + (f"?{parts.query}" if path and parts.query else "") + \
+        (f"#{parts.fragment}" if path and parts.fragment else "")
 
 
 @bp.route("/")
