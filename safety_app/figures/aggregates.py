@@ -49,9 +49,14 @@ def clearing(day: date, enterprise_id: int | None = None) -> Clearing:
     own = () if enterprise_id is None else (Hazard.enterprise_id == enterprise_id,)
     h = hazards_as_of(day, *own)
     c = columns_of(h)
-    counts = {row.enterprise_id: (int(row.live), int(row.open)) for row in db.session.execute(
-        select(c.enterprise_id, count_if(d.live(c)).label("live"), count_if(d.is_open(c)).label("open"))
-        .group_by(c.enterprise_id))}
+    # Grouped by status and enterprise (today: the order of the covering dashboard index, nothing
+    # sorted), summed here.
+    counts = {}
+    for row in db.session.execute(
+            select(c.enterprise_id, count_if(d.live(c)).label("live"), count_if(d.is_open(c)).label("open"))
+            .group_by(c.status, c.enterprise_id)):
+        live, open_ = counts.get(row.enterprise_id, (0, 0))
+        counts[row.enterprise_id] = (live + int(row.live), open_ + int(row.open))
     inspected = set(db.session.scalars(inspections_by(
         day, *(() if enterprise_id is None else (Inspection.enterprise_id == enterprise_id,))).distinct()))
     result = Clearing(day)
