@@ -82,12 +82,17 @@ def trend(day: date, months: int = 12, *where) -> list[dict]:
     first = add_months(day.replace(day=1), -(months - 1))
     counts = {f"{add_months(first, i):%Y-%m}": {"found": 0, "closed": 0} for i in range(months)}
     # Found: hazards found in the window (as of the day, live); closed: closed out in the window.
-    found_sub = hazards_as_of(day, Hazard.found_on >= first, *where)
+    # Narrowed (one enterprise): that enterprise's index leads, not the day's, which spans the park
+    # (coalesce(x, x) is x, in a form no index of x answers).
+    found_on, closed_on = Hazard.found_on, Hazard.closed_on
+    if where:
+        found_on, closed_on = func.coalesce(found_on, found_on), func.coalesce(closed_on, closed_on)
+    found_sub = hazards_as_of(day, found_on >= first, *where)
     fc = columns_of(found_sub)
     for found_on, n in db.session.execute(
             select(fc.found_on, func.count()).where(d.live(fc)).group_by(fc.found_on)):
         counts[f"{found_on:%Y-%m}"]["found"] += n
-    closed_sub = hazards_as_of(day, Hazard.closed_on >= first, Hazard.closed_on <= day, *where)
+    closed_sub = hazards_as_of(day, closed_on >= first, closed_on <= day, *where)
     cc = columns_of(closed_sub)
     for closed_on, n in db.session.execute(
             select(cc.closed_on, func.count()).where(cc.closed_on.is_not(None)).group_by(cc.closed_on)):

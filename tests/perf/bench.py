@@ -38,7 +38,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
-PG_DB = "bench"
+PG_DB = os.environ.get("BENCH_PG_DB", "bench")  # a copy (CREATE DATABASE … TEMPLATE bench) to time a migration
 PASSWORD_KEY = "DEMO_PASSWORD"
 
 # name: (median ms, p95 ms, ratio) — None where the issue sets no budget.
