@@ -308,18 +308,31 @@ def by_enterprise(user, on, sort="-overdue"):
     overdue = definitions.overdue_clause(on)
     # The oldest overdue still running: hazards waiting on the enterprise (a late submission's days stop).
     running = overdue & definitions.waits_on_enterprise(Hazard)
-    # Grouped by the id alone (the covering dashboard index answers it), the names joined after.
-    counts = scope(Hazard, user, select(
+    # Grouped by status and id, the order of the covering dashboard index (read alone, nothing
+    # sorted), the statuses summed here; the names read after.
+    stmt = scope(Hazard, user, select(
         Hazard.enterprise_id,
         func.count().label("open"),
         _count(overdue).label("overdue"),
         _count(Hazard.level == HazardLevel.MAJOR.value).label("major"),
         func.min(case((running, Hazard.deadline))).label("oldest_deadline"),
-    ).select_from(Hazard)).where(NOT_FINAL).group_by(Hazard.enterprise_id).subquery()
-    stmt = select(counts, Enterprise.name).join(Enterprise, Enterprise.id == counts.c.enterprise_id)
-    rows = [EnterpriseRow(id=r.enterprise_id, name=r.name, open=r.open, overdue=r.overdue, major=r.major,
-                          oldest_overdue_days=(on - r.oldest_deadline).days if r.oldest_deadline else 0)
-            for r in db.session.execute(stmt)]
+    ).select_from(Hazard)).where(NOT_FINAL).group_by(Hazard.status, Hazard.enterprise_id)
+    totals = {}
+    for r in db.session.execute(stmt):
+        row = totals.get(r.enterprise_id)
+        if row is None:
+            totals[r.enterprise_id] = [r.open, r.overdue, r.major, r.oldest_deadline]
+        else:
+            row[0] += r.open
+            row[1] += r.overdue
+            row[2] += r.major
+            if r.oldest_deadline is not None and (row[3] is None or r.oldest_deadline < row[3]):
+                row[3] = r.oldest_deadline
+    names = dict(db.session.execute(select(Enterprise.id, Enterprise.name).where(
+        Enterprise.id.in_(sorted(totals)))).all()) if totals else {}
+    rows = [EnterpriseRow(id=ident, name=names[ident], open=n_open, overdue=n_overdue, major=n_major,
+                          oldest_overdue_days=(on - oldest).days if oldest else 0)
+            for ident, (n_open, n_overdue, n_major, oldest) in totals.items() if ident in names]
     return sort_enterprises(rows, sort) if sort else rows
 
 

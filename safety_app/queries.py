@@ -82,7 +82,7 @@ class Filters:
 
     def to_args(self, **changes):
         """Query-string arguments that reproduce this view (defaults left out)."""
-        f = replace(self, **changes)
+        f = replace(self, **changes) if changes else self
         args = {}
         for name in FILTER_NAMES:
             value = getattr(f, name)

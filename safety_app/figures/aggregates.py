@@ -49,9 +49,14 @@ def clearing(day: date, enterprise_id: int | None = None) -> Clearing:
     own = () if enterprise_id is None else (Hazard.enterprise_id == enterprise_id,)
     h = hazards_as_of(day, *own)
     c = columns_of(h)
-    counts = {row.enterprise_id: (int(row.live), int(row.open)) for row in db.session.execute(
-        select(c.enterprise_id, count_if(d.live(c)).label("live"), count_if(d.is_open(c)).label("open"))
-        .group_by(c.enterprise_id))}
+    # Grouped by status and enterprise (today: the order of the covering dashboard index, nothing
+    # sorted), summed here.
+    counts = {}
+    for row in db.session.execute(
+            select(c.enterprise_id, count_if(d.live(c)).label("live"), count_if(d.is_open(c)).label("open"))
+            .group_by(c.status, c.enterprise_id)):
+        live, open_ = counts.get(row.enterprise_id, (0, 0))
+        counts[row.enterprise_id] = (live + int(row.live), open_ + int(row.open))
     inspected = set(db.session.scalars(inspections_by(
         day, *(() if enterprise_id is None else (Inspection.enterprise_id == enterprise_id,))).distinct()))
     result = Clearing(day)
@@ -77,12 +82,17 @@ def trend(day: date, months: int = 12, *where) -> list[dict]:
     first = add_months(day.replace(day=1), -(months - 1))
     counts = {f"{add_months(first, i):%Y-%m}": {"found": 0, "closed": 0} for i in range(months)}
     # Found: hazards found in the window (as of the day, live); closed: closed out in the window.
-    found_sub = hazards_as_of(day, Hazard.found_on >= first, *where)
+    # Narrowed (one enterprise): that enterprise's index leads, not the day's, which spans the park
+    # (coalesce(x, x) is x, in a form no index of x answers).
+    found_on, closed_on = Hazard.found_on, Hazard.closed_on
+    if where:
+        found_on, closed_on = func.coalesce(found_on, found_on), func.coalesce(closed_on, closed_on)
+    found_sub = hazards_as_of(day, found_on >= first, *where)
     fc = columns_of(found_sub)
     for found_on, n in db.session.execute(
             select(fc.found_on, func.count()).where(d.live(fc)).group_by(fc.found_on)):
         counts[f"{found_on:%Y-%m}"]["found"] += n
-    closed_sub = hazards_as_of(day, Hazard.closed_on >= first, Hazard.closed_on <= day, *where)
+    closed_sub = hazards_as_of(day, closed_on >= first, closed_on <= day, *where)
     cc = columns_of(closed_sub)
     for closed_on, n in db.session.execute(
             select(cc.closed_on, func.count()).where(cc.closed_on.is_not(None)).group_by(cc.closed_on)):

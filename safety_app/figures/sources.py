@@ -16,13 +16,13 @@ and the API's dashboard.
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 
 from ..extensions import db
 from ..models import Hazard, HazardLevel, HazardSource
 from . import definitions as d
 from .aggregates import count_if
-from .history import columns_of, hazards_as_of
+from .history import columns_of, current_columns, hazards_as_of, is_current
 
 SOURCES = tuple(s.value for s in HazardSource)
 
@@ -39,15 +39,20 @@ class SourceRow:
 
 def by_source(day: date, *where, start: date | None = None) -> list[SourceRow]:
     """The figures of each source as of the end of park ``day`` (see the module's definitions)."""
-    sub = hazards_as_of(day, *where, name="hazards_by_source")
-    c = columns_of(sub)
+    if is_current(day):
+        # Today: the hazards table itself, read from the covering dashboard index (no self-join).
+        c, source = current_columns(), Hazard.source
+        base = select().select_from(Hazard).where(func.coalesce(Hazard.found_on, Hazard.found_on) <= day, *where)
+    else:
+        sub = hazards_as_of(day, *where, name="hazards_by_source")
+        c, source = columns_of(sub), Hazard.source
+        base = select().select_from(sub.join(Hazard, Hazard.id == sub.c.id))
     live = d.live(c)
     found = and_(live, c.found_on >= start) if start is not None else live
     closed = and_(live, c.closed_on.is_not(None), *(() if start is None else (c.closed_on >= start,)))
-    stmt = (select(Hazard.source, count_if(found), count_if(closed), count_if(d.is_open(c)),
-                   count_if(and_(d.is_open(c), d.overdue(c, day))),
-                   count_if(and_(d.is_open(c), c.level == HazardLevel.MAJOR.value)))
-            .select_from(sub.join(Hazard, Hazard.id == sub.c.id)).group_by(Hazard.source))
+    stmt = base.add_columns(source, count_if(found), count_if(closed), count_if(d.is_open(c)),
+                            count_if(and_(d.is_open(c), d.overdue(c, day))),
+                            count_if(and_(d.is_open(c), c.level == HazardLevel.MAJOR.value))).group_by(source)
     rows = {s: SourceRow(s) for s in SOURCES}
     for source, *n in db.session.execute(stmt):
         rows.setdefault(source, SourceRow(source))

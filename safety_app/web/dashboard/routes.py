@@ -1,5 +1,5 @@
 from functools import lru_cache
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
@@ -31,9 +31,18 @@ def _ledger_href():
 
     def href(filters):
         items = [item for item in iter_multi_items(filters.to_args()) if item[1] is not None]
-        return f"{base}?{urlencode(items, safe=URL_SAFE)}" if items else f"{base}?all=1"  # not the default view
+        if not items:
+            return f"{base}?all=1"  # not the default view
+        return f"{base}?" + "&".join(f"{_quote(str(k))}={_quote(str(v))}" for k, v in items)
 
     return href
+
+
+@lru_cache(maxsize=4096)
+def _quote(text):
+    """One query-string key or value as ``urlencode(…, safe=URL_SAFE)`` writes it (cached: the same
+    few names and values make up every link of the page)."""
+    return quote_plus(text, safe=URL_SAFE)
 
 
 # The charts are pure functions of their figures and (translated) labels: the same inputs,

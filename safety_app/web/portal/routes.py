@@ -11,13 +11,15 @@ from ... import findings, idempotency, installations, labels, reference
 from ...clock import today
 from ...extensions import db
 from ...figures import definitions
-from ...models import FINAL_STATUSES, Hazard, HazardLevel, HazardSource, Measure, Role, User
+from ...models import FINAL_STATUSES, Hazard, HazardLevel, HazardSource, HazardStatus, Measure, Role, User
 from ...permissions import scope
 from ..filing import earlier_filing, file_from_form
 from ..hazards.routes import require
 from ..inspections.picker import criteria_picker
 from . import bp
 from .forms import SelfHazardForm
+
+OPEN_STATUSES = tuple(sorted(s.value for s in HazardStatus if s not in FINAL_STATUSES))
 
 
 def assigned_clause(user):
@@ -43,7 +45,9 @@ def tasks():
     mine_only = request.args.get("mine") == "1"
     stmt = scope(Hazard, current_user)
     if not show_all:
-        stmt = stmt.where(Hazard.status.not_in([s.value for s in FINAL_STATUSES]))
+        # IN (the open statuses), not NOT IN (the final ones): a range of the (enterprise, status,
+        # deadline) index instead of every hazard of the enterprise.
+        stmt = stmt.where(Hazard.status.in_(OPEN_STATUSES))
     if mine_only:
         stmt = stmt.where(assigned_clause(current_user))
     overdue_first = case((definitions.overdue_clause(), 0), else_=1)
@@ -54,7 +58,14 @@ def tasks():
         .limit(500)
     ).scalars().all()
     on = today()
-    tasks = [(h, definitions.overdue_days(h, on), next_step(h)) for h in rows]
+    steps = {}  # each hint translated once per page, not once per card (they are a handful of lazy strings)
+
+    def step_text(step):
+        if step is not None and id(step) not in steps:
+            steps[id(step)] = str(step)
+        return None if step is None else steps[id(step)]
+
+    tasks = [(h, definitions.overdue_days(h, on), step_text(next_step(h))) for h in rows]
     last_words = findings.last_word(h.id for h in rows)
     mine = [t for t in tasks if is_assigned(t[0], current_user)]
     groups = [(key, label, [t for t in tasks if turn(t[0]) == key]) for key, label in TURNS]
