@@ -137,10 +137,10 @@ class Hazard(db.Model):
         db.Index("ix_hazards_enterprise_status_deadline", "enterprise_id", "status", "deadline"),
         db.Index("ix_hazards_status_deadline", "status", "deadline"),
         # (found_on, status), (closed_on, found_on): the month figures and the 12-month trend count
-        # from the index alone (speed01).
+        # from the index alone (0023).
         db.Index("ix_hazards_found_on", "found_on", "status"),
         db.Index("ix_hazards_closed_on", "closed_on", "found_on"),
-        # Migration 0002 (performance), widened by speed01: the dashboard's aggregates (by status,
+        # Migration 0002 (performance), widened by 0023: the dashboard's aggregates (by status,
         # enterprise, category, source; overdue and backlog need submitted_at) scan this narrow
         # covering index instead of the wide rows; the inspector filter gets its own.
         db.Index("ix_hazards_dashboard", "status", "enterprise_id", "category", "source", "level", "deadline",

@@ -1,7 +1,7 @@
 """figures read from covering indexes; planner statistics
 
-Revision ID: speed01
-Revises: 0020
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-12-02 18:30:00
 
 - ix_hazards_dashboard widened: status, enterprise, category, source, level, deadline,
@@ -17,8 +17,8 @@ Create Date: 2026-12-02 18:30:00
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = 'speed01'
-down_revision = '0020'
+revision = "0023"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
