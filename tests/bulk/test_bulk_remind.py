@@ -145,3 +145,11 @@ def test_the_core_refuses_enterprise_users(park):
     with pytest.raises(lifecycle.NotAllowed):
         reminders.send(park.user_a, [hazard.id])
     assert db.session.get(Hazard, hazard.id).status == "open"
+
+
+def test_the_ledger_of_overdue_hazards_leads_staff_to_the_reminders(client, park, login_as):
+    login_as(park.inspector)
+    assert 'href="/hazards/reminders"' in client.get("/ledgers/hazards?overdue=1").get_data(as_text=True)
+    assert 'href="/hazards/reminders"' not in client.get("/ledgers/hazards").get_data(as_text=True)
+    login_as(park.user_a)
+    assert 'href="/hazards/reminders"' not in client.get("/ledgers/hazards?overdue=1").get_data(as_text=True)
