@@ -74,13 +74,27 @@ def _reset_postgres(url):
     engine.dispose()
 
 
+_MIGRATED = {}  # kind -> the database of this worker, migrated once
+
+
 @pytest.fixture(scope="session", params=DATABASES)
 def database(request, tmp_path_factory):
-    """A database migrated to head with `flask db upgrade` (Alembic), once per backend."""
+    """A database migrated to head with `flask db upgrade` (Alembic), once per backend and worker.
+
+    pytest makes a parametrised session fixture again whenever the parameter changes, and a
+    worker alternates between the backends (file after file, or test after test): the migrated
+    database is kept here, so each backend is migrated only once per worker (every test starts
+    from emptied tables anyway, ``app``)."""
+    if request.param not in _MIGRATED:
+        _MIGRATED[request.param] = _migrated(request.param, tmp_path_factory)
+    return _MIGRATED[request.param]
+
+
+def _migrated(kind, tmp_path_factory):
     from flask_migrate import upgrade
 
-    tmp = tmp_path_factory.mktemp(request.param)
-    if request.param == "sqlite":
+    tmp = tmp_path_factory.mktemp(kind)
+    if kind == "sqlite":
         url = f"sqlite:///{tmp / 'test.db'}"
     else:
         url = _worker_database(TEST_DATABASE_URL)
@@ -89,7 +103,7 @@ def database(request, tmp_path_factory):
     with app.app_context():
         upgrade()
         db.engine.dispose()
-    return SimpleNamespace(kind=request.param, url=url)
+    return SimpleNamespace(kind=kind, url=url)
 
 
 def _empty_all_tables(kind):
