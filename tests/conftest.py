@@ -434,9 +434,12 @@ def login_as(client):
 
 
 def pytest_sessionstart(session):
+    """Compile the catalogues once: in the main process (before xdist starts its workers, which
+    would otherwise write the same files at the same moment), or in the only one."""
     from safety_app.i18n import compile_catalogs
 
-    compile_catalogs()
+    if not hasattr(session.config, "workerinput"):
+        compile_catalogs()
 
 
 @pytest.fixture(autouse=True, scope="session")
