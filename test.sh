@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")"
 bin/setup-venv requirements-dev.txt
 # Two workers (this machine has 2 cores); each gets its own SQLite file and PostgreSQL database.
-exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-2}" --dist loadfile "$@"
+# loadgroup: tests are handed out one by one; those sharing a server stay together (tests/conftest.py).
+exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-2}" --dist loadgroup "$@"

@@ -5,6 +5,11 @@ its SHA-256 hash); every API token an ``ApiToken`` row. A password change or res
 a deactivation, or the deactivation of the user's enterprise ends them; the user
 (and the admin, for any user) can list them and revoke any one.
 
+A login may ask to be remembered on this phone (``start_session(remember=True)``): its row
+gets ``remembered_until`` (now + setting ``remember_days``, absolute, whatever the use) and
+its cookie is persistent (the web view of WeChat discards session cookies). Such a session
+ends at that moment, or earlier like any other (revoked, password, deactivation).
+
 Tokens expire after ``token_idle_days`` without use and ``token_max_days`` after
 issue (office settings); both are read at each check, so a changed setting applies
 to tokens already issued.
@@ -21,6 +26,7 @@ from .extensions import db
 from .models import ApiToken, Enterprise, User, UserSession
 
 TOUCH_EVERY = timedelta(minutes=5)  # last use is recorded with this precision (one write per period)
+REMEMBER_MAX_DAYS = 90  # the most the setting ``remember_days`` allows (the session cookie's signature age, too)
 
 
 def key_hash(key):
@@ -36,12 +42,20 @@ def may_log_in(user):
 
 # -- web sessions -----------------------------------------------------------------------------------------
 
-def start_session(user, user_agent="", address=""):
-    """A new session row; returns the key for the session cookie (not stored)."""
+def remember_days():
+    """How long a remembered login lives (setting ``remember_days``, kept within 1–90)."""
+    return min(max(int(settings.get("remember_days")), 1), REMEMBER_MAX_DAYS)
+
+
+def start_session(user, user_agent="", address="", remember=False):
+    """A new session row; returns ``(key, remembered_until)``: the key for the session cookie (not
+    stored) and, for a remembered login, the moment it ends (``None`` otherwise)."""
     key = secrets.token_urlsafe(32)
+    now = utcnow()
+    until = now + timedelta(days=remember_days()) if remember else None
     db.session.add(UserSession(user_id=user.id, key_hash=key_hash(key), user_agent=(user_agent or "")[:200],
-                               address=(address or "")[:64], last_seen_at=utcnow()))
-    return key
+                               address=(address or "")[:64], last_seen_at=now, remembered_until=until))
+    return key, until
 
 
 def session_user(user_id, nonce, key, address=""):
@@ -61,6 +75,8 @@ def session_user(user_id, nonce, key, address=""):
     if not user.active or user.session_nonce != nonce or (user.enterprise_id is not None and not enterprise_active):
         return None
     now = utcnow()
+    if web_session.remembered_until is not None and now >= web_session.remembered_until:
+        return None
     if web_session.last_seen_at is None or now - web_session.last_seen_at > TOUCH_EVERY:
         web_session.last_seen_at = now
         web_session.address = (address or "")[:64]
@@ -138,9 +154,29 @@ def token_user(token, address=""):
 # -- the "my sessions and devices" list -------------------------------------------------------------------
 
 def live_sessions(user):
+    now = utcnow()
     return db.session.scalars(select(UserSession).where(UserSession.user_id == user.id,
-                                                        UserSession.revoked_at.is_(None))
+                                                        UserSession.revoked_at.is_(None),
+                                                        (UserSession.remembered_until.is_(None))
+                                                        | (UserSession.remembered_until > now))
                               .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())).all()
+
+
+def remembered_sessions(user):
+    """The user's live remembered sessions ("remembered phones"), newest first."""
+    return db.session.scalars(select(UserSession).where(UserSession.user_id == user.id,
+                                                        UserSession.revoked_at.is_(None),
+                                                        UserSession.remembered_until > utcnow())
+                              .order_by(UserSession.remembered_until.desc(), UserSession.id.desc())).all()
+
+
+def forget_all(user):
+    """Revoke every live remembered session of ``user``; returns how many. Does not commit."""
+    result = db.session.execute(update(UserSession).where(UserSession.user_id == user.id,
+                                                          UserSession.revoked_at.is_(None),
+                                                          UserSession.remembered_until.is_not(None))
+                                .values(revoked_at=utcnow()))
+    return result.rowcount
 
 
 def live_tokens(user):

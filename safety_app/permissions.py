@@ -242,6 +242,7 @@ ROUTE_POLICIES = {
     "auth.change_password": ANYONE,
     "auth.devices_page": ANYONE,                 # the user's own sessions and tokens
     "auth.revoke_device": ANYONE,                # only the user's own (404 otherwise)
+    "auth.forget_remembered": ANYONE,            # ends the user's own remembered phones only
     "main.set_language": PUBLIC,
     "main.healthz": PUBLIC,
     "main.service_worker": PUBLIC,               # the offline shell: no data in it
@@ -291,6 +292,7 @@ ROUTE_POLICIES = {
     "admin.user_reset_password": _role("user.manage"),
     "admin.user_devices": _role("user.manage"),
     "admin.user_revoke_device": _role("user.manage"),
+    "admin.user_forget_remembered": _role("user.manage"),
     "admin.settings": _role("settings.manage"),
     "admin.jobs": _role("jobs.view"),
     "admin.outbox_retry": _role("jobs.view"),

@@ -33,6 +33,8 @@ DEFAULTS = {
     # API tokens end after this many days without use, and this many days after issue at the latest.
     "token_idle_days": 30,
     "token_max_days": 90,
+    # "Remember this phone": a login that asks for it stays valid this many days (absolute, 1–90).
+    "remember_days": 30,
     # 责令限期整改指令书 (documents/notice.py). The wording below is office data: the admin corrects it on
     # the settings page.
     # The legal basis of the order itself: 《中华人民共和国安全生产法》(2021) Art. 65 (the enforcement
@@ -69,7 +71,7 @@ DEFAULTS = {
 
 INT_KEYS = {"due_soon_days", "escalation_days", "review_backlog_days", "smtp_port", "outbox_max_attempts",
             "token_idle_days", "token_max_days", "statistics_reminder_days", "duty_reminder_days", "plan_reminder_days",
-            "assessment_reminder_days_first", "assessment_reminder_days_second"}
+            "assessment_reminder_days_first", "assessment_reminder_days_second", "remember_days"}
 FIGURE_KEYS = {"review_backlog_days"}  # settings the figures depend on
 BOOL_KEYS = {"smtp_tls", "webhook_allow_internal"}
 

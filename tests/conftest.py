@@ -5,6 +5,7 @@ The schema is made by the Alembic migrations once per database; between
 tests every table is emptied, so each test starts from a clean park.
 """
 import os
+import time
 from collections import defaultdict
 from datetime import timedelta
 from types import SimpleNamespace
@@ -31,6 +32,84 @@ def pytest_report_header(config):
 
 def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_line(f"tests ran on databases: {', '.join(DATABASES)}")
+    if _WORKER_SECONDS:
+        walls = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in sorted(_WORKER_SECONDS.items()))
+        terminalreporter.write_line(f"time per worker: {walls}")
+
+
+# -- handing the tests out to the workers (test.sh: pytest -n 2 --dist loadgroup) ------------------------
+#
+# Tests go to the workers one by one, so that a long file is shared by both. Tests that share an
+# expensive fixture kept beyond one test (scope session/package/module/class, from a conftest or a
+# test module below this one: the browser tests' gunicorn and Chromium, the S3 server, ...) stay
+# together on one worker, in their order: an ``xdist_group`` per such fixture, added here, so a new
+# folder with its own shared fixture is grouped without a mark. The root fixtures above (the
+# migrated databases) are made once per worker anyway.
+# The longest tests are handed out first (after the groups, which xdist hands out first), so that no
+# worker is left running a long one alone at the end.
+LONGEST_FIRST = (
+    "tests/security/test_hostile_api.py",
+    "tests/api/test_schemathesis.py",
+    "tests/security/test_hostile_forms.py",
+    "tests/security/test_authorization_matrix.py",
+    "tests/loop/test_route_isolation.py",
+)
+_SHARED_SCOPES = {"session", "package", "module", "class"}
+_ROOT = os.path.basename(os.path.dirname(__file__))  # "tests": the fixtures of this file
+
+
+def _shared_fixture_group(item):
+    """The group of the first shared fixture ``item`` uses that is not one of this file's, or None."""
+    for name in item.fixturenames:
+        definitions = getattr(item, "_fixtureinfo", None) and item._fixtureinfo.name2fixturedefs.get(name)
+        if not definitions:
+            continue
+        fixture = definitions[-1]
+        if fixture.scope not in _SHARED_SCOPES or fixture.baseid in ("", _ROOT):
+            continue
+        return fixture.baseid if fixture.scope in ("session", "package") else item.nodeid.split("::")[0]
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        group = _shared_fixture_group(item)
+        if group and not any(True for _ in item.iter_markers("xdist_group")):
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+class _LongestFirst:
+    """Moves the tests of LONGEST_FIRST to the front, after every other reordering (pytest's own)."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items):
+        def rank(item):
+            path = item.nodeid.split("::")[0]
+            return next((i for i, prefix in enumerate(LONGEST_FIRST) if path.startswith(prefix)), len(LONGEST_FIRST))
+
+        items[:] = sorted(items, key=rank)  # stable: each file keeps its order
+
+
+_WORKER_SECONDS = {}  # on the controller: worker -> seconds from its start to its end
+_STARTED = time.monotonic()
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(_LongestFirst(), "longest-first")
+
+
+def pytest_sessionfinish(session):
+    output = getattr(session.config, "workeroutput", None)  # on an xdist worker
+    if output is not None:
+        output["seconds"] = time.monotonic() - _STARTED
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    seconds = getattr(node, "workeroutput", {}).get("seconds")
+    if seconds is not None:
+        _WORKER_SECONDS[node.gateway.id] = seconds
 
 
 def _base_config(url, tmp):
@@ -74,13 +153,27 @@ def _reset_postgres(url):
     engine.dispose()
 
 
+_MIGRATED = {}  # kind -> the database of this worker, migrated once
+
+
 @pytest.fixture(scope="session", params=DATABASES)
 def database(request, tmp_path_factory):
-    """A database migrated to head with `flask db upgrade` (Alembic), once per backend."""
+    """A database migrated to head with `flask db upgrade` (Alembic), once per backend and worker.
+
+    pytest makes a parametrised session fixture again whenever the parameter changes, and a
+    worker alternates between the backends (file after file, or test after test): the migrated
+    database is kept here, so each backend is migrated only once per worker (every test starts
+    from emptied tables anyway, ``app``)."""
+    if request.param not in _MIGRATED:
+        _MIGRATED[request.param] = _migrated(request.param, tmp_path_factory)
+    return _MIGRATED[request.param]
+
+
+def _migrated(kind, tmp_path_factory):
     from flask_migrate import upgrade
 
-    tmp = tmp_path_factory.mktemp(request.param)
-    if request.param == "sqlite":
+    tmp = tmp_path_factory.mktemp(kind)
+    if kind == "sqlite":
         url = f"sqlite:///{tmp / 'test.db'}"
     else:
         url = _worker_database(TEST_DATABASE_URL)
@@ -89,7 +182,7 @@ def database(request, tmp_path_factory):
     with app.app_context():
         upgrade()
         db.engine.dispose()
-    return SimpleNamespace(kind=request.param, url=url)
+    return SimpleNamespace(kind=kind, url=url)
 
 
 def _empty_all_tables(kind):
@@ -341,9 +434,12 @@ def login_as(client):
 
 
 def pytest_sessionstart(session):
+    """Compile the catalogues once: in the main process (before xdist starts its workers, which
+    would otherwise write the same files at the same moment), or in the only one."""
     from safety_app.i18n import compile_catalogs
 
-    compile_catalogs()
+    if not hasattr(session.config, "workerinput"):
+        compile_catalogs()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -76,6 +76,8 @@ class UserSession(db.Model):
     created_at = created_at_column()
     last_seen_at = db.Column(db.DateTime)
     revoked_at = db.Column(db.DateTime)
+    # "Remember this phone": the session ends at this moment (absolute), its cookie is persistent.
+    remembered_until = db.Column(db.DateTime)
 
     user = db.relationship("User")
 

@@ -37,6 +37,9 @@ def register_web(app):
     from . import assets
 
     assets.install(app)  # compression, and static files under content-hashed names
+    from .auth.cookie import RememberingSessionInterface
+
+    app.session_interface = RememberingSessionInterface()  # persistent cookie of a remembered login
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
     login_manager.login_message = None

@@ -56,6 +56,7 @@ ROUTES = {
     "auth.change_password": (PUBLIC, None, None),
     "auth.devices_page": (OWN, _no_values, None),
     "auth.revoke_device": (FOREIGN, lambda f: {"kind": "session", "item_id": f.session}, None),
+    "auth.forget_remembered": (OWN, _no_values, None),  # ends only the caller's own remembered phones
     "main.set_language": (PUBLIC, None, None),
     "main.healthz": (PUBLIC, None, None),
     "main.service_worker": (PUBLIC, None, None),
@@ -113,6 +114,7 @@ ROUTES = {
     "admin.user_devices": (ROLE, lambda f: {"user_id": f.user}, None),
     "admin.user_revoke_device": (ROLE, lambda f: {"user_id": f.user, "kind": "session", "item_id": f.session},
                                  None),
+    "admin.user_forget_remembered": (ROLE, lambda f: {"user_id": f.user}, None),
     "admin.settings": (ROLE, _no_values, None),
     "admin.jobs": (ROLE, _no_values, None),
     "admin.outbox_retry": (ROLE, lambda f: {"message_id": 1}, None),

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from safety_app.extensions import db
 
@@ -124,13 +124,28 @@ def data_of(form, name=None, value=None):
 
 def fingerprint():
     """A digest of every row of every table (but the volatile ones)."""
-    digest = {}
     db.session.expire_all()
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _fingerprint_postgresql()
+    digest = {}
     for table in db.metadata.sorted_tables:
         if table.name in VOLATILE_TABLES:
             continue
         rows = db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
         digest[table.name] = hashlib.sha256(repr(rows).encode()).hexdigest()[:16] + f":{len(rows)}"
+    db.session.rollback()
+    return digest
+
+
+def _fingerprint_postgresql():
+    """The same digest in one statement: each table's rows as text, in order, hashed by the server
+    (one round trip instead of one per table)."""
+    quote = db.session.get_bind().dialect.identifier_preparer.quote
+    tables = [t.name for t in db.metadata.sorted_tables if t.name not in VOLATILE_TABLES]
+    sql = " UNION ALL ".join(
+        f"SELECT '{name}', count(*), md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) "
+        f"FROM {quote(name)} AS r" for name in tables)
+    digest = {name: f"{md5}:{count}" for name, count, md5 in db.session.execute(text(sql))}
     db.session.rollback()
     return digest
 

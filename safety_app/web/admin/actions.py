@@ -73,6 +73,17 @@ def revoke_device(user, kind, item_id, actor):
     return True
 
 
+def forget_remembered(user, actor):
+    """End every remembered phone ("remember this phone" login) of ``user``; returns how many ended.
+    Audited like the revocation of one session (nothing to record when none was live)."""
+    count = devices.forget_all(user)
+    if count:
+        audit.append_event(action="user.forget_remembered", actor=actor,
+                           data={"user_id": user.id, "username": user.username, "count": count})
+    db.session.commit()
+    return count
+
+
 def save_settings(values, actor, clear_smtp_password=False):
     """Store changed settings; an empty SMTP password keeps the stored one unless cleared explicitly."""
     current = settings.all_settings()

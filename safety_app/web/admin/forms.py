@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Num
 
 from ... import registry, settings, webhook_target
 from ...accounts import MIN_PASSWORD_LENGTH
+from ...devices import REMEMBER_MAX_DAYS
 from ...labels import ROLE
 from ...validation import NoControlCharacters, certificate_no_problem
 
@@ -170,6 +171,8 @@ class SettingsForm(FlaskForm):
                                    validators=[Optional(), NumberRange(min=1, max=365)])
     token_max_days = IntegerField(_l("API tokens end this many days after issue at the latest"),
                                   validators=[Optional(), NumberRange(min=1, max=3650)])
+    remember_days = IntegerField(_l("A login that asked to be remembered on a phone ends after this many days"),
+                                 validators=[Optional(), NumberRange(min=1, max=REMEMBER_MAX_DAYS)])
 
     # Major hazard installations: 包保 duty-check frequencies (regulations §8.4, see settings.py) and reminders.
     duty_frequency_principal = SelectField(_l("Principal's duty checks"), choices=DUTY_FREQUENCIES)
@@ -190,7 +193,7 @@ class SettingsForm(FlaskForm):
             "litigation_court", "notice_liability_sentence", "notice_copies_note", "due_soon_days",
             "escalation_days", "review_backlog_days", "smtp_host", "smtp_port", "smtp_tls", "smtp_user",
             "smtp_password", "smtp_sender", "webhook_url",
-            "webhook_allow_internal", "token_idle_days", "token_max_days", "duty_frequency_principal",
+            "webhook_allow_internal", "token_idle_days", "token_max_days", "remember_days", "duty_frequency_principal",
             "duty_frequency_technical", "duty_frequency_operations", "duty_reminder_days",
             "assessment_reminder_days_first", "assessment_reminder_days_second", "plan_reminder_days")
 
@@ -222,7 +225,7 @@ class SettingsForm(FlaskForm):
         if self.statistics_reminder_days.data is not None:  # left empty: keep the current value
             out["statistics_reminder_days"] = self.statistics_reminder_days.data
         # left empty: unchanged
-        for key in ("token_idle_days", "token_max_days", "review_backlog_days", "duty_reminder_days",
+        for key in ("token_idle_days", "token_max_days", "remember_days", "review_backlog_days", "duty_reminder_days",
                     "assessment_reminder_days_first", "assessment_reminder_days_second", "plan_reminder_days"):
             if out[key] is None:
                 del out[key]

@@ -10,7 +10,7 @@ from ...models import Enterprise, User
 from ...permissions import can
 from ..paging import page_arg
 from . import bp
-from .actions import AdminError, reset_password, revoke_device, save_settings, update_user
+from .actions import AdminError, forget_remembered, reset_password, revoke_device, save_settings, update_user
 from .forms import EditUserForm, NewUserForm, ResetPasswordForm, SettingsForm
 
 PER_PAGE = 30
@@ -106,7 +106,15 @@ def user_edit(user_id):
                 flash(_("Saved."), "success")
             return redirect(url_for(".user_edit", user_id=user.id))
     status = 422 if request.method == "POST" else 200
-    return render_template("admin/user_edit.html", form=form, user=user), status
+    return render_template("admin/user_edit.html", form=form, user=user, **_remembered_of(user)), status
+
+
+def _remembered_of(user):
+    """The user's remembered phones and the admin's revoke URLs, for the user's pages."""
+    return {"remembered": devices.remembered_sessions(user),
+            "forget_all_url": url_for(".user_forget_remembered", user_id=user.id),
+            "revoke_url": lambda kind, item_id: url_for(".user_revoke_device", user_id=user.id, kind=kind,
+                                                        item_id=item_id)}
 
 
 @bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
@@ -139,8 +147,7 @@ def user_devices(user_id):
     user = _user_or_404(user_id)
     return render_template("auth/devices.html", owner=user, sessions=devices.live_sessions(user),
                            tokens=devices.live_tokens(user), current_key=session.get("sid"),
-                           key_hash=devices.key_hash, revoke_url=lambda kind, item_id: url_for(
-                               ".user_revoke_device", user_id=user.id, kind=kind, item_id=item_id))
+                           key_hash=devices.key_hash, **_remembered_of(user))
 
 
 @bp.route("/users/<int:user_id>/devices/<any(session, token):kind>/<int:item_id>/revoke", methods=["POST"])
@@ -152,6 +159,16 @@ def user_revoke_device(user_id, kind, item_id):
         abort(404)
     flash(_("Ended."), "success")
     return redirect(url_for(".user_devices", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/devices/remembered/revoke", methods=["POST"])
+@login_required
+def user_forget_remembered(user_id):
+    _require("user.manage")
+    user = _user_or_404(user_id)
+    count = forget_remembered(user, current_user)
+    flash(_("Remembered phones ended: %(count)d.", count=count), "success")
+    return redirect(url_for(".user_edit", user_id=user.id))
 
 
 @bp.route("/settings", endpoint="settings", methods=["GET", "POST"])

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, SubmitField
+from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from ...accounts import MIN_PASSWORD_LENGTH, password_problem
@@ -9,6 +9,8 @@ from ...accounts import MIN_PASSWORD_LENGTH, password_problem
 class LoginForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    # Opt-in, unchecked by default; the label names the days (setting ``remember_days``, set by the view).
+    remember = BooleanField(_l("Stay logged in on this phone"), default=False)
     submit = SubmitField(_l("Log in"))
 
 

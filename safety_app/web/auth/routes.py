@@ -6,6 +6,7 @@ from ... import accounts, devices, throttle
 from ...extensions import db
 from ..urls import safe_next
 from . import bp
+from .cookie import remember as remember_cookie
 from .forms import ChangePasswordForm, LoginForm
 
 SESSION_KEY = "sid"  # the random key of this browser's ``UserSession`` row
@@ -15,13 +16,19 @@ def throttled_message(seconds):
     return _("Too many failed attempts. Try again in %(seconds)d s.", seconds=seconds)
 
 
-def start_web_session(user):
-    """A fresh session (no fixation) with its own server-side row, keeping the chosen language."""
+def start_web_session(user, remember=False):
+    """A fresh session (no fixation) with its own server-side row, keeping the chosen language.
+    ``remember``: "remember this phone", a persistent cookie and a row that end after
+    ``remember_days`` (``devices.start_session``, ``cookie.remember``)."""
     lang = session.get("lang")
     session.clear()
     if lang:
         session["lang"] = lang
-    session[SESSION_KEY] = devices.start_session(user, request.user_agent.string, throttle.client_address())
+    key, until = devices.start_session(user, request.user_agent.string, throttle.client_address(),
+                                       remember=remember)
+    session[SESSION_KEY] = key
+    if until is not None:
+        remember_cookie(session, until)
     db.session.commit()
     login_user(user)
 
@@ -31,6 +38,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
+    form.remember.label.text = _("Stay logged in on this phone for %(days)d days", days=devices.remember_days())
     status, headers = 200, {}
     if form.validate_on_submit():
         username = form.username.data.strip()
@@ -42,7 +50,7 @@ def login():
             form.password.errors.append(_("Wrong username or password."))
             status = 401
         else:
-            start_web_session(result.user)
+            start_web_session(result.user, remember=bool(form.remember.data))
             response = redirect(safe_next(request.args.get("next")) or url_for("main.index"))
             return throttle.remember_device(response, result.user.username, result.device)
     elif request.method == "POST":
@@ -88,6 +96,8 @@ def change_password():
 def devices_page():
     return render_template("auth/devices.html", owner=current_user, sessions=devices.live_sessions(current_user),
                            tokens=devices.live_tokens(current_user), current_key=session.get(SESSION_KEY),
+                           remembered=devices.remembered_sessions(current_user),
+                           forget_all_url=url_for(".forget_remembered"),
                            key_hash=devices.key_hash, revoke_url=lambda kind, item_id: url_for(
                                ".revoke_device", kind=kind, item_id=item_id))
 
@@ -100,3 +110,13 @@ def revoke_device(kind, item_id):
     db.session.commit()
     flash(_("Ended."), "success")
     return make_response(redirect(url_for(".devices_page")))
+
+
+@bp.route("/account/devices/remembered/revoke", methods=["POST"])
+@login_required
+def forget_remembered():
+    """End every remembered phone of this user (this one too, when it is remembered)."""
+    count = devices.forget_all(current_user)
+    db.session.commit()
+    flash(_("Remembered phones ended: %(count)d.", count=count), "success")
+    return redirect(url_for(".devices_page"))
