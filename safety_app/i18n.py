@@ -60,6 +60,14 @@ def _translations():
     return translations
 
 
+def forget_request_locale():
+    """Before each request: the language is the request's own. Flask-Babel keeps the locale on
+    ``g``, which belongs to the application context; when one context serves several requests
+    (a test holding it, a CLI command) a language chosen meanwhile must still be seen."""
+    for name in ("_flask_babel", "_i18n_translations"):
+        g.pop(name, None)
+
+
 def install_template_gettext(app):
     """The templates' ``_()`` / ``ngettext`` / ``pgettext``, as Flask-Babel installs them, with
     the translations looked up once per request (:func:`_translations`)."""

@@ -244,7 +244,8 @@ def _measure_form(hazard, measure):
     except lifecycle.LifecycleError as error:
         if as_json:
             return outbox.refused(error)
-        key, earlier = None, None
+        error.field = None  # the key is a hidden field: its message goes above the form
+        return _form_refused("hazards/measure_form.html", hazard, form, error, measure=measure)
     if earlier is not None:
         if as_json:
             return outbox.saved(earlier, False, outbox.hazard_state(hazard))

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from ..conftest import PASSWORD
-from ..e2e.conftest import CHROMIUM, PHONE, _require_browser
+from ..conftest import PASSWORD, make_park
+from .conftest import PHONE
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "sessions"
@@ -26,14 +26,15 @@ def served(app):
 
 
 @pytest.fixture
-def chromium():
-    _require_browser()
-    from playwright.sync_api import sync_playwright
+def people(app):
+    """The small park of the in-process app (this folder's ``park`` is the live server's)."""
+    return make_park()
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
+
+@pytest.fixture
+def chromium(browser):
+    """The worker's one Chromium (Playwright's sync API allows one driver per thread)."""
+    return browser
 
 
 def _phone(chromium, cookies=()):
@@ -61,12 +62,12 @@ def _reopened(chromium, context):
     return _phone(chromium, [c for c in context.cookies() if c["expires"] > 0])
 
 
-def test_a_remembered_phone_stays_logged_in_after_the_browser_closes(db_kind, park, served, chromium):
+def test_a_remembered_phone_stays_logged_in_after_the_browser_closes(db_kind, people, served, chromium):
     if db_kind != "sqlite":
         pytest.skip("the browser sees the same cookies on every database: once is enough")
     SHOTS.mkdir(parents=True, exist_ok=True)
     context, page = _phone(chromium)
-    _log_in(page, served, park.user_a, remember=True)
+    _log_in(page, served, people.user_a, remember=True)
     assert "在此手机上保持登录 30 天" in page.content()
     page.screenshot(path=str(SHOTS / "login-remember-ticked.png"), full_page=True)
     page.click("main button[type=submit]")
@@ -88,11 +89,11 @@ def test_a_remembered_phone_stays_logged_in_after_the_browser_closes(db_kind, pa
     assert "/login" in page.url
 
 
-def test_an_ordinary_login_ends_with_the_browser(db_kind, park, served, chromium):
+def test_an_ordinary_login_ends_with_the_browser(db_kind, people, served, chromium):
     if db_kind != "sqlite":
         pytest.skip("the browser sees the same cookies on every database: once is enough")
     context, page = _phone(chromium)
-    _log_in(page, served, park.user_a, remember=False)
+    _log_in(page, served, people.user_a, remember=False)
     page.click("main button[type=submit]")
     page.wait_for_load_state()
     assert "/login" not in page.url
