@@ -94,3 +94,18 @@ def test_assigned_to_me_and_the_closed_ones_are_paged_the_same_way(client, park,
     assert sorted(ids) == sorted(h.id for h in closed)
     only_mine = client.get("/portal/?mine=1").get_data(as_text=True)
     assert "共 12 项任务" in only_mine and 'href="/portal/?group=enterprise&amp;mine=1"' in only_mine
+
+
+def test_each_card_says_its_own_next_step(client, park, drive, login_as):
+    # Many cards, several hints: each hint is translated once per page and belongs to its card.
+    expected = {}
+    for i in range(4):
+        expected[park.hazard(title=f"新隐患{i}").id] = "确认整改"
+        expected[drive.hazard_in("rectifying").id] = "填写整改措施"
+        expected[drive.hazard_in("submitted").id] = "等待复查"
+        expected[drive.hazard_in("verified").id] = "等待应急办销号"
+    login_as(park.user_a)
+    page = client.get("/portal/").get_data(as_text=True)
+    said = {int(i): step for i, step in re.findall(
+        r'href="/hazards/(\d+)">(?:(?!</li>).)*?next-step">&#10148; ([^<]*)<', page, flags=re.S)}
+    assert said == expected

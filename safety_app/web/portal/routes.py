@@ -132,7 +132,7 @@ def _cards(hazards):
     cards = {}
     for h in hazards:
         days = definitions.overdue_days(h, on)
-        step = next_step(h)  # one of a handful of lazy strings, memoised by identity (its hash translates)
+        step = next_step(h)  # one of STEPS, memoised by identity
         if step is not None and ("step", id(step)) not in memo:
             memo["step", id(step)] = str(step)
         word = last_words.get(h.id)
@@ -194,25 +194,39 @@ def is_assigned(hazard, user):
     return hazard.responsible_user_id == user.id or any(m.responsible_user_id == user.id for m in hazard.measures)
 
 
+# The hints of next_step, made once: a card's text is memoised by the hint's identity (a lazy
+# string hashes by translating itself).
+STEPS = {
+    "plan": _l("Write the governance plan, then acknowledge"),
+    "acknowledge": _l("Acknowledge"),
+    "measures": _l("Add the measures"),
+    "finish": _l("Finish the measures"),
+    "submit": _l("Upload evidence and submit for re-inspection"),
+    "accept": _l("Acceptance by another user of the enterprise (整改人 ≠ 验收人)"),
+    "reinspection": _l("Waiting for re-inspection"),
+    "close": _l("Waiting for close-out by the office"),
+}
+
+
 def next_step(hazard):
     """What the enterprise has to do next (a translatable hint), or None when it waits for others."""
     status = hazard.status
     if status == "open":
         if hazard.is_major and (hazard.plan is None or not hazard.plan.is_complete):
-            return _l("Write the governance plan, then acknowledge")
-        return _l("Acknowledge")
+            return STEPS["plan"]
+        return STEPS["acknowledge"]
     if status == "rectifying":
         if not hazard.measures:
-            return _l("Add the measures")
+            return STEPS["measures"]
         if any(not m.is_done for m in hazard.measures):
-            return _l("Finish the measures")
-        return _l("Upload evidence and submit for re-inspection")
+            return STEPS["finish"]
+        return STEPS["submit"]
     if status == "submitted":
         if hazard.source == HazardSource.SELF_INSPECTION and hazard.level == HazardLevel.GENERAL:
-            return _l("Acceptance by another user of the enterprise (整改人 ≠ 验收人)")
-        return _l("Waiting for re-inspection")
+            return STEPS["accept"]
+        return STEPS["reinspection"]
     if status == "verified":
-        return _l("Waiting for close-out by the office")
+        return STEPS["close"]
     return None
 
 
