@@ -7,7 +7,7 @@ from sqlalchemy import case, func, select
 from ..extensions import db
 from ..models import Enterprise, Hazard, Inspection
 from . import definitions as d
-from .history import columns_of, end_of_day_utc, enterprise_registered_by, hazards_as_of
+from .history import columns_of, end_of_day_utc, enterprise_registered_by, hazards_as_of, is_current
 
 
 def count_if(condition):
@@ -44,19 +44,44 @@ class Clearing:
         return d.rate(len(self.cleared), self.with_hazards, d.RATE_CLEARED)
 
 
-def clearing(day: date, enterprise_id: int | None = None) -> Clearing:
-    """Which enterprises are cleared to zero on ``day`` (see ``definitions``), as of that day."""
-    own = () if enterprise_id is None else (Hazard.enterprise_id == enterprise_id,)
-    h = hazards_as_of(day, *own)
-    c = columns_of(h)
-    # Grouped by status and enterprise (today: the order of the covering dashboard index, nothing
-    # sorted), summed here.
+def _live_and_open_as_of(day: date, own) -> dict:
+    """{enterprise id: (live hazards, open hazards)} at the end of ``day`` (the event history)."""
+    c = columns_of(hazards_as_of(day, *own))
+    # Grouped by status and enterprise (the order of the covering dashboard index), summed here.
     counts = {}
     for row in db.session.execute(
             select(c.enterprise_id, count_if(d.live(c)).label("live"), count_if(d.is_open(c)).label("open"))
             .group_by(c.status, c.enterprise_id)):
         live, open_ = counts.get(row.enterprise_id, (0, 0))
         counts[row.enterprise_id] = (live + int(row.live), open_ + int(row.open))
+    return counts
+
+
+def _live_and_open_today(day: date, own) -> dict:
+    """The same today, from the hazards table: plain counts per (status, enterprise), read in the
+    order of an index with no expression per row (d.live and d.is_open applied to each status here),
+    less the hazards found after ``day`` (none, normally; a range of ix_hazards_found_on)."""
+    counts = {}
+
+    def add(enterprise, status, n):
+        rows, live, open_ = counts.get(enterprise, (0, 0, 0))
+        counts[enterprise] = (rows + n, live + (n if status != d.WITHDRAWN else 0),
+                              open_ + (n if status in d.OPEN_STATUSES else 0))
+
+    for status, enterprise, n in db.session.execute(
+            select(Hazard.status, Hazard.enterprise_id, func.count()).where(*own)
+            .group_by(Hazard.status, Hazard.enterprise_id)):
+        add(enterprise, status, n)
+    for status, enterprise in db.session.execute(
+            select(Hazard.status, Hazard.enterprise_id).where(Hazard.found_on > day, *own)):
+        add(enterprise, status, -1)
+    return {enterprise: (live, open_) for enterprise, (rows, live, open_) in counts.items() if rows}
+
+
+def clearing(day: date, enterprise_id: int | None = None) -> Clearing:
+    """Which enterprises are cleared to zero on ``day`` (see ``definitions``), as of that day."""
+    own = () if enterprise_id is None else (Hazard.enterprise_id == enterprise_id,)
+    counts = _live_and_open_today(day, own) if is_current(day) else _live_and_open_as_of(day, own)
     inspected = set(db.session.scalars(inspections_by(
         day, *(() if enterprise_id is None else (Inspection.enterprise_id == enterprise_id,))).distinct()))
     result = Clearing(day)

@@ -39,6 +39,8 @@ class SourceRow:
 
 def by_source(day: date, *where, start: date | None = None) -> list[SourceRow]:
     """The figures of each source as of the end of park ``day`` (see the module's definitions)."""
+    if is_current(day) and not where and start is None:
+        return _park_today(day)
     if is_current(day):
         # Today: the hazards table itself, read from the covering dashboard index (no self-join).
         c, source = current_columns(), Hazard.source
@@ -58,4 +60,37 @@ def by_source(day: date, *where, start: date | None = None) -> list[SourceRow]:
         rows.setdefault(source, SourceRow(source))
         row = rows[source]
         row.found, row.closed, row.open, row.overdue, row.major_open = (int(x) for x in n)
+    return list(rows.values())
+
+
+def _park_today(day: date) -> list[SourceRow]:
+    """``by_source`` of the whole park today, read from ``ix_hazards_source`` (source, status, level,
+    deadline, submitted_at, found_on, closed_on): found and closed are plain counts per (source, status)
+    in index order, with no expression per row; open, overdue and major only visit the open statuses
+    (an index range per source); hazards found after ``day`` (none, normally) are taken off again. The
+    same figures as the general query, which evaluates every condition on all 200,000 rows."""
+    c, source = current_columns(), Hazard.source
+    rows = {s: SourceRow(s) for s in SOURCES}
+
+    def row(name):
+        return rows.setdefault(name, SourceRow(name))
+
+    def add(name, status, n, with_closed_on, sign=1):
+        if status != d.WITHDRAWN:  # d.live
+            row(name).found += sign * n
+            row(name).closed += sign * with_closed_on
+
+    for name, status, n, with_closed_on in db.session.execute(
+            select(source, Hazard.status, func.count(), func.count(Hazard.closed_on)).group_by(source, Hazard.status)):
+        add(name, status, n, with_closed_on)
+    for name, status, closed_on in db.session.execute(  # a range of ix_hazards_found_on
+            select(source, Hazard.status, Hazard.closed_on).where(Hazard.found_on > day)):
+        add(name, status, 1, int(closed_on is not None), sign=-1)
+    stmt = (select(source, func.count(), count_if(d.overdue(c, day)), count_if(c.level == HazardLevel.MAJOR.value))
+            .where(d.is_open(c), func.coalesce(Hazard.found_on, Hazard.found_on) <= day)  # not the found_on index
+            .group_by(source, Hazard.status))
+    for name, n, overdue, major in db.session.execute(stmt):
+        row(name).open += n
+        row(name).overdue += int(overdue)
+        row(name).major_open += int(major)
     return list(rows.values())

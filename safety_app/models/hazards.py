@@ -146,6 +146,9 @@ class Hazard(db.Model):
         db.Index("ix_hazards_dashboard", "status", "enterprise_id", "category", "source", "level", "deadline",
                  "submitted_at", "found_on", "closed_on"),
         db.Index("ix_hazards_found_by_id", "found_by_id"),
+        # The park's figures by source, counted per (source, status) in index order (figures.sources).
+        db.Index("ix_hazards_source", "source", "status", "level", "deadline", "submitted_at", "found_on",
+                 "closed_on"),
         # Free-text search (code/title/location ILIKE '%q%'): trigram GIN on PostgreSQL (pg_trgm).
         db.Index("ix_hazards_search", "code", "title", "location", postgresql_using="gin",
                  postgresql_ops={"code": "gin_trgm_ops", "title": "gin_trgm_ops", "location": "gin_trgm_ops"}),

@@ -97,3 +97,24 @@ def test_the_export_and_the_monthly_report_carry_the_source(client, park, accept
 
     data = monthly_data(clock.today().strftime("%Y-%m"))
     assert ("企业自查", 3, 1, 2) in data.by_source and ("包保检查", 1, 0, 1) in data.by_source
+
+
+def test_the_park_figures_today_come_from_the_source_index_and_equal_the_general_query(park, acceptor, drive):
+    from sqlalchemy import inspect
+
+    from safety_app.models import Hazard
+
+    _park_with_sources(park, acceptor, drive)
+    today = clock.today()
+    late, future = park.hazard(), self_filed(park)
+    # Overdue on the enterprise's side, and (not normally possible) found after the day: not counted.
+    db.session.execute(text("UPDATE hazards SET deadline = :d WHERE id = :id"),
+                       {"d": today - timedelta(days=3), "id": late.id})
+    db.session.execute(text("UPDATE hazards SET found_on = :d WHERE id = :id"),
+                       {"d": today + timedelta(days=5), "id": future.id})
+    db.session.commit()
+    indexes = {i["name"]: i["column_names"] for i in inspect(db.engine).get_indexes("hazards")}
+    assert indexes["ix_hazards_source"][:2] == ["source", "status"]
+    general = _figures(today, Hazard.id.is_not(None))  # any condition: the query for one enterprise
+    assert _figures(today) == general == _sql(today)
+    assert general["government_inspection"][3] == 1 and general["self_inspection"] == (3, 1, 2, 0, 1)
