@@ -1,7 +1,7 @@
 """the park's figures by source from an index
 
-Revision ID: tasks01
-Revises: 0023
+Revision ID: 0025
+Revises: 0024
 Create Date: 2026-12-02 19:45:00
 
 - ix_hazards_source (source, status, level, deadline, submitted_at, found_on, closed_on): the park
@@ -12,8 +12,8 @@ Create Date: 2026-12-02 19:45:00
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "tasks01"
-down_revision = "0023"
+revision = "0025"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 
