@@ -57,3 +57,11 @@ def test_dashboard_chart_text_is_12_px_or_more_on_a_phone(sessions):
     # A bar opens the ledger.
     s.page.locator(".dash-chart a.bar-link").first.dispatch_event("click")
     s.page.wait_for_url("**/ledgers/hazards?**")
+
+
+def test_the_ledgers_quick_filters_and_chips_are_44_px_touch_targets(sessions):
+    s = sessions("phone-shell-ledger")
+    s.login("inspector")
+    s.goto("/ledgers/hazards?status=active&level=major")
+    assert s.page.locator(".quick-filters a.quick").count() >= 5 and s.page.locator("a.chip").count() == 2
+    assert s.small_targets(".quick-filters a, .active-filters a.chip") == []
