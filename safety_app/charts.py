@@ -181,7 +181,7 @@ def trend_rows_chart(
     if not months:
         return _no_data(Drawing(width, 60), font)
 
-    names = _month_row_labels(months)
+    names = _month_labels(months, "{y}年{m}月")
     label_width = max(stringWidth(n, font, font_size) for n in names)
     gap, spacing = 14, 2  # with 16-unit bars, each bar's tappable row is 24 units tall
     legend_height = font_size + 10
@@ -263,19 +263,6 @@ class _LinkedHorizontalBars(HorizontalBarChart):
             hit.__dict__["hrefTitle"] = link.title
             group.add(hit)
         return group
-
-
-def _month_row_labels(months: Sequence[str]) -> list[str]:
-    """``'YYYY-MM'`` → ``11月``, with the year at the first month and at each January."""
-    out = []
-    for i, month in enumerate(months):
-        match = re.fullmatch(r"(\d{4})-(\d{2})", str(month))
-        if not match:
-            out.append(str(month))
-            continue
-        number = int(match[2])
-        out.append(f"{match[1]}年{number}月" if i == 0 or number == 1 else f"{number}月")
-    return out
 
 
 SERIES_COLOR = colors.HexColor("#2B7BB9")
@@ -409,7 +396,8 @@ def _integer_axis(axis, peak: int) -> None:
     axis.strokeColor = colors.HexColor("#888888")
 
 
-def _month_labels(months: Sequence[str]) -> list[str]:
+def _month_labels(months: Sequence[str], with_year: str = "{m}月\n{y}") -> list[str]:
+    """``'YYYY-MM'`` → ``11月``, with the year (``with_year``) at the first month and at each January."""
     out = []
     for i, month in enumerate(months):
         match = re.fullmatch(r"(\d{4})-(\d{2})", str(month))
@@ -417,7 +405,7 @@ def _month_labels(months: Sequence[str]) -> list[str]:
             out.append(str(month))
             continue
         number = int(match[2])
-        out.append(f"{number}月\n{match[1]}" if i == 0 or number == 1 else f"{number}月")
+        out.append(with_year.format(y=match[1], m=number) if i == 0 or number == 1 else f"{number}月")
     return out
 
 

@@ -51,7 +51,7 @@ def waiting_clause(which, day):
     waiting = Hazard.status.in_(definitions.WAITING_ON_ENTERPRISE)
     if which == "due_soon":
         return waiting & (Hazard.deadline >= day) & (Hazard.deadline <= day + timedelta(days=due_soon_days()))
-    return waiting & (Hazard.deadline < day)
+    return waiting & definitions.overdue_clause(day)
 
 
 def listed(user, which, *, day=None, enterprise_id=None, limit=MAX_LISTED):
