@@ -19,17 +19,15 @@ jobs and the documents), in park time (Asia/Shanghai):
   headline "已清零 X / N 家" is X cleared of the N enterprises not 尚未检查, and the enterprise table
   keeps the cleared enterprises (zero open), marked.
 """
-import threading
-from collections import OrderedDict
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 
 from sqlalchemy import case, func, select
 
-from . import sequences
 from .clock import today as park_today
 from .extensions import db
 from .figures import aggregates, definitions, sources
+from .figures.cache import VersionedCache
 from .models import FINAL_STATUSES, Enterprise, Hazard, HazardLevel, HazardStatus
 from .permissions import scope
 from .queries import ACTIVE, Filters, conditions
@@ -41,8 +39,7 @@ NOT_FINAL = Hazard.status.in_(OPEN_STATUSES)
 NOT_WITHDRAWN_STATUSES = tuple(s.value for s in HazardStatus if s != HazardStatus.WITHDRAWN)
 ENTERPRISE_SORTS = ("open", "overdue", "major", "oldest_overdue_days", "name")
 CACHE_SIZE = 256  # figures kept per process (one per scope and day: the park, each enterprise)
-_CACHE = OrderedDict()
-_CACHE_LOCK = threading.Lock()
+_CACHE = VersionedCache(CACHE_SIZE)
 
 
 def month_start(day):
@@ -198,32 +195,14 @@ def category_links(row):
 def figures(user, on=None, enterprise_sort="-overdue"):
     """All the dashboard's figures for ``user`` on the park day ``on`` (default today).
 
-    Cached in the process under (database, what ``user`` may see, the day, the hazard
-    data version): the version (``sequences.hazard_data_version``, one indexed SELECT)
-    takes a new value in the same transaction as every write of a hazard or an
-    enterprise, so a cached figure is never stale: any write means a new key. The
-    version is read BEFORE the figures are computed: a write that commits in between
-    can only make the stored figures newer than their key, never older.
+    Cached in the process under (what ``user`` may see, the day) and the park's data version
+    (``figures.cache``): any write of the data means a new key, so a cached figure is never stale.
     """
     on = on or park_today()
-    version = sequences.hazard_data_version()
-    key = found = None
-    if version is not None:
-        visible = scope(Hazard, user, select(Hazard.id)).compile()
-        # (The backlog's number of days is a setting: saving it gives a new data version.)
-        key = (db.engine.url.render_as_string(), str(visible), tuple(sorted(visible.params.items())), on,
-               version)
-        with _CACHE_LOCK:
-            found = _CACHE.get(key)
-            if found is not None:
-                _CACHE.move_to_end(key)
-    if found is None:
-        found = _figures(user, on)
-        if key is not None:
-            with _CACHE_LOCK:
-                _CACHE[key] = found
-                while len(_CACHE) > CACHE_SIZE:
-                    _CACHE.popitem(last=False)
+    visible = scope(Hazard, user, select(Hazard.id)).compile()
+    # (The backlog's number of days is a setting: saving it gives a new data version.)
+    found = _CACHE.get(("figures", str(visible), tuple(sorted(visible.params.items())), on),
+                       lambda: _figures(user, on))
     return replace(found, enterprises=sort_enterprises(list(found.enterprises), enterprise_sort),
                    categories=list(found.categories), trend=[dict(t) for t in found.trend],
                    cleared_enterprises=list(found.cleared_enterprises),
@@ -232,8 +211,7 @@ def figures(user, on=None, enterprise_sort="-overdue"):
 
 def clear_cache():
     """Forget every cached figure (tests that count the queries of a computation)."""
-    with _CACHE_LOCK:
-        _CACHE.clear()
+    _CACHE.clear()
 
 
 def _figures(user, on):

@@ -4,9 +4,10 @@ The counter row is incremented with UPDATE ... RETURNING inside the caller's
 transaction: concurrent callers wait on the row lock, and a rolled-back
 transaction gives its number back.
 
-The data version of the hazards (``HAZARD_DATA``): a counter row that takes a
-new random value in the same transaction as every write of a hazard or an
-enterprise (an ORM flush that touches one, caught by the session hook below;
+The data version of the park (``HAZARD_DATA``): a counter row that takes a
+new random value in the same transaction as every write of the data the cached
+figures read: hazards, enterprises, inspections and inspection plans with their
+tasks (an ORM flush that touches one, caught by the session hook below;
 bulk Core writes such as the demo seed call :func:`hazard_data_changed`
 themselves). Whatever is cached under a version (the dashboard's figures) is
 therefore exactly the data of that version. Random rather than +1: a counter
@@ -20,9 +21,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from .extensions import db
-from .models import Counter, Enterprise, Hazard
+from .models import Counter, Enterprise, Hazard, Inspection, InspectionPlan, PlanTask
 
 HAZARD_DATA = "hazards:changes"
+WATCHED = (Hazard, Enterprise, Inspection, InspectionPlan, PlanTask)  # what the cached figures read
 _BUMPED = "hazard_data_bumped"
 
 
@@ -82,7 +84,7 @@ def _after_flush(session, flush_context):
     if session.info.get(_BUMPED):
         return
     for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, Hazard | Enterprise):
+        if isinstance(obj, WATCHED):
             hazard_data_changed(session)
             return
 

@@ -109,3 +109,34 @@ def test_dashboard_links_are_written_exactly_as_url_for_writes_them(app, park):
             args = {k: v for k, v in filters.to_args().items() if v is not None}
             # no filter at all: the whole ledger (all=1), not its default view of the open hazards
             assert href(filters) == url_for("ledgers.hazards", **(args or {"all": "1"}))
+
+
+def panel_figure(client, name):
+    page = client.get("/dashboard").get_data(as_text=True)
+    panel = page.split('data-panel="coverage"')[1].split("</section>")[0]
+    return int(re.search(rf'data-figure="{name}">(\d+)<', panel).group(1))
+
+
+def test_cached_coverage_panel_shows_a_completed_inspection_at_once(app, client, park):
+    from safety_app.clock import today
+
+    from ..plans.conftest import complete, inspect
+
+    park.hazard()
+    login(client, park.admin)
+    before = panel_figure(client, "inspected")
+    assert panel_figure(client, "inspected") == before  # now kept
+    inspection = inspect(park, park.b, today(), completed=False)
+    assert panel_figure(client, "inspected") == before  # in progress: not inspected
+    complete(inspection)
+    assert panel_figure(client, "inspected") == before + 1
+
+
+def test_cached_coverage_panel_counts_a_new_enterprise_at_once(app, client, park):
+    from ..plans.conftest import add_enterprises
+
+    park.hazard()
+    login(client, park.admin)
+    before = panel_figure(client, "in_scope")
+    add_enterprises(1)
+    assert panel_figure(client, "in_scope") == before + 1

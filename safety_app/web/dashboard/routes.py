@@ -15,7 +15,10 @@ from . import bp
 # or more; the PDF keeps its own sizes.
 CHART_WIDTH = 320
 CHART_FONT = 12
-URL_SAFE = "!$'()*,/:;?@"  # what url_for leaves unescaped in a query string (werkzeug.urls)
+URL_SAFE = "!$'()*,/:;?@"
+# The enterprise table shows the first rows of its sort (the worst by default) and "显示全部 (N)":
+# a park of hundreds of enterprises is not read on a phone as one table of hundreds of rows.
+ENTERPRISE_ROWS = 20  # what url_for leaves unescaped in a query string (werkzeug.urls)
 
 
 def _category_label(code):
@@ -83,6 +86,8 @@ def index():
         sort = "-overdue"
     figures = dashboard.figures(current_user, enterprise_sort=sort)
     only_cleared = request.args.get("show") == "cleared"  # the headline's list: the enterprises cleared to zero
+    show_all = request.args.get("all") == "1"
+    table = figures.enterprise_table(sort, only_cleared)
     ledger = _ledger_href()
     trend = figures.trend
     trend_svg = _trend_svg(tuple(t["month"] for t in trend), tuple(t["found"] for t in trend),
@@ -99,7 +104,8 @@ def index():
         _("Open hazards by category"))
     return render_template(
         "dashboard/index.html", f=figures, links=figures.links(), rates=figures.rates(), sort=sort, trend_svg=trend_svg,
-        enterprises=figures.enterprise_table(sort, only_cleared), only_cleared=only_cleared,
+        enterprises=table if show_all else table[:ENTERPRISE_ROWS], enterprise_count=len(table),
+        show_all=show_all, only_cleared=only_cleared,
         category_svg=category_svg, category_label=_category_label, ledger=ledger,
         enterprise_links=dashboard.enterprise_links, category_links=dashboard.category_links,
         source_links=dashboard.source_links, trend_links=dashboard.trend_links,

@@ -1,6 +1,7 @@
 """Plans: list, define (admin), plan page (the period's tasks, coverage, the draw), generate the period's
 tasks now (admin), "my inspections due", and the coverage lists (全覆盖)."""
 from datetime import date
+from typing import NamedTuple
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,6 +12,7 @@ from ... import lifecycle, plans
 from ...clock import today
 from ...extensions import db
 from ...figures import coverage as cov
+from ...figures.cache import VersionedCache
 from ...models import Enterprise, InspectionPlan, PlanDraw, Role, User
 from ...permissions import can, get_visible
 from ...validation import date_window
@@ -154,17 +156,35 @@ def coverage():
                            as_of=as_of, groups=cov.GROUPS)
 
 
+class _PlanRef(NamedTuple):
+    id: int
+    name: str
+
+
+_PANELS = VersionedCache(8)  # the panel is the same for every staff user: one per park day
+
+
+def _panel_figures(day):
+    """This quarter overall and each active plan's current period, as plain values (kept across requests)."""
+    period = default_period(day)
+    overall = cov.coverage(period.starts_on, period.due_on, as_of=day)
+    active = db.session.scalars(select(InspectionPlan).where(
+        InspectionPlan.active.is_(True), InspectionPlan.starts_on <= day, InspectionPlan.ends_on >= day)
+        .order_by(InspectionPlan.id).limit(20)).all()
+    per_plan = []
+    for p in active:
+        current = plans.current_period(p, day)
+        per_plan.append((_PlanRef(p.id, p.name), current, cov.plan_coverage(p, current, as_of=day)))
+    return {"period": period, "overall": overall, "plans": per_plan}
+
+
 @bp.app_context_processor
 def coverage_panel():
-    """``coverage_panel()`` for the dashboard's include: this quarter overall and each active plan's period."""
+    """``coverage_panel()`` for the dashboard's include: this quarter overall and each active plan's period,
+    kept under the park's data version (``figures.cache``)."""
     def panel():
         if not can(current_user, "coverage.view"):
             return None
-        period = default_period()
-        overall = cov.coverage(period.starts_on, period.due_on)
-        active = db.session.scalars(select(InspectionPlan).where(
-            InspectionPlan.active.is_(True), InspectionPlan.starts_on <= today(), InspectionPlan.ends_on >= today())
-            .order_by(InspectionPlan.id).limit(20)).all()
-        per_plan = [(p, plans.current_period(p), cov.plan_coverage(p, plans.current_period(p))) for p in active]
-        return {"period": period, "overall": overall, "plans": per_plan}
+        day = today()
+        return _PANELS.get(("coverage_panel", day), lambda: _panel_figures(day))
     return {"coverage_panel": panel}

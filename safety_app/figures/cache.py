@@ -1,0 +1,44 @@
+"""Figures kept per process under the park's data version: exact, never stale.
+
+``sequences.hazard_data_version()`` takes a new value in the same transaction as every write of
+the data the figures read (hazards, enterprises, inspections, plans, settings), so a value kept
+under (database, version, key) is exactly the figure of that data. The version is read BEFORE
+the value is computed: a write that commits in between can only make the kept value newer than
+its key, never older. Before the first write there is no version and nothing is kept.
+"""
+import threading
+from collections import OrderedDict
+
+from .. import sequences
+from ..extensions import db
+
+
+class VersionedCache:
+    """A bounded LRU of computed figures keyed by the data version and the caller's key."""
+
+    def __init__(self, size):
+        self.size = size
+        self._items = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, compute):
+        """The value kept for ``key`` under the current data version, or ``compute()`` kept."""
+        version = sequences.hazard_data_version()
+        if version is None:
+            return compute()
+        full = (db.engine.url.render_as_string(), version, *key)
+        with self._lock:
+            found = self._items.get(full)
+            if found is not None:
+                self._items.move_to_end(full)
+                return found
+        value = compute()
+        with self._lock:
+            self._items[full] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+    def clear(self):
+        with self._lock:
+            self._items.clear()
