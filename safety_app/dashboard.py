@@ -27,7 +27,7 @@ from sqlalchemy import case, func, select
 from .clock import today as park_today
 from .extensions import db
 from .figures import aggregates, definitions, sources
-from .figures.cache import VersionedCache
+from .figures import cache
 from .models import FINAL_STATUSES, Enterprise, Hazard, HazardLevel, HazardStatus
 from .permissions import scope
 from .queries import ACTIVE, Filters, conditions
@@ -39,7 +39,7 @@ NOT_FINAL = Hazard.status.in_(OPEN_STATUSES)
 NOT_WITHDRAWN_STATUSES = tuple(s.value for s in HazardStatus if s != HazardStatus.WITHDRAWN)
 ENTERPRISE_SORTS = ("open", "overdue", "major", "oldest_overdue_days", "name")
 CACHE_SIZE = 256  # figures kept per process (one per scope and day: the park, each enterprise)
-_CACHE = VersionedCache(CACHE_SIZE)
+_CACHE = cache.VersionedCache(CACHE_SIZE)
 
 
 def month_start(day):
@@ -211,7 +211,7 @@ def figures(user, on=None, enterprise_sort="-overdue"):
 
 def clear_cache():
     """Forget every cached figure (tests that count the queries of a computation)."""
-    _CACHE.clear()
+    cache.clear_all()
 
 
 def _figures(user, on):

@@ -283,7 +283,7 @@ def seed(enterprises=20, hazards=400, seed_value=1, password=None, today=None, e
         sequences.set_at_least(f"hazard:{year}", count)
     n_events = _insert_events(events)
     _advance_id_sequences(Enterprise, Inspection, Hazard, Measure)
-    sequences.hazard_data_changed()  # bulk Core inserts: no ORM flush tells the data version
+    sequences.data_changed()  # bulk Core inserts: no ORM flush tells the data versions
     db.session.commit()
     monitoring = seed_installations(rng, today, admin)
     elapsed = time.perf_counter() - started

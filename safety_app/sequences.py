@@ -4,13 +4,13 @@ The counter row is incremented with UPDATE ... RETURNING inside the caller's
 transaction: concurrent callers wait on the row lock, and a rolled-back
 transaction gives its number back.
 
-The data version of the park (``HAZARD_DATA``): a counter row that takes a
-new random value in the same transaction as every write of the data the cached
-figures read: hazards, enterprises, inspections and inspection plans with their
-tasks (an ORM flush that touches one, caught by the session hook below;
-bulk Core writes such as the demo seed call :func:`hazard_data_changed`
-themselves). Whatever is cached under a version (the dashboard's figures) is
-therefore exactly the data of that version. Random rather than +1: a counter
+The data versions (``HAZARD_DATA``, ``INSPECTION_DATA``): counter rows that take a
+new random value in the same transaction as every write of the data that cached
+figures read: hazards and enterprises; inspections, inspection plans and their
+tasks, and enterprises (an ORM flush that touches one, caught by the session hook below;
+bulk Core writes such as the demo seed call :func:`data_changed`
+themselves). Whatever is cached under a version (the dashboard's figures, the
+coverage panel: ``figures.cache``) is therefore exactly the data of that version. Random rather than +1: a counter
 that goes back (a restored backup, truncated tables) could meet a number it had
 already shown for other data; a random 31-bit value does not in practice.
 """
@@ -24,8 +24,9 @@ from .extensions import db
 from .models import Counter, Enterprise, Hazard, Inspection, InspectionPlan, PlanTask
 
 HAZARD_DATA = "hazards:changes"
-WATCHED = (Hazard, Enterprise, Inspection, InspectionPlan, PlanTask)  # what the cached figures read
-_BUMPED = "hazard_data_bumped"
+INSPECTION_DATA = "inspections:changes"
+WATCHED = {HAZARD_DATA: (Hazard, Enterprise), INSPECTION_DATA: (Inspection, InspectionPlan, PlanTask, Enterprise)}
+_BUMPED = "data_versions_bumped"
 
 
 def insert_ignore(model, values, index_elements):
@@ -55,38 +56,51 @@ def hazard_code(year):
     return f"YH-{year}-{next_value(f'hazard:{year}'):06d}"
 
 
-def _new_version(connection):
+def _new_version(connection, name):
     value = secrets.randbelow(2**31 - 2) + 1
-    changed = connection.execute(update(Counter).where(Counter.name == HAZARD_DATA).values(value=value))
+    changed = connection.execute(update(Counter).where(Counter.name == name).values(value=value))
     if changed.rowcount == 0:
         dialect = connection.dialect.name
         module = postgresql if dialect == "postgresql" else sqlite
-        connection.execute(module.insert(Counter).values(name=HAZARD_DATA, value=0)
+        connection.execute(module.insert(Counter).values(name=name, value=0)
                            .on_conflict_do_nothing(index_elements=["name"]))
-        connection.execute(update(Counter).where(Counter.name == HAZARD_DATA).values(value=value))
+        connection.execute(update(Counter).where(Counter.name == name).values(value=value))
+
+
+def data_changed(*names, session=None):
+    """New data versions (default: every one), in the session's transaction (once per transaction is enough)."""
+    session = session or db.session()
+    bumped = session.info.setdefault(_BUMPED, set())
+    for name in names or tuple(WATCHED):
+        if name not in bumped:
+            _new_version(session.connection(), name)
+            bumped.add(name)
 
 
 def hazard_data_changed(session=None):
-    """A new data version, in the session's transaction (once per transaction is enough)."""
-    session = session or db.session()
-    if not session.info.get(_BUMPED):
-        _new_version(session.connection())
-        session.info[_BUMPED] = True
+    """A new version of the hazards' data (bulk SQL that writes hazards, settings the figures read)."""
+    data_changed(HAZARD_DATA, session=session)
+
+
+def data_version(name):
+    """The current version of ``name`` (None before the first write: not to be cached under)."""
+    return db.session.scalar(select(Counter.value).where(Counter.name == name))
 
 
 def hazard_data_version():
-    """The current data version (None before the first write: not to be cached under)."""
-    return db.session.scalar(select(Counter.value).where(Counter.name == HAZARD_DATA))
+    return data_version(HAZARD_DATA)
 
 
 @event.listens_for(Session, "after_flush")
 def _after_flush(session, flush_context):
-    if session.info.get(_BUMPED):
+    bumped = session.info.get(_BUMPED, set())
+    due = [name for name in WATCHED if name not in bumped]
+    if not due:
         return
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, WATCHED):
-            hazard_data_changed(session)
-            return
+    changed = (*session.new, *session.dirty, *session.deleted)
+    for name in due:
+        if any(isinstance(obj, WATCHED[name]) for obj in changed):
+            data_changed(name, session=session)
 
 
 @event.listens_for(Session, "after_transaction_end")

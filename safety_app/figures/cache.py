@@ -1,8 +1,9 @@
-"""Figures kept per process under the park's data version: exact, never stale.
+"""Figures kept per process under a data version: exact, never stale.
 
-``sequences.hazard_data_version()`` takes a new value in the same transaction as every write of
-the data the figures read (hazards, enterprises, inspections, plans, settings), so a value kept
-under (database, version, key) is exactly the figure of that data. The version is read BEFORE
+A data version (``sequences.HAZARD_DATA``: hazards, enterprises and the settings figures read;
+``sequences.INSPECTION_DATA``: inspections, plans, enterprises) takes a new value in the same
+transaction as every write of its data, so a value kept under (database, version, key) is exactly
+the figure of that data. The version is read BEFORE
 the value is computed: a write that commits in between can only make the kept value newer than
 its key, never older. Before the first write there is no version and nothing is kept.
 """
@@ -13,17 +14,28 @@ from .. import sequences
 from ..extensions import db
 
 
-class VersionedCache:
-    """A bounded LRU of computed figures keyed by the data version and the caller's key."""
+_EVERY = []  # every cache of the process, for clear_all
 
-    def __init__(self, size):
+
+def clear_all():
+    """Forget every kept figure of the process (tests that count the queries of a computation)."""
+    for cache in _EVERY:
+        cache.clear()
+
+
+class VersionedCache:
+    """A bounded LRU of computed figures keyed by the data version ``version`` and the caller's key."""
+
+    def __init__(self, size, version=sequences.HAZARD_DATA):
         self.size = size
+        self.version = version
         self._items = OrderedDict()
         self._lock = threading.Lock()
+        _EVERY.append(self)
 
     def get(self, key, compute):
         """The value kept for ``key`` under the current data version, or ``compute()`` kept."""
-        version = sequences.hazard_data_version()
+        version = sequences.data_version(self.version)
         if version is None:
             return compute()
         full = (db.engine.url.render_as_string(), version, *key)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ... import lifecycle, plans
+from ... import lifecycle, plans, sequences
 from ...clock import today
 from ...extensions import db
 from ...figures import coverage as cov
@@ -161,7 +161,7 @@ class _PlanRef(NamedTuple):
     name: str
 
 
-_PANELS = VersionedCache(8)  # the panel is the same for every staff user: one per park day
+_PANELS = VersionedCache(8, sequences.INSPECTION_DATA)  # the same for every staff user: one per park day
 
 
 def _panel_figures(day):
@@ -181,7 +181,7 @@ def _panel_figures(day):
 @bp.app_context_processor
 def coverage_panel():
     """``coverage_panel()`` for the dashboard's include: this quarter overall and each active plan's period,
-    kept under the park's data version (``figures.cache``)."""
+    kept under the inspections' data version (``figures.cache``)."""
     def panel():
         if not can(current_user, "coverage.view"):
             return None
