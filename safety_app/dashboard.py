@@ -26,8 +26,7 @@ from sqlalchemy import case, func, select
 
 from .clock import today as park_today
 from .extensions import db
-from .figures import aggregates, definitions, sources
-from .figures import cache
+from .figures import aggregates, cache, definitions, sources
 from .models import FINAL_STATUSES, Enterprise, Hazard, HazardLevel, HazardStatus
 from .permissions import scope
 from .queries import ACTIVE, Filters, conditions

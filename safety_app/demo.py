@@ -15,6 +15,7 @@ from sqlalchemy import func, insert, select, text
 from . import audit, credit_code, reference, sequences, settings
 from .clock import today as park_today
 from .extensions import db
+from .jobs import maintenance
 from .models import (
     AuditHead,
     Enterprise,
@@ -286,6 +287,7 @@ def seed(enterprises=20, hazards=400, seed_value=1, password=None, today=None, e
     sequences.data_changed()  # bulk Core inserts: no ORM flush tells the data versions
     db.session.commit()
     monitoring = seed_installations(rng, today, admin)
+    maintenance.refresh_statistics(today, None)  # the planner's statistics of the data just made
     elapsed = time.perf_counter() - started
     counts = {"enterprises": enterprises, "inspections": len(insp_rows), "hazards": hazards,
               "measures": len(measure_rows), "events": n_events, **monitoring, "seconds": round(elapsed, 1)}

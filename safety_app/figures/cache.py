@@ -13,7 +13,6 @@ from collections import OrderedDict
 from .. import sequences
 from ..extensions import db
 
-
 _EVERY = []  # every cache of the process, for clear_all
 
 

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from .. import duties, plans
 from ..monitoring import loop as monitoring_loop
 from ..monitoring import retention as monitoring_retention
-from . import alerts, installations, notices, outbox, reports, statistics_reminders
+from . import alerts, installations, maintenance, notices, outbox, reports, statistics_reminders
 from .schedule import Daily, Every, Monthly
 
 
@@ -84,6 +84,8 @@ JOBS = {job.name: job for job in (
         description="Raise a data-loss alarm for measurement points silent for their N minutes (once per silence)"),
     Job("monitoring-retention", Daily(3), DAY, monitoring_retention.retention_job, catch_up=3, stale_minutes=120,
         description="Aggregate readings by hour; remove raw readings after 30 days, aggregates after 3 years"),
+    Job("planner-statistics", Daily(3, 30), DAY, maintenance.refresh_statistics, catch_up=1,
+        description="Refresh the query planner's statistics (SQLite ANALYZE; PostgreSQL's autovacuum does it)"),
 )}
 
 # Ledger rows of these jobs pile up quickly (one per slot); old successful ones are pruned.
