@@ -1,7 +1,7 @@
 import pytest
 from reportlab.graphics.shapes import Drawing
 
-from safety_app.charts import category_chart, to_svg, trend_chart
+from safety_app.charts import BarLink, category_chart, series_chart, to_svg, trend_chart, trend_rows_chart
 
 MONTHS = [f"2026-{m:02d}" for m in range(1, 13)]
 
@@ -59,3 +59,28 @@ def test_trend_legend_defaults_to_chinese():
 def test_mismatched_series_are_rejected():
     with pytest.raises(ValueError):
         trend_chart(MONTHS, [1], [1])
+
+
+@pytest.mark.parametrize("chart", [
+    lambda: trend_rows_chart(MONTHS, list(range(12)), [2] * 12, width=320, font_size=12,
+                             links=[(BarLink(f"/l?m={m}&s=found", f"{m} 发现"), BarLink(f"/l?m={m}", f"{m} 销号"))
+                                    for m in MONTHS]),
+    lambda: category_chart(["消防安全", "<特种设备>"], [4, 1], links=[BarLink("/a?x=1&y=2", "甲"), BarLink("/b", "乙")]),
+    lambda: series_chart([float(h) for h in range(24)], [20.0 + h for h in range(24)], lows=[18.0] * 24,
+                         highs=[50.0] * 24, limits={"H": 40.0, "LL": 5.0}, unit="°C"),
+])
+def test_the_direct_svg_draws_what_reportlabs_renderer_draws(chart):
+    import re
+    from collections import Counter
+
+    from safety_app.charts import _reportlab_svg
+
+    def shapes(svg):
+        return (Counter(re.findall(r"<text[^>]*>([^<]*)</text>", svg)), svg.count("<rect"),
+                re.findall(r'<a href="([^"]*)" class="bar-link"><title>([^<]*)</title>', svg),
+                svg.count("<polyline") + svg.count("<path") + svg.count("<line"))
+
+    drawing = chart()
+    direct, reportlab = to_svg(drawing, "图"), _reportlab_svg(drawing, "图")
+    assert shapes(direct) == shapes(reportlab)
+    assert len(direct) < len(reportlab)
