@@ -34,7 +34,10 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = os.environ.get(
             "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'safety.db'}"
         )
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # A server connection may have been dropped (restart, idle timeout): test it when taken from
+        # the pool. A SQLite file has no connection to lose.
+        self.SQLALCHEMY_ENGINE_OPTIONS = ({} if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite")
+                                          else {"pool_pre_ping": True})
         self.REPORTS_DIR = os.environ.get("REPORTS_DIR", str(BASE_DIR / "reports"))
         self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
         # Uploads and documents: "local" (the two folders above) or "s3" (an S3-compatible bucket

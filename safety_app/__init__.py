@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from config import INSTANCE_DIR, Config, apply_https_settings
 
 from .extensions import babel, csrf, db, login_manager, migrate
-from .i18n import forget_request_locale, install_template_gettext, locale_code
+from .i18n import forget_request_locale, install_template_gettext, selected_locale
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -51,7 +51,7 @@ def create_app(config=None):
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), compare_type=True, render_as_batch=True)
     csrf.init_app(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(_translation_dirs())
-    babel.init_app(app, locale_selector=locale_code)
+    babel.init_app(app, locale_selector=selected_locale)
     install_template_gettext(app)
     app.before_request(forget_request_locale)
     login_manager.init_app(app)

@@ -1,4 +1,6 @@
 """Language of the UI: Chinese first (zh_CN), English available."""
+import functools
+
 from flask import g, has_app_context, has_request_context, session
 
 LANGUAGES = ("zh_CN", "en")
@@ -12,6 +14,19 @@ def locale_code():
         if lang in LANGUAGES:
             return lang
     return DEFAULT
+
+
+@functools.cache
+def _parsed(code):
+    from babel import Locale
+
+    return Locale.parse(code)
+
+
+def selected_locale():
+    """Flask-Babel's locale selector: ``locale_code()`` as a ``babel.Locale``, parsed once per code
+    (parsing a code looks for the locale's data file on disk, which was done on every request)."""
+    return _parsed(locale_code())
 
 
 def catalog_dirs(root=None):

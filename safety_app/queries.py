@@ -17,6 +17,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from . import major_regime, reference, search
 from .extensions import db
 from .figures import definitions
+from .figures.cache import VersionedCache
 from .models import FINAL_STATUSES, Enterprise, Hazard, HazardLevel, HazardSource, HazardStatus, Measure
 from .permissions import scope
 
@@ -303,6 +304,10 @@ def hazards(user, f, *columns):
 
 
 def hazard_count(user, f):
+    """How many hazards ``user`` sees that match ``f``: kept per filter under the hazards' data
+    version (``figures.cache``; a filter reads only the hazards, their enterprise and listed
+    supervision, and the day), so paging through a ledger, or opening the same view again,
+    counts once."""
     # count(*), not count(hazards.id): the id is in no filter index, so counting it made
     # PostgreSQL visit the rows; count(*) is answered from the index alone.
     base = select(func.count()).select_from(Hazard)
@@ -311,8 +316,14 @@ def hazard_count(user, f):
         # Only the search narrows (a staff user sees every hazard): the index counts its matches.
         found = search.matches(f.q)
         if found is not None:
-            return found.count()
-    return db.session.scalar(stmt.where(*conditions(f)))
+            return _COUNTS.get(("search", f.q), found.count)
+    stmt = stmt.where(*conditions(f))
+    compiled = stmt.compile(db.engine)
+    return _COUNTS.get(("hazards", str(compiled), repr(sorted(compiled.params.items()))),
+                       lambda: db.session.scalar(stmt))
+
+
+_COUNTS = VersionedCache(512)
 
 
 def measures(user, f, *columns):

@@ -6,7 +6,7 @@ transaction gives its number back.
 
 The data versions (``HAZARD_DATA``, ``INSPECTION_DATA``): counter rows that take a
 new random value in the same transaction as every write of the data that cached
-figures read: hazards and enterprises; inspections, inspection plans and their
+figures read: hazards, enterprises and listed supervision; inspections, inspection plans and their
 tasks, and enterprises (an ORM flush that touches one, caught by the session hook below;
 bulk Core writes such as the demo seed call :func:`data_changed`
 themselves). Whatever is cached under a version (the dashboard's figures, the
@@ -21,11 +21,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from .extensions import db
-from .models import Counter, Enterprise, Hazard, Inspection, InspectionPlan, PlanTask
+from .models import Counter, Enterprise, Hazard, Inspection, InspectionPlan, PlanTask, Supervision
 
 HAZARD_DATA = "hazards:changes"
 INSPECTION_DATA = "inspections:changes"
-WATCHED = {HAZARD_DATA: (Hazard, Enterprise), INSPECTION_DATA: (Inspection, InspectionPlan, PlanTask, Enterprise)}
+WATCHED = {HAZARD_DATA: (Hazard, Enterprise, Supervision), INSPECTION_DATA: (Inspection, InspectionPlan, PlanTask, Enterprise)}
 _BUMPED = "data_versions_bumped"
 
 

@@ -116,7 +116,7 @@ def install(app):
     app.config.setdefault("COMPRESS_MIMETYPES", list(COMPRESSED_TYPES))
     app.config.setdefault("COMPRESS_ALGORITHM", list(ENCODINGS))
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", list(ENCODINGS))
-    app.config.setdefault("COMPRESS_BR_LEVEL", 5)  # ~2 ms for a 280 KB page, a fifth smaller than gzip -6
+    app.config.setdefault("COMPRESS_BR_LEVEL", 4)  # 0.5 ms for an 80 KB page (level 5: 0.8 ms, 8 % smaller)
     app.config.setdefault("COMPRESS_LEVEL", 6)
     app.config.setdefault("COMPRESS_MIN_SIZE", MIN_SIZE)
     app.config.setdefault("COMPRESS_STREAMING_ENDPOINT_CONDITIONAL", [])

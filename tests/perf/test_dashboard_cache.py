@@ -140,3 +140,24 @@ def test_cached_coverage_panel_counts_a_new_enterprise_at_once(app, client, park
     before = panel_figure(client, "in_scope")
     add_enterprises(1)
     assert panel_figure(client, "in_scope") == before + 1
+
+
+def ledger_total(client, query):
+    page = client.get(f"/ledgers/hazards?{query}").get_data(as_text=True)
+    return int(re.search(r'data-total="(\d+)"', page).group(1))
+
+
+def test_ledger_totals_are_kept_and_change_at_once_after_a_write(app, client, park):
+    from safety_app import queries
+
+    for _ in range(3):
+        park.hazard()
+    login(client, park.admin)
+    query = "all=1&per_page=2"  # more rows than a page: the total is counted
+    assert ledger_total(client, query) == 3
+    assert statements_of(lambda: client.get(f"/ledgers/hazards?{query}")) < statements_of(
+        lambda: (queries._COUNTS.clear(), client.get(f"/ledgers/hazards?{query}")))  # kept: no COUNT
+    hazard = park.hazard(park.b)
+    assert ledger_total(client, query) == 4
+    lifecycle.apply(hazard, "withdraw", park.admin, version=hazard.version, reason="重复登记")
+    assert ledger_total(client, "status=open&per_page=2") == 3
