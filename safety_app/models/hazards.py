@@ -149,6 +149,8 @@ class Hazard(db.Model):
         # The park's figures by source, counted per (source, status) in index order (figures.sources).
         db.Index("ix_hazards_source", "source", "status", "level", "deadline", "submitted_at", "found_on",
                  "closed_on"),
+        # The open hazards by category, counted per (status, category) in index order (migration 0027).
+        db.Index("ix_hazards_status_category", "status", "category", "level", "deadline", "submitted_at"),
         # Free-text search (code/title/location ILIKE '%q%'): trigram GIN on PostgreSQL (pg_trgm).
         db.Index("ix_hazards_search", "code", "title", "location", postgresql_using="gin",
                  postgresql_ops={"code": "gin_trgm_ops", "title": "gin_trgm_ops", "location": "gin_trgm_ops"}),

@@ -19,7 +19,8 @@ seconds each with ``--clients`` concurrent connections:
    "my tasks", API hazard list and detail, notifications.
 
 It prints pages per second, p50 / p95 / max, per-request-kind medians, healthz per second and the
-ratio pages ÷ healthz, with the load average before and after (the machine may be shared), and
+ratio pages ÷ healthz, the CPU time per request of the server (all its processes) and of this client,
+with the load average before and after (the machine may be shared), and
 ``--json`` writes the same. Requests ask for ``br, gzip`` like a browser; bodies are not decoded
 (the transferred bytes are reported). Budgets (2 cores, 16 clients): ≥ 200 pages/s, p95 ≤ 150 ms,
 ratio ≥ 0.25.
@@ -65,6 +66,19 @@ WORKLOAD = [
 
 def load_average():
     return tuple(round(x, 2) for x in os.getloadavg())
+
+
+def group_cpu_seconds(pgid):
+    """CPU seconds (user + system) used so far by the processes of group ``pgid`` (the server)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # pgrp
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def free_port():
@@ -156,11 +170,13 @@ async def api_token(client, username):
 
 
 class Phase:
-    def __init__(self):
+    def __init__(self, server_pgid=None):
         self.times = {}  # name -> [ms]
         self.errors = {}  # name -> count
         self.bytes = 0
         self.seconds = 0.0
+        self.server_pgid = server_pgid
+        self.server_cpu = self.client_cpu = 0.0  # CPU seconds used during the phase
 
     def all_times(self):
         return [t for times in self.times.values() for t in times]
@@ -200,8 +216,13 @@ async def drive(base, requests_for, clients, duration, phase):
                 phase.bytes += size
 
     started = time.perf_counter()
+    server_cpu = group_cpu_seconds(phase.server_pgid) if phase.server_pgid else 0.0
+    client_cpu = time.process_time()
     await asyncio.gather(*(one_client(i) for i in range(clients)))
     phase.seconds = time.perf_counter() - started
+    phase.client_cpu = time.process_time() - client_cpu
+    if phase.server_pgid:
+        phase.server_cpu = group_cpu_seconds(phase.server_pgid) - server_cpu
 
 
 def pct(values, q):
@@ -217,11 +238,14 @@ def summary(phase):
             "max_ms": round(max(times), 1) if times else None,
             "errors": sum(phase.errors.values()),
             "kb_per_request": round(phase.bytes / len(times) / 1024, 1) if times else None,
+            # CPU per answered request: what the server spends on one (all processes), and this client
+            "server_cpu_ms": round(phase.server_cpu * 1000 / len(times), 2) if times else None,
+            "client_cpu_ms": round(phase.client_cpu * 1000 / len(times), 2) if times else None,
             "by_kind": {name: {"n": len(ts), "p50_ms": round(pct(ts, 0.5), 1), "p95_ms": round(pct(ts, 0.95), 1)}
                         for name, ts in sorted(phase.times.items())}}
 
 
-async def run_load(base, url, clients, duration, warmup):
+async def run_load(base, url, clients, duration, warmup, server_pgid=None):
     import httpx
 
     spread, own = sample_hazards(url)
@@ -258,9 +282,9 @@ async def run_load(base, url, clients, duration, warmup):
 
     if warmup:
         await drive(base, pages_for, clients, warmup, Phase())
-    healthz = Phase()
+    healthz = Phase(server_pgid)
     await drive(base, healthz_for, clients, duration, healthz)
-    pages = Phase()
+    pages = Phase(server_pgid)
     await drive(base, pages_for, clients, duration, pages)
     return summary(pages), summary(healthz)
 
@@ -276,6 +300,8 @@ def print_report(report):
     print(f"pages:   {pages['req_per_s']:>7.1f} req/s  p50 {pages['p50_ms']} ms  p95 {pages['p95_ms']} ms  "
           f"max {pages['max_ms']} ms  errors {pages['errors']}  {pages['kb_per_request']} KB/request on the wire")
     print(f"healthz: {healthz['req_per_s']:>7.1f} req/s  p50 {healthz['p50_ms']} ms  p95 {healthz['p95_ms']} ms")
+    print(f"CPU per request (server / client): pages {pages['server_cpu_ms']} / {pages['client_cpu_ms']} ms, "
+          f"healthz {healthz['server_cpu_ms']} / {healthz['client_cpu_ms']} ms")
     ok = report["ok"]
     print(f"ratio pages ÷ healthz: {report['ratio']}   budgets ≥ {BUDGET_RPS} req/s, p95 ≤ {BUDGET_P95_MS} ms, "
           f"ratio ≥ {BUDGET_RATIO}: {'ok' if all(ok.values()) else 'OVER: ' + ', '.join(k for k, v in ok.items() if not v)}")
@@ -308,7 +334,7 @@ def main():
     process = start_server(args.server, url, port, workers, threads, tmp / "server.log", tmp)
     try:
         pages, healthz = asyncio.run(run_load(f"http://127.0.0.1:{port}", url, args.clients, args.duration,
-                                              args.warmup))
+                                              args.warmup, server_pgid=process.pid))
     finally:
         stop_server(process)
     ratio = round(pages["req_per_s"] / healthz["req_per_s"], 3) if healthz["req_per_s"] else None
