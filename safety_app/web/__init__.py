@@ -11,6 +11,7 @@ from ..extensions import db, login_manager
 from ..i18n import locale_code
 from ..permissions import can, route_policy, undeclared_endpoints
 from ..validation import CONTROL_CHARACTERS, control_characters_message
+from . import navigation
 from .errors import error_response, register_error_handlers
 
 log = logging.getLogger(__name__)
@@ -122,6 +123,7 @@ def register_web(app):
             "today": clock.today(),
             "unread_count": _unread_count,
             "url_for_exists": lambda endpoint: endpoint in app.view_functions,
+            "layout": lambda: navigation.layout(current_user),
         }
 
     app.jinja_env.filters["local_dt"] = lambda v: clock.to_local(v).strftime("%Y-%m-%d %H:%M") if v else ""
