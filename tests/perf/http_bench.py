@@ -81,6 +81,20 @@ def group_cpu_seconds(pgid):
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def command_cpu_seconds(name):
+    """CPU seconds used so far by every process whose command is ``name`` (the database server)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        if text[text.index("(") + 1:text.rindex(")")] == name:
+            fields = text.rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -104,6 +118,21 @@ def sample_hazards(url, n=200):
     finally:
         engine.dispose()
     return spread, own
+
+
+def server_settings(url):
+    """``gunicorn.conf.py`` as the server reads it for the database ``url`` (its defaults depend on it)."""
+    import runpy
+
+    saved = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url
+    try:
+        return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    finally:
+        if saved is None:
+            os.environ.pop("DATABASE_URL")
+        else:
+            os.environ["DATABASE_URL"] = saved
 
 
 def server_command(kind, port, workers, threads):
@@ -176,7 +205,7 @@ class Phase:
         self.bytes = 0
         self.seconds = 0.0
         self.server_pgid = server_pgid
-        self.server_cpu = self.client_cpu = 0.0  # CPU seconds used during the phase
+        self.server_cpu = self.client_cpu = self.db_cpu = 0.0  # CPU seconds used during the phase
 
     def all_times(self):
         return [t for times in self.times.values() for t in times]
@@ -217,10 +246,12 @@ async def drive(base, requests_for, clients, duration, phase):
 
     started = time.perf_counter()
     server_cpu = group_cpu_seconds(phase.server_pgid) if phase.server_pgid else 0.0
+    db_cpu = command_cpu_seconds("postgres")
     client_cpu = time.process_time()
     await asyncio.gather(*(one_client(i) for i in range(clients)))
     phase.seconds = time.perf_counter() - started
     phase.client_cpu = time.process_time() - client_cpu
+    phase.db_cpu = command_cpu_seconds("postgres") - db_cpu
     if phase.server_pgid:
         phase.server_cpu = group_cpu_seconds(phase.server_pgid) - server_cpu
 
@@ -241,6 +272,7 @@ def summary(phase):
             # CPU per answered request: what the server spends on one (all processes), and this client
             "server_cpu_ms": round(phase.server_cpu * 1000 / len(times), 2) if times else None,
             "client_cpu_ms": round(phase.client_cpu * 1000 / len(times), 2) if times else None,
+            "postgres_cpu_ms": round(phase.db_cpu * 1000 / len(times), 2) if times else None,
             "by_kind": {name: {"n": len(ts), "p50_ms": round(pct(ts, 0.5), 1), "p95_ms": round(pct(ts, 0.95), 1)}
                         for name, ts in sorted(phase.times.items())}}
 
@@ -300,8 +332,9 @@ def print_report(report):
     print(f"pages:   {pages['req_per_s']:>7.1f} req/s  p50 {pages['p50_ms']} ms  p95 {pages['p95_ms']} ms  "
           f"max {pages['max_ms']} ms  errors {pages['errors']}  {pages['kb_per_request']} KB/request on the wire")
     print(f"healthz: {healthz['req_per_s']:>7.1f} req/s  p50 {healthz['p50_ms']} ms  p95 {healthz['p95_ms']} ms")
-    print(f"CPU per request (server / client): pages {pages['server_cpu_ms']} / {pages['client_cpu_ms']} ms, "
-          f"healthz {healthz['server_cpu_ms']} / {healthz['client_cpu_ms']} ms")
+    print(f"CPU per request (server / client / PostgreSQL): pages {pages['server_cpu_ms']} / "
+          f"{pages['client_cpu_ms']} / {pages['postgres_cpu_ms']} ms, healthz {healthz['server_cpu_ms']} / "
+          f"{healthz['client_cpu_ms']} / {healthz['postgres_cpu_ms']} ms")
     ok = report["ok"]
     print(f"ratio pages ÷ healthz: {report['ratio']}   budgets ≥ {BUDGET_RPS} req/s, p95 ≤ {BUDGET_P95_MS} ms, "
           f"ratio ≥ {BUDGET_RATIO}: {'ok' if all(ok.values()) else 'OVER: ' + ', '.join(k for k, v in ok.items() if not v)}")
@@ -322,12 +355,10 @@ def main():
     parser.add_argument("--json", dest="json_path")
     args = parser.parse_args()
 
-    import runpy
-
-    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    url = bench.ensure_data(args.db, args.enterprises, args.hazards, sqlite_file=args.sqlite_file)
+    conf = server_settings(url)
     workers = args.workers or conf.get("workers", 1)
     threads = args.threads or conf.get("threads", 1)
-    url = bench.ensure_data(args.db, args.enterprises, args.hazards, sqlite_file=args.sqlite_file)
     tmp = Path(tempfile.mkdtemp(prefix="http-bench-"))
     port = free_port()
     load_before = load_average()
