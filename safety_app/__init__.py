@@ -54,6 +54,7 @@ def create_app(config=None):
     babel.init_app(app, locale_selector=selected_locale)
     install_template_gettext(app)
     app.before_request(forget_request_locale)
+    app.before_request(_forget_data_versions)
     login_manager.init_app(app)
 
     # The models, and the hazard data-version hook of sequences (exact dashboard caching).
@@ -96,6 +97,12 @@ def _check_secret_key(app):
         "`python -c 'import secrets; print(secrets.token_hex(32))'`. "
         "For local development set FLASK_DEBUG=1 or APP_ENV=development."
     )
+
+
+def _forget_data_versions():
+    from .sequences import forget_versions
+
+    forget_versions()  # each request reads the data versions afresh (one app context may serve several)
 
 
 def _trust_proxies(app):

@@ -4,29 +4,43 @@ The counter row is incremented with UPDATE ... RETURNING inside the caller's
 transaction: concurrent callers wait on the row lock, and a rolled-back
 transaction gives its number back.
 
-The data versions (``HAZARD_DATA``, ``INSPECTION_DATA``): counter rows that take a
-new random value in the same transaction as every write of the data that cached
-figures read: hazards, enterprises and listed supervision; inspections, inspection plans and their
-tasks, and enterprises (an ORM flush that touches one, caught by the session hook below;
-bulk Core writes such as the demo seed call :func:`data_changed`
-themselves). Whatever is cached under a version (the dashboard's figures, the
-coverage panel: ``figures.cache``) is therefore exactly the data of that version. Random rather than +1: a counter
+The data versions (``HAZARD_DATA``, ``INSPECTION_DATA``): counter rows that take a new
+random value in the same transaction as every write of the data that cached figures and pages
+read (``WATCHED``): hazards, enterprises, listed supervision, measures and users (names in the
+ledgers); inspections, inspection plans and their tasks, and enterprises. An ORM flush that
+touches one is caught by the session hook below; bulk Core writes such as the demo seed call
+:func:`data_changed` themselves. Whatever is cached under a version (``figures.cache``: the
+dashboard's figures, the coverage panel, ledger totals and pages) is therefore exactly the data of
+that version. Random rather than +1: a counter
 that goes back (a restored backup, truncated tables) could meet a number it had
 already shown for other data; a random 31-bit value does not in practice.
 """
 import secrets
 
+from flask import g, has_app_context, has_request_context
 from sqlalchemy import event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from .extensions import db
-from .models import Counter, Enterprise, Hazard, Inspection, InspectionPlan, PlanTask, Supervision
+from .models import (
+    Counter,
+    Enterprise,
+    Hazard,
+    Inspection,
+    InspectionPlan,
+    Measure,
+    PlanTask,
+    Supervision,
+    User,
+)
 
 HAZARD_DATA = "hazards:changes"
 INSPECTION_DATA = "inspections:changes"
-WATCHED = {HAZARD_DATA: (Hazard, Enterprise, Supervision), INSPECTION_DATA: (Inspection, InspectionPlan, PlanTask, Enterprise)}
+WATCHED = {HAZARD_DATA: (Hazard, Enterprise, Supervision, Measure, User),
+           INSPECTION_DATA: (Inspection, InspectionPlan, PlanTask, Enterprise)}
 _BUMPED = "data_versions_bumped"
+_VERSIONS = "_data_versions"  # on flask.g: the versions read by this request
 
 
 def insert_ignore(model, values, index_elements):
@@ -70,6 +84,7 @@ def _new_version(connection, name):
 def data_changed(*names, session=None):
     """New data versions (default: every one), in the session's transaction (once per transaction is enough)."""
     session = session or db.session()
+    forget_versions()
     bumped = session.info.setdefault(_BUMPED, set())
     for name in names or tuple(WATCHED):
         if name not in bumped:
@@ -83,8 +98,20 @@ def hazard_data_changed(session=None):
 
 
 def data_version(name):
-    """The current version of ``name`` (None before the first write: not to be cached under)."""
-    return db.session.scalar(select(Counter.value).where(Counter.name == name))
+    """The current version of ``name`` (None before the first write: not to be cached under). Read
+    once per request (the request's own writes forget it, see ``data_changed``)."""
+    if not has_request_context():
+        return db.session.scalar(select(Counter.value).where(Counter.name == name))
+    known = g.setdefault(_VERSIONS, {})
+    if name not in known:
+        known[name] = db.session.scalar(select(Counter.value).where(Counter.name == name))
+    return known[name]
+
+
+def forget_versions():
+    """Read the versions again (before each request, and after a write of this process)."""
+    if has_app_context():
+        g.pop(_VERSIONS, None)
 
 
 def hazard_data_version():
@@ -107,4 +134,5 @@ def _after_flush(session, flush_context):
 def _after_transaction_end(session, transaction):
     # Any end, a savepoint's too (its rollback may have taken the new version back):
     # the next write bumps again, which costs one UPDATE and is never wrong.
-    session.info.pop(_BUMPED, None)
+    if session.info.pop(_BUMPED, None):
+        forget_versions()

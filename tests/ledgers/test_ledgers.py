@@ -2,6 +2,7 @@
 import re
 from datetime import date
 
+from safety_app.dashboard import clear_cache
 from safety_app.models import Hazard, Measure
 
 from .conftest import backlog_sql, count_queries, overdue_sql, sql_count
@@ -123,8 +124,10 @@ def test_list_pages_run_the_same_number_of_queries_whatever_the_page_size(as_use
     as_user("admin")
     for url in ("/ledgers/hazards", "/ledgers/measures"):
         client.get(f"{url}?all=1&per_page=5")  # warm up (session user, settings)
+        clear_cache()  # pages and totals are kept per data version: count a page made afresh
         with count_queries() as small:
             client.get(f"{url}?all=1&per_page=5")
+        clear_cache()
         with count_queries() as big:
             client.get(f"{url}?all=1&per_page=200")
         assert len(big) == len(small) <= 8, url

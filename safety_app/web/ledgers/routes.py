@@ -12,6 +12,7 @@ from ...clock import today
 from ...extensions import db
 from ...figures import definitions
 from ...figures.cache import VersionedCache
+from ...i18n import locale_code
 from ...models import Enterprise, Role, User
 from ...permissions import can, scope
 from . import bp
@@ -153,6 +154,11 @@ CHIP_NAMES = {"enterprise": _l("Enterprise"), "level": _l("Level"), "category": 
 
 
 def _ledger(kind):
+    """A ledger page. Its content (filters, count, rows, pager) depends only on the filters, the day,
+    the language, what the user may see and do, and the data: it is kept under the hazards' data
+    version (``figures.cache``), which every write of a hazard, measure, enterprise, user or listed
+    supervision changes, so the same view asked again (the default ledger, a shared link) is not
+    queried and rendered again until something changes."""
     if not can(current_user, "ledger.view"):
         abort(403)
     measures = kind == "measures"
@@ -160,17 +166,28 @@ def _ledger(kind):
     if not measures and request.args.get(SHOW_ALL) != "1" and not any(
             name in request.args for name in queries.FILTER_NAMES):
         filters.status = (queries.ACTIVE,)  # the ledger opens on the hazards not yet closed out (未销号)
-    page = (queries.measure_page if measures else queries.hazard_page)(current_user, filters)
-    enterprises, inspectors = _choices()
-    status = 400 if filters.errors else 200
-    return render_template(
-        f"ledgers/{kind}.html", kind=kind, f=filters, page=page, enterprises=enterprises, inspectors=inspectors,
-        enterprise_options=enterprise_options,
-        overdue_days=definitions.overdue_days, statuses=queries.STATUS_VALUES, row_labels=_Labels(),
-        sort_options=_sort_options(queries.MEASURE_SORTS if measures else queries.HAZARD_SORTS),
-        quick_filters=[] if measures else _quick_filters(kind, filters),
-        chips=_chips(kind, filters, enterprises, inspectors),
-    ), status
+
+    def body():
+        page = (queries.measure_page if measures else queries.hazard_page)(current_user, filters)
+        enterprises, inspectors = _choices()
+        return Markup(render_template(
+            f"ledgers/_{kind}_body.html", kind=kind, f=filters, page=page, enterprises=enterprises,
+            inspectors=inspectors, enterprise_options=enterprise_options,
+            overdue_days=definitions.overdue_days, statuses=queries.STATUS_VALUES, row_labels=_Labels(),
+            sort_options=_sort_options(queries.MEASURE_SORTS if measures else queries.HAZARD_SORTS),
+            quick_filters=[] if measures else _quick_filters(kind, filters),
+            chips=_chips(kind, filters, enterprises, inspectors),
+        ))
+
+    if filters.errors:  # the messages beside the fields: not kept
+        return render_template(f"ledgers/{kind}.html", body=body()), 400
+    user = current_user
+    key = ("ledger", kind, locale_code(), str(user.role), user.enterprise_role, user.enterprise_id, today(),
+           request.script_root, tuple(sorted(request.args.items(multi=True))))
+    return render_template(f"ledgers/{kind}.html", body=_BODIES.get(key, body))
+
+
+_BODIES = VersionedCache(256)
 
 
 def _sort_options(sorts):
