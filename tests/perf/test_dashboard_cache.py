@@ -174,3 +174,14 @@ def test_ledger_totals_are_kept_and_change_at_once_after_a_write(app, client, pa
     assert ledger_total(client, query) == 4
     lifecycle.apply(hazard, "withdraw", park.admin, version=hazard.version, reason="重复登记")
     assert ledger_total(client, "status=open&per_page=2") == 3
+
+
+def test_kept_dashboard_parts_follow_the_language_and_the_view(app, client, park):
+    park.hazard()
+    login(client, park.admin)
+    assert "整改率" in client.get("/dashboard").get_data(as_text=True)
+    client.get("/lang/en")
+    english = client.get("/dashboard").get_data(as_text=True)
+    assert "Rectification rate" in english and "整改率" not in english
+    by_name = client.get("/dashboard?sort=name").get_data(as_text=True)
+    assert 'aria-sort="ascending"' in by_name and 'aria-sort="ascending"' not in english

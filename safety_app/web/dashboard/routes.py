@@ -4,9 +4,12 @@ from urllib.parse import quote_plus
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from werkzeug.datastructures import iter_multi_items
 
 from ... import charts, dashboard, reference
+from ...figures.cache import VersionedCache
+from ...i18n import locale_code
 from ...permissions import can
 from . import bp
 
@@ -79,6 +82,10 @@ def _trend_bar_links(trend, ledger):
 @bp.route("/dashboard")
 @login_required
 def index():
+    """The dashboard. Its figures' parts (headline and tiles; rates, trend, tables and charts) depend
+    only on the figures, the view (sort, show, all), the language and what the user may see: they are
+    kept under the hazards' data version (``figures.cache``), so the same dashboard asked again is
+    not rendered again until something changes."""
     if not can(current_user, "dashboard.view"):
         abort(403)
     sort = request.args.get("sort", "-overdue")
@@ -87,6 +94,18 @@ def index():
     figures = dashboard.figures(current_user, enterprise_sort=sort)
     only_cleared = request.args.get("show") == "cleared"  # the headline's list: the enterprises cleared to zero
     show_all = request.args.get("all") == "1"
+    user = current_user
+    key = ("dashboard", locale_code(), str(user.role), user.enterprise_id, figures.today, sort, only_cleared,
+           show_all, request.script_root)
+    top, rest = _PARTS.get(key, lambda: _parts(figures, sort, only_cleared, show_all))
+    return render_template("dashboard/index.html", f=figures, top=top, rest=rest)
+
+
+_PARTS = VersionedCache(64)
+
+
+def _parts(figures, sort, only_cleared, show_all):
+    """The figures' parts of the page, rendered (``dashboard/_top.html``, ``dashboard/_rest.html``)."""
     table = figures.enterprise_table(sort, only_cleared)
     ledger = _ledger_href()
     trend = figures.trend
@@ -102,11 +121,13 @@ def index():
                              _("%(category)s: %(n)d not closed", category=label, n=c.open))
               for c, label in zip(categories, labels, strict=True)),
         _("Open hazards by category"))
-    return render_template(
-        "dashboard/index.html", f=figures, links=figures.links(), rates=figures.rates(), sort=sort, trend_svg=trend_svg,
+    context = dict(
+        f=figures, links=figures.links(), rates=figures.rates(), sort=sort, trend_svg=trend_svg,
         enterprises=table if show_all else table[:ENTERPRISE_ROWS], enterprise_count=len(table),
         show_all=show_all, only_cleared=only_cleared,
         category_svg=category_svg, category_label=_category_label, ledger=ledger,
         enterprise_links=dashboard.enterprise_links, category_links=dashboard.category_links,
         source_links=dashboard.source_links, trend_links=dashboard.trend_links,
     )
+    return (Markup(render_template("dashboard/_top.html", **context)),
+            Markup(render_template("dashboard/_rest.html", **context)))
