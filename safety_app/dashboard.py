@@ -222,18 +222,22 @@ def _figures(user, on):
     found_on range), closed this month (the closed_on range), and the open hazards by
     category and by enterprise (the open statuses' range of the covering dashboard
     index); the park totals of open / overdue / major are the sums of the categories.
-    They run in three groups at once, each on its own connection (``figures.parallel``).
+    They run in four groups at once, each on its own connection (``figures.parallel``).
     """
     viewer = Viewer.of(user)
     first = month_start(on)
     last = add_months(first, 1) - timedelta(days=1)
     backlog_days = definitions.backlog_days()
     own = () if viewer.is_staff else (Hazard.enterprise_id == viewer.enterprise_id,)
-    (every, found, closed_month, supervised, backlog, categories, trend_rows), (enterprises, zero), source_rows = \
-        at_once(lambda: (*_counts(viewer, on, first, last, backlog_days), trend(viewer, on)),
+    # Four groups of about the same work (at 200,000 hazards on SQLite: about 16, 44, 30 and 27 ms alone).
+    (found, closed_month, supervised, backlog, categories), (enterprises, zero), source_rows, trend_rows = \
+        at_once(lambda: _counts(viewer, on, first, last, backlog_days),
                 lambda: (by_enterprise(viewer, on, sort=None),
                          aggregates.clearing(on, None if viewer.is_staff else viewer.enterprise_id)),
-                lambda: sources.by_source(on, *own))
+                lambda: sources.by_source(on, *own),
+                lambda: trend(viewer, on))
+    # Every hazard by status: read with the clearing's counts today (the same scope), else on its own.
+    every = zero.by_status if zero.by_status is not None else _by_status(viewer)
     withdrawn, closed = HazardStatus.WITHDRAWN.value, HazardStatus.CLOSED.value
     totals = {
         "open": sum(n for s, n in every.items() if s in OPEN_STATUSES),
@@ -273,17 +277,18 @@ def _figures(user, on):
     return result
 
 
-def _counts(viewer, on, first, last, backlog_days):
-    """Hazards by status (all; found this month), closed this month, under listed supervision, in the
-    office's backlog, and the open ones by category."""
-    def by_status(*where):
-        stmt = scope(Hazard, viewer, select(Hazard.status, func.count()).select_from(Hazard))
-        return dict(db.session.execute(stmt.where(*where).group_by(Hazard.status)).all())
+def _by_status(viewer, *where):
+    stmt = scope(Hazard, viewer, select(Hazard.status, func.count()).select_from(Hazard))
+    return dict(db.session.execute(stmt.where(*where).group_by(Hazard.status)).all())
 
+
+def _counts(viewer, on, first, last, backlog_days):
+    """Hazards found this month by status, closed this month, under listed supervision, in the office's
+    backlog, and the open ones by category."""
     def count(*where):
         return db.session.scalar(scope(Hazard, viewer, select(func.count()).select_from(Hazard)).where(*where))
 
-    return (by_status(), by_status(Hazard.found_on.between(first, last)), count(Hazard.closed_on.between(first, last)),
+    return (_by_status(viewer, Hazard.found_on.between(first, last)), count(Hazard.closed_on.between(first, last)),
             count(*conditions(Filters(supervised=True))), count(definitions.backlog_clause(on, backlog_days)),
             by_category(viewer, on))
 

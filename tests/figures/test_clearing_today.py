@@ -19,8 +19,10 @@ def test_clearing_today_equals_the_history_and_leaves_out_later_and_withdrawn_ha
     db.session.execute(text("UPDATE hazards SET found_on = :d WHERE id = :id"),
                        {"d": today + timedelta(days=3), "id": later.id})
     db.session.commit()
-    counts = aggregates._live_and_open_today(today, ())
+    counts, by_status = aggregates._live_and_open_today(today, ())
     assert counts == aggregates._live_and_open_as_of(today, ())
+    # every hazard by status, the one found later too (the dashboard's status counts)
+    assert by_status == dict(db.session.execute(text("SELECT status, count(*) FROM hazards GROUP BY status")).all())
     assert counts[open_one.enterprise_id] == (1, 1) and counts[park.b.id] == (0, 0)
     result = aggregates.clearing(today)
     assert [i for i, _name in result.not_cleared] == [park.a.id]
