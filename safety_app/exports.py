@@ -84,6 +84,14 @@ def _overdue_days(status, deadline, submitted_at, on):
     return definitions.days_overdue(status, deadline, park_date_of(submitted_at), on)
 
 
+def _stream(stmt):
+    """The rows of ``stmt`` in batches of ``YIELD_PER``, read on a connection of their own. A streamed
+    response outlives its request's session: ending that session (the app context's teardown, once the
+    view has returned) would close PostgreSQL's server-side cursor after the first batch."""
+    with db.engine.connect() as connection:
+        yield from connection.execution_options(yield_per=YIELD_PER).execute(stmt)
+
+
 def hazard_rows(user, filters):
     """Yield one tuple per hazard of the filtered ledger, in ledger order."""
     on = park_today()
@@ -97,7 +105,7 @@ def hazard_rows(user, filters):
         Criterion, and_(Criterion.set_code == Hazard.criteria_set, Criterion.clause == Hazard.criterion_clause)
     ).outerjoin(CriteriaSet, CriteriaSet.code == Hazard.criteria_set)
     wordings = criteria.chinese_wordings()
-    for r in db.session.execute(stmt.execution_options(yield_per=YIELD_PER)):
+    for r in _stream(stmt):
         yield (r[0], r[1], r[2], r[3], r[4], r[5], _category(r[6]), labels.LEVEL_ZH.get(r[7], r[7]),
                criteria.describe_row(r[8], r[18], r[19], r[20], wordings) or basis.describe_ground(r[21], r[22]),
                r[9], r[10], r[11] or r[12], r[13], r[14], labels.STATUS_ZH.get(r[15], r[15]),
@@ -111,7 +119,7 @@ def measure_rows(user, filters):
         Measure.responsible_person, Measure.funds, Measure.deadline, Measure.interim_precautions,
         Measure.done_on, Measure.evidence_note,
     )
-    for r in db.session.execute(stmt.execution_options(yield_per=YIELD_PER)):
+    for r in _stream(stmt):
         yield (r[0], r[1], r[2], labels.STATUS_ZH.get(r[3], r[3]), r[4], r[5], r[6], r[7], r[8], r[9],
                "是" if r[9] else "否", r[10])
 

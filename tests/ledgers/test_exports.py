@@ -4,8 +4,10 @@ import io
 from datetime import date, datetime, timedelta
 
 from openpyxl import load_workbook
+from sqlalchemy import text
 
 from safety_app import clock, exports
+from safety_app.extensions import db
 from tests.conftest import login
 
 from .conftest import sql_count
@@ -107,3 +109,38 @@ def test_the_export_describes_a_major_hazard_by_judgment_with_its_ground_and_rea
     table = get_csv(client)
     column = [c.title for c in exports.HAZARD_COLUMNS].index("重大隐患判定标准")
     assert table[1][column].endswith("：相邻企业施工所致，本企业无法自行排除")
+
+
+def test_an_export_of_many_batches_streams_every_row_after_the_request_has_ended(as_user, client, monkeypatch):
+    """The rows are read in batches while the response streams, after the view has returned and its
+    request's session has ended (on PostgreSQL that closed the server-side cursor: the first batch was
+    sent, then the download broke). Each download runs in a thread of its own, as on a server: no
+    application context of the test's outlives the request."""
+    import threading
+
+    monkeypatch.setattr(exports, "YIELD_PER", 7)
+    as_user("admin")
+    expected = {kind: db.session.execute(text(f"SELECT count(*) FROM {kind}")).scalar()
+                for kind in ("hazards", "measures")}
+    db.session.remove()
+    for kind, fmt in (("hazards", "csv"), ("measures", "csv"), ("hazards", "xlsx")):
+        got = {}
+
+        def download(kind=kind, fmt=fmt, got=got):
+            try:
+                response = client.get(f"/ledgers/{kind}/export.{fmt}?all=1", buffered=False)
+                got["status"], got["data"] = response.status_code, b"".join(response.response)
+                response.close()
+            except Exception as exc:  # noqa: BLE001 - reported below
+                got["error"] = exc
+
+        thread = threading.Thread(target=download)
+        thread.start()
+        thread.join(60)
+        assert "error" not in got and got["status"] == 200, got.get("error")
+        data = got["data"]
+        if fmt == "csv":
+            rows = len(list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))) - 1
+        else:
+            rows = sum(1 for _ in load_workbook(io.BytesIO(data), read_only=True).active.iter_rows()) - 1
+        assert rows == expected[kind] > 7 * 3, kind
