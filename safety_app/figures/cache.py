@@ -1,11 +1,12 @@
-"""Figures kept per process under a data version: exact, never stale.
+"""Figures and pages kept per process under a data version: exact, never stale.
 
-A data version (``sequences.HAZARD_DATA``: hazards, enterprises and the settings figures read;
-``sequences.INSPECTION_DATA``: inspections, plans, enterprises) takes a new value in the same
-transaction as every write of its data, so a value kept under (database, version, key) is exactly
-the figure of that data. The version is read BEFORE
-the value is computed: a write that commits in between can only make the kept value newer than
-its key, never older. Before the first write there is no version and nothing is kept.
+A data version (``sequences.WATCHED``: ``HAZARD_DATA`` for hazards, enterprises, listed supervision,
+measures, users and the settings figures read; ``INSPECTION_DATA`` for inspections, plans, their
+tasks and enterprises) takes a new value in the same transaction as every write of its data, so a
+value kept under (database, version, key) is exactly the value of that data. The version is read
+(once per request) before the value is computed: a write that commits in between can only make the
+kept value newer than its key, never older. Before the first write there is no version and nothing
+is kept.
 """
 import threading
 from collections import OrderedDict

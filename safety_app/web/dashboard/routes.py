@@ -18,10 +18,10 @@ from . import bp
 # or more; the PDF keeps its own sizes.
 CHART_WIDTH = 320
 CHART_FONT = 12
-URL_SAFE = "!$'()*,/:;?@"
+URL_SAFE = "!$'()*,/:;?@"  # what url_for leaves unescaped in a query string (werkzeug.urls)
 # The enterprise table shows the first rows of its sort (the worst by default) and "显示全部 (N)":
 # a park of hundreds of enterprises is not read on a phone as one table of hundreds of rows.
-ENTERPRISE_ROWS = 20  # what url_for leaves unescaped in a query string (werkzeug.urls)
+ENTERPRISE_ROWS = 20
 
 
 def _category_label(code):

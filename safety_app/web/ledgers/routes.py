@@ -1,3 +1,4 @@
+import functools
 import itertools
 from urllib.parse import quote
 
@@ -25,12 +26,11 @@ CONTENT_TYPES = {"csv": "text/csv; charset=utf-8",
 
 
 def _choices():
-    """Options of the enterprise and inspector filters (staff only: an enterprise user has one). The
-    enterprises (hundreds) are kept under the hazards' data version, which any enterprise write changes."""
+    """Options of the enterprise and inspector filters (staff only: an enterprise user has one)."""
     if current_user.role == Role.ENTERPRISE:
         return [], []
-    enterprises = _ENTERPRISES.get(("ledger-enterprises",), lambda: tuple(tuple(row) for row in db.session.execute(
-        scope(Enterprise, current_user, select(Enterprise.id, Enterprise.name)).order_by(Enterprise.name))))
+    enterprises = tuple(tuple(row) for row in db.session.execute(
+        scope(Enterprise, current_user, select(Enterprise.id, Enterprise.name)).order_by(Enterprise.name)))
     inspectors = db.session.execute(
         select(User.id, User.display_name, User.username).where(User.role.in_([Role.INSPECTOR, Role.ADMIN]))
         .order_by(User.display_name, User.username)
@@ -38,15 +38,15 @@ def _choices():
     return enterprises, inspectors
 
 
-_ENTERPRISES = VersionedCache(2)
-_OPTIONS = VersionedCache(4)
+@functools.lru_cache(maxsize=4)
+def _options(enterprises):
+    return "".join(f'<option value="{ident}">{escape(name)}</option>' for ident, name in enterprises)
 
 
 def enterprise_options(enterprises, selected):
-    """The enterprise filter's ``<option>`` elements, the chosen one marked: written once per data
-    version (hundreds of options were a sixth of a ledger page's time), then only marked."""
-    html = _OPTIONS.get(("ledger-enterprise-options", enterprises), lambda: "".join(
-        f'<option value="{ident}">{escape(name)}</option>' for ident, name in enterprises))
+    """The enterprise filter's ``<option>`` elements, the chosen one marked: written once per list of
+    (id, name) (hundreds of options were a sixth of a ledger page's time), then only marked."""
+    html = _options(enterprises)
     if selected is not None:
         html = html.replace(f'<option value="{selected}">', f'<option value="{selected}" selected>', 1)
     return Markup(html)
